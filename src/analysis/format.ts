@@ -1,0 +1,33 @@
+import type { AnalysedMetric } from './series.js';
+
+/** Human wording of metrics and values, shared by findings and suggestions. */
+export const METRIC_LABEL: Record<AnalysedMetric | 'availability', string> = {
+  response_time: 'response time',
+  success_rate: 'success rate',
+  error_rate: 'error rate',
+  cpu_usage: 'CPU usage',
+  memory_usage: 'memory usage',
+  availability: 'availability',
+};
+
+export function formatValue(metric: string, value: number): string {
+  switch (metric) {
+    case 'response_time':
+      return `${round(value, 2)} s`;
+    case 'success_rate':
+    case 'error_rate':
+      return `${round(value * 100, 1)} %`;
+    case 'cpu_usage':
+      return `${round(value, 1)} %`;
+    case 'memory_usage':
+      return `${round(value, 1)} MB`;
+    default:
+      return String(round(value, 3));
+  }
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

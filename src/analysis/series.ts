@@ -1,0 +1,40 @@
+import type { AgentSample } from '../domain/sample.js';
+
+/** A time series point: epoch ms and value. */
+export interface Point {
+  t: number;
+  v: number;
+}
+
+/** Metrics the analysis reads from samples; error_rate is derived per sample. */
+export const ANALYSED_METRICS = ['response_time', 'success_rate', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
+export type AnalysedMetric = (typeof ANALYSED_METRICS)[number];
+
+export type SampleLike = Pick<
+  AgentSample,
+  'timestamp' | 'response_time' | 'success_rate' | 'error_count' | 'requests' | 'cpu_usage' | 'memory_usage'
+>;
+
+/** errors / requests when requests are known and non-zero, else 1 − success rate, else unknown. */
+export function sampleErrorRate(s: Pick<SampleLike, 'error_count' | 'requests' | 'success_rate'>): number | null {
+  if (s.requests !== null && s.requests > 0 && s.error_count !== null) return s.error_count / s.requests;
+  if (s.success_rate !== null) return 1 - s.success_rate;
+  return null;
+}
+
+/** The points of one metric, in time order, skipping samples that did not report it. */
+export function metricSeries(samples: readonly SampleLike[], metric: AnalysedMetric): Point[] {
+  const points: Point[] = [];
+  for (const s of samples) {
+    const v = metric === 'error_rate' ? sampleErrorRate(s) : s[metric];
+    if (v !== null) points.push({ t: Date.parse(s.timestamp), v });
+  }
+  points.sort((a, b) => a.t - b.t);
+  return points;
+}
+
+export function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return values.length === 0 ? NaN : sum / values.length;
+}

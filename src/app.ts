@@ -1,0 +1,67 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { schema } from './graphql/schema.js';
+import { agentRoutes } from './http/routes/agents.js';
+import { metaAgentRoutes } from './http/routes/meta-agent.js';
+import { useRestApi } from './http/use-rest.js';
+import type { Logger } from './logger.js';
+import { ANONYMOUS, type Actor } from './services/deps.js';
+import type { Services } from './services/services.js';
+import { VERSION } from './version.js';
+
+export const GRAPHQL_ENDPOINT = '/graphql';
+export const REST_ROUTES = [...metaAgentRoutes, ...agentRoutes];
+
+export interface AppDeps {
+  config: Config;
+  services: Services;
+  logger: Logger;
+}
+
+export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/**
+ * The whole API as one fetch handler: GraphQL at /graphql (GraphiQL in a browser),
+ * the REST shims and /docs. Side-effect free: nothing listens until main.ts says so.
+ */
+export function createApp({ config, services, logger }: AppDeps): App {
+  const log = logger.child({ module: 'graphql' });
+  const actorOf = (_request: Request | undefined): Actor => ANONYMOUS;
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    graphiql: config.graphql.graphiql ? { title: 'Meta Agent', subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        log.error({ err: original ?? error }, 'unexpected error in GraphQL operation');
+        return new GraphQLError(message, {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          ...(error instanceof GraphQLError ? { path: error.path, nodes: error.nodes } : {}),
+        });
+      },
+    },
+    context: (initial) => ({ services, actor: actorOf(initial.request as Request | undefined) }),
+    plugins: [
+      useRestApi({
+        routes: REST_ROUTES,
+        services,
+        logger,
+        version: VERSION,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        actorOf,
+      }),
+    ],
+  });
+}

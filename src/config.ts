@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AGENT_NAME_PATTERN } from './domain/agent-name.js';
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const ThresholdsSchema = z.strictObject({
+  response_time: z.number().positive().default(30.0),
+  success_rate: z.number().min(0).max(1).default(0.8),
+  cpu_usage: z.number().positive().default(80.0),
+  memory_usage: z.number().positive().max(100).default(85.0),
+  error_rate: z.number().min(0).max(1).default(0.1),
+});
+
+const AgentTargetSchema = z.strictObject({
+  name: z.string().regex(AGENT_NAME_PATTERN, 'must match ^[A-Za-z0-9_.-]{1,64}$'),
+  healthUrl: z.url({ protocol: /^https?$/ }).optional(),
+  pid: z.number().int().positive().optional(),
+  processPattern: z.string().min(1).max(200).optional(),
+  memoryLimitMb: z.number().positive().optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8081),
+  dataDir: z.string().min(1).default('./meta_agent_data'),
+  logFile: z.string().default('./meta_agent.log'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  thresholds: ThresholdsSchema.default(ThresholdsSchema.parse({})),
+  intervals: z
+    .strictObject({
+      health: seconds(1, 86_400).default(30),
+      analysis: seconds(1, 86_400).default(300),
+      predictive: seconds(1, 86_400).default(600),
+      reports: seconds(1, 86_400).default(300),
+      retention: seconds(60, 7 * 86_400).default(86_400),
+    })
+    .default({ health: 30, analysis: 300, predictive: 600, reports: 300, retention: 86_400 }),
+  health: z
+    .strictObject({
+      /** Window over which "current" agent and fleet metrics are computed. */
+      windowSeconds: seconds(10, 86_400).default(300),
+      /** An agent with no sample or check for this long is offline. */
+      offlineAfterSeconds: seconds(10, 30 * 86_400).default(300),
+    })
+    .default({ windowSeconds: 300, offlineAfterSeconds: 300 }),
+  retention: z
+    .strictObject({
+      rawDays: z.number().positive().max(3650).default(15),
+      rollupDays: z.number().positive().max(36_500).default(400),
+    })
+    .default({ rawDays: 15, rollupDays: 400 }),
+  analysis: z
+    .strictObject({
+      /** How far back each run looks at raw samples. */
+      lookbackHours: z.number().positive().max(168).default(6),
+      minBreachPoints: z.number().int().min(1).max(1000).default(3),
+      minBreachSeconds: seconds(0, 86_400).default(120),
+      /** A breach ends only when the value recovers this fraction past the threshold. */
+      hysteresis: z.number().min(0).max(0.9).default(0.1),
+      /** A rejected suggestion stays quiet this long unless its problem clearly worsens. */
+      rejectQuietHours: z.number().min(0).max(8760).default(24),
+    })
+    .default({ lookbackHours: 6, minBreachPoints: 3, minBreachSeconds: 120, hysteresis: 0.1, rejectQuietHours: 24 }),
+  reports: z.strictObject({ keep: z.number().int().min(1).max(100_000).default(288) }).default({ keep: 288 }),
+  limits: z
+    .strictObject({
+      maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+      maxBatchSamples: z.number().int().min(1).max(100_000).default(5000),
+      maxRowsPerQuery: z.number().int().min(1).max(1_000_000).default(10_000),
+    })
+    .default({ maxBodyBytes: 8 * 1024 * 1024, maxBatchSamples: 5000, maxRowsPerQuery: 10_000 }),
+  graphql: z
+    .strictObject({ graphiql: z.boolean().default(true), introspection: z.boolean().default(true) })
+    .default({ graphiql: true, introspection: true }),
+  agents: z.array(AgentTargetSchema).default([]),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type Thresholds = Config['thresholds'];
+export type AgentTarget = z.infer<typeof AgentTargetSchema>;
+
+/** Environment variables (the contract in DESIGN.md) and where each lands in Config. */
+const ENV_MAP: ReadonlyArray<[name: string, path: string[], kind: 'string' | 'number']> = [
+  ['META_AGENT_HOST', ['host'], 'string'],
+  ['META_AGENT_PORT', ['port'], 'number'],
+  ['META_AGENT_DATA_DIR', ['dataDir'], 'string'],
+  ['META_AGENT_LOG_FILE', ['logFile'], 'string'],
+  ['META_AGENT_LOG_LEVEL', ['logLevel'], 'string'],
+  ['META_AGENT_HEALTH_INTERVAL_S', ['intervals', 'health'], 'number'],
+  ['META_AGENT_ANALYSIS_INTERVAL_S', ['intervals', 'analysis'], 'number'],
+  ['META_AGENT_PREDICTIVE_INTERVAL_S', ['intervals', 'predictive'], 'number'],
+  ['META_AGENT_REPORT_INTERVAL_S', ['intervals', 'reports'], 'number'],
+  ['META_AGENT_RETENTION_DAYS', ['retention', 'rawDays'], 'number'],
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Builds the one validated Config from defaults, the optional JSON file named by
+ * META_AGENT_CONFIG, and the environment (highest precedence). Every problem is
+ * reported at once, each naming the variable or file key that caused it.
+ */
+export function loadConfig(env: Env = process.env, overrides: Record<string, unknown> = {}): Config {
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  const sourceOf = new Map<string, string>();
+
+  const file = env.META_AGENT_CONFIG;
+  if (file) {
+    const fromFile = readConfigFile(file, problems);
+    if (fromFile) Object.assign(raw, fromFile);
+  }
+
+  for (const [name, keyPath, kind] of ENV_MAP) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    sourceOf.set(keyPath.join('.'), name);
+    setPath(raw, keyPath, kind === 'number' ? parseEnvNumber(value) : value);
+  }
+  Object.assign(raw, overrides);
+
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      const label = sourceOf.get(key) ?? (file ? `${file}: ${key || '(root)'}` : key || '(root)');
+      problems.push(`${label}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data!;
+}
+
+/** A Config with every default, for tests and library callers. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return ConfigSchema.parse(overrides);
+}
+
+export function resolveDataPaths(config: Config) {
+  const dataDir = path.resolve(config.dataDir);
+  return {
+    dataDir,
+    database: path.join(dataDir, 'enhanced_meta_agent.db'),
+    statusFile: path.join(dataDir, 'system_status.json'),
+    reportsDir: path.join(dataDir, 'system_reports'),
+  };
+}
+
+function readConfigFile(file: string, problems: string[]): Record<string, unknown> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`META_AGENT_CONFIG: cannot read ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push(`${file}: must hold a JSON object`);
+      return undefined;
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    problems.push(`${file}: not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Keeps the original string when it is not a number, so the schema names the bad value. */
+function parseEnvNumber(value: string): number | string {
+  const trimmed = value.trim();
+  const n = Number(trimmed);
+  return trimmed !== '' && Number.isFinite(n) ? n : value;
+}
+
+function setPath(target: Record<string, unknown>, keyPath: string[], value: unknown): void {
+  let node = target;
+  for (const key of keyPath.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keyPath[keyPath.length - 1]!] = value;
+}

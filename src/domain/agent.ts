@@ -1,0 +1,32 @@
+import type { AgentHealth } from './enums.js';
+
+/** An agent as registered by its first report. */
+export interface AgentRecord {
+  name: string;
+  /** Time of the earliest and latest sample or check we hold evidence of. */
+  first_seen: string;
+  last_seen: string;
+  /** When the meta agent first heard from it. */
+  registered_at: string;
+  sample_count: number;
+}
+
+/** Means and totals of one agent's samples over the health window. */
+export interface WindowMetrics {
+  samples: number;
+  response_time: number | null;
+  success_rate: number | null;
+  error_count: number | null;
+  requests: number | null;
+  error_rate: number | null;
+  insights_generated: number | null;
+  research_cycles: number | null;
+  cpu_usage: number | null;
+  memory_usage: number | null;
+}
+
+export interface AgentStatus extends AgentRecord {
+  health: AgentHealth;
+  health_reason: string;
+  metrics: WindowMetrics;
+}

@@ -1,0 +1,131 @@
+import type { Thresholds } from '../config.js';
+import type { WindowMetrics } from './agent.js';
+import { AgentHealth, OverallHealth } from './enums.js';
+
+/** Sums and means of one agent's samples in the window, as the store aggregates them. */
+export interface WindowAggregate {
+  samples: number;
+  avg_response_time: number | null;
+  avg_success_rate: number | null;
+  sum_errors: number | null;
+  sum_requests: number | null;
+  /** Errors of the samples that also carry requests, so the rate compares like with like. */
+  sum_errors_with_requests: number | null;
+  sum_insights: number | null;
+  sum_research_cycles: number | null;
+  avg_cpu_usage: number | null;
+  avg_memory_usage: number | null;
+}
+
+/** Error rate = errors / requests when requests are known, else 1 − success rate. */
+export function toWindowMetrics(a: WindowAggregate): WindowMetrics {
+  let errorRate: number | null = null;
+  if (a.sum_requests !== null && a.sum_requests > 0) errorRate = (a.sum_errors_with_requests ?? 0) / a.sum_requests;
+  else if (a.avg_success_rate !== null) errorRate = 1 - a.avg_success_rate;
+  return {
+    samples: a.samples,
+    response_time: a.avg_response_time,
+    success_rate: a.avg_success_rate,
+    error_count: a.sum_errors,
+    requests: a.sum_requests,
+    error_rate: errorRate === null ? null : round(errorRate, 6),
+    insights_generated: a.sum_insights,
+    research_cycles: a.sum_research_cycles,
+    cpu_usage: a.avg_cpu_usage,
+    memory_usage: a.avg_memory_usage,
+  };
+}
+
+export interface HealthInput {
+  now: number;
+  lastSeenMs: number;
+  offlineAfterMs: number;
+  metrics: WindowMetrics;
+  thresholds: Thresholds;
+  /** The agent's memory limit, when configured; memory_usage % of it is checked. */
+  memoryLimitMb?: number | undefined;
+}
+
+export interface HealthVerdict {
+  health: AgentHealth;
+  reason: string;
+}
+
+/**
+ * offline: nothing heard for offlineAfter. failing: success rate under its threshold
+ * or error rate over twice its threshold. degraded: any other threshold breached.
+ * All measured as means over the health window.
+ */
+export function assessAgentHealth(input: HealthInput): HealthVerdict {
+  const { metrics: m, thresholds: t } = input;
+  const silentMs = input.now - input.lastSeenMs;
+  if (silentMs > input.offlineAfterMs) {
+    return { health: AgentHealth.offline, reason: `no sample or check for ${formatDuration(silentMs)}` };
+  }
+  const failing: string[] = [];
+  if (m.success_rate !== null && m.success_rate < t.success_rate) {
+    failing.push(`success rate ${pct(m.success_rate)} below ${pct(t.success_rate)}`);
+  }
+  if (m.error_rate !== null && m.error_rate > 2 * t.error_rate) {
+    failing.push(`error rate ${pct(m.error_rate)} above twice the ${pct(t.error_rate)} threshold`);
+  }
+  if (failing.length > 0) return { health: AgentHealth.failing, reason: failing.join('; ') };
+
+  const degraded: string[] = [];
+  if (m.response_time !== null && m.response_time > t.response_time) {
+    degraded.push(`response time ${num(m.response_time)} s above ${num(t.response_time)} s`);
+  }
+  if (m.error_rate !== null && m.error_rate > t.error_rate) {
+    degraded.push(`error rate ${pct(m.error_rate)} above ${pct(t.error_rate)}`);
+  }
+  if (m.cpu_usage !== null && m.cpu_usage > t.cpu_usage) {
+    degraded.push(`CPU ${num(m.cpu_usage)} % above ${num(t.cpu_usage)} %`);
+  }
+  if (input.memoryLimitMb && m.memory_usage !== null) {
+    const share = (100 * m.memory_usage) / input.memoryLimitMb;
+    if (share > t.memory_usage) degraded.push(`memory ${num(m.memory_usage)} MB is ${num(share)} % of its ${input.memoryLimitMb} MB limit`);
+  }
+  if (degraded.length > 0) return { health: AgentHealth.degraded, reason: degraded.join('; ') };
+  if (m.samples === 0) return { health: AgentHealth.healthy, reason: 'seen recently; no metrics in the window' };
+  return { health: AgentHealth.healthy, reason: 'all metrics within thresholds' };
+}
+
+export interface FleetCounts {
+  total: number;
+  healthy: number;
+  degraded: number;
+  failing: number;
+  offline: number;
+}
+
+/**
+ * critical: any agent failing, or a score under 50. degraded: any agent degraded or
+ * offline, host CPU or memory over threshold, or a score under 80. unknown: nothing to judge.
+ */
+export function assessOverallHealth(
+  counts: FleetCounts,
+  host: { cpu: number | null; memory: number | null },
+  score: number | null,
+  t: Thresholds,
+): OverallHealth {
+  if (counts.total === 0 && host.cpu === null && score === null) return OverallHealth.unknown;
+  if (counts.failing > 0 || (score !== null && score < 50)) return OverallHealth.critical;
+  const hostHot = (host.cpu !== null && host.cpu > t.cpu_usage) || (host.memory !== null && host.memory > t.memory_usage);
+  if (counts.degraded > 0 || counts.offline > 0 || hostHot || (score !== null && score < 80)) return OverallHealth.degraded;
+  return OverallHealth.healthy;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} days`;
+}
+
+export const round = (value: number, digits = 3) => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+const num = (value: number) => String(round(value, 2));
+const pct = (value: number) => `${round(value * 100, 1)} %`;

@@ -1,0 +1,210 @@
+import { AGENT_NAME_PATTERN } from './agent-name.js';
+import type { SampleSource } from './enums.js';
+import type { FieldError } from '../errors.js';
+
+/** One report from one agent about one interval, as stored and served. */
+export interface AgentSample {
+  agent_name: string;
+  timestamp: string;
+  response_time: number | null;
+  success_rate: number | null;
+  error_count: number | null;
+  insights_generated: number | null;
+  memory_usage: number | null;
+  cpu_usage: number | null;
+  requests: number | null;
+  research_cycles: number | null;
+  source: SampleSource;
+}
+
+export type MetricField = Exclude<keyof AgentSample, 'agent_name' | 'timestamp' | 'source'>;
+
+interface MetricRule {
+  integer: boolean;
+  min: number;
+  max: number;
+  unit: string;
+}
+
+/** Units and bounds of every metric field (DESIGN.md, "Agent sample"). */
+export const METRIC_RULES: Record<MetricField, MetricRule> = {
+  response_time: { integer: false, min: 0, max: 86_400, unit: 'seconds' },
+  success_rate: { integer: false, min: 0, max: 1, unit: 'fraction 0..1' },
+  error_count: { integer: true, min: 0, max: 1e12, unit: 'errors in the interval' },
+  insights_generated: { integer: true, min: 0, max: 1e12, unit: 'insights in the interval' },
+  memory_usage: { integer: false, min: 0, max: 1e8, unit: 'MB resident' },
+  cpu_usage: { integer: false, min: 0, max: 100_000, unit: 'percent of one core' },
+  requests: { integer: true, min: 0, max: 1e12, unit: 'operations in the interval' },
+  research_cycles: { integer: true, min: 0, max: 1e12, unit: 'cycles in the interval' },
+};
+
+export const METRIC_FIELDS = Object.keys(METRIC_RULES) as MetricField[];
+const KNOWN_FIELDS = new Set<string>(['agent_name', 'timestamp', ...METRIC_FIELDS]);
+
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+const MAX_LISTED_ERRORS = 100;
+
+/**
+ * ISO-8601 date-time. A missing zone is read as UTC because Python's
+ * `datetime.isoformat()`, which our users' agents call, omits it.
+ */
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+export interface SampleLimits {
+  now: number;
+  maxSamples: number;
+  /** Samples older than this would be pruned at once; reject them instead. */
+  oldestAllowedMs: number;
+}
+
+export type BatchParse =
+  | { ok: true; samples: AgentSample[] }
+  | { ok: false; message: string; errors: FieldError[] };
+
+/** Validates a whole batch; one bad sample rejects it, with every problem listed. */
+export function parseSampleBatch(body: unknown, limits: SampleLimits, source: SampleSource = 'push'): BatchParse {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return fail('Body must be a JSON object of the form {"samples": [...]}', [
+      { field: 'samples', message: 'missing: expected {"samples": [...]}' },
+    ]);
+  }
+  const extra = Object.keys(body).filter((key) => key !== 'samples');
+  const samples = (body as { samples?: unknown }).samples;
+  const shapeErrors: FieldError[] = extra.map((key) => ({ field: key, message: 'unknown field' }));
+  if (!Array.isArray(samples)) {
+    shapeErrors.push({ field: 'samples', message: samples === undefined ? 'missing' : 'must be an array' });
+  } else if (samples.length === 0 || samples.length > limits.maxSamples) {
+    shapeErrors.push({
+      field: 'samples',
+      message: `must hold 1 to ${limits.maxSamples} samples (got ${samples.length})`,
+    });
+  }
+  if (shapeErrors.length > 0) return fail('Invalid batch', shapeErrors);
+
+  const errors: FieldError[] = [];
+  const parsed: AgentSample[] = [];
+  (samples as unknown[]).forEach((raw, index) => {
+    const sample = parseSample(raw, index, limits, source, errors);
+    if (sample) parsed.push(sample);
+  });
+  if (errors.length > 0) {
+    const bad = new Set(errors.map((e) => e.index)).size;
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    const more = errors.length > listed.length ? `; the first ${listed.length} are listed` : '';
+    return fail(`${errors.length} problem(s) in ${bad} of ${(samples as unknown[]).length} sample(s); nothing was stored${more}`, listed);
+  }
+  return { ok: true, samples: parsed };
+}
+
+function parseSample(
+  raw: unknown,
+  index: number,
+  limits: SampleLimits,
+  source: SampleSource,
+  errors: FieldError[],
+): AgentSample | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    errors.push({ index, field: '(sample)', message: 'must be a JSON object' });
+    return undefined;
+  }
+  const input = raw as Record<string, unknown>;
+  const before = errors.length;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_FIELDS.has(key)) errors.push({ index, field: key, message: `unknown field; known fields: ${[...KNOWN_FIELDS].join(', ')}` });
+  }
+
+  const name = input.agent_name;
+  if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
+    const message =
+      name === undefined || name === null
+        ? 'required'
+        : typeof name !== 'string'
+          ? `must be a string (got ${describe(name)})`
+          : 'must be 1 to 64 characters of A-Z, a-z, 0-9, "_", "." or "-"';
+    errors.push({ index, field: 'agent_name', message });
+  }
+
+  const timestamp = parseTimestamp(input.timestamp, limits, (message) => errors.push({ index, field: 'timestamp', message }));
+
+  const sample = { agent_name: name as string, timestamp: '', source } as AgentSample;
+  for (const field of METRIC_FIELDS) {
+    const value = input[field];
+    if (value === undefined || value === null) {
+      sample[field] = null;
+      continue;
+    }
+    const problem = checkMetric(value, METRIC_RULES[field]);
+    if (problem) errors.push({ index, field, message: problem });
+    else sample[field] = value as number;
+  }
+  if (sample.requests !== null && sample.error_count !== null && sample.error_count > sample.requests) {
+    errors.push({ index, field: 'error_count', message: `cannot exceed requests (${sample.requests})` });
+  }
+  if (errors.length > before || timestamp === undefined) return undefined;
+  sample.timestamp = new Date(timestamp).toISOString();
+  return sample;
+}
+
+function checkMetric(value: unknown, rule: MetricRule): string | undefined {
+  if (typeof value !== 'number') return `must be a number (${rule.unit}), got ${describe(value)}`;
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (rule.integer && !Number.isInteger(value)) return `must be a whole number (${rule.unit}), got ${value}`;
+  if (value < rule.min || value > rule.max) return `must be between ${rule.min} and ${rule.max} (${rule.unit}), got ${value}`;
+  return undefined;
+}
+
+function parseTimestamp(value: unknown, limits: SampleLimits, report: (message: string) => void): number | undefined {
+  if (value === undefined || value === null) return limits.now;
+  if (typeof value !== 'string') {
+    report(`must be an ISO-8601 string such as "2024-12-01T12:00:00Z", got ${describe(value)}`);
+    return undefined;
+  }
+  const ms = parseIsoTimestamp(value);
+  if (ms === undefined) {
+    report(`"${truncate(value)}" is not an ISO-8601 date-time such as "2024-12-01T12:00:00Z"`);
+    return undefined;
+  }
+  if (ms > limits.now + MAX_FUTURE_SKEW_MS) {
+    report(`${value} is more than 5 minutes in the future`);
+    return undefined;
+  }
+  if (ms < limits.oldestAllowedMs) {
+    report(`${value} is older than the raw-sample retention (${new Date(limits.oldestAllowedMs).toISOString()}) and would be pruned`);
+    return undefined;
+  }
+  return ms;
+}
+
+/** Parses a strict ISO-8601 date-time to epoch ms; undefined when malformed or impossible (e.g. Feb 30). */
+export function parseIsoTimestamp(value: string): number | undefined {
+  const m = ISO_TIMESTAMP.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const base = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+  if (new Date(base).getUTCDate() !== day) return undefined;
+  if (zone.toUpperCase() === 'Z') return base;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  if (offsetMinutes > 18 * 60) return undefined;
+  return base - sign * offsetMinutes * 60_000;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string "${truncate(value)}"`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function fail(message: string, errors: FieldError[]): BatchParse {
+  return { ok: false, message, errors };
+}

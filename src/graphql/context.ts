@@ -1,0 +1,8 @@
+import type { Actor } from '../services/deps.js';
+import type { Services } from '../services/services.js';
+
+/** What every resolver gets: the services (the only way to the core) and who is asking. */
+export interface GraphQLContext {
+  services: Services;
+  actor: Actor;
+}

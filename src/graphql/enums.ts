@@ -1,0 +1,28 @@
+import {
+  AgentHealth,
+  FindingKind,
+  ImprovementStatus,
+  ImprovementType,
+  OverallHealth,
+  Priority,
+  SampleSource,
+  Severity,
+} from '../domain/enums.js';
+import { ImprovementEventKind } from '../pubsub.js';
+import { builder } from './builder.js';
+
+/** GraphQL enums built from the domain's single definitions; values are the domain's strings. */
+const asEnum = <T extends Record<string, string>>(values: T) =>
+  Object.fromEntries(Object.values(values).map((v) => [v.toUpperCase(), { value: v }])) as {
+    [K in keyof T as Uppercase<T[K] & string>]: { value: T[K] };
+  };
+
+export const ImprovementStatusEnum = builder.enumType('ImprovementStatus', { values: asEnum(ImprovementStatus) });
+export const ImprovementTypeEnum = builder.enumType('ImprovementType', { values: asEnum(ImprovementType) });
+export const PriorityEnum = builder.enumType('Priority', { values: asEnum(Priority) });
+export const AgentHealthEnum = builder.enumType('AgentHealth', { values: asEnum(AgentHealth) });
+export const OverallHealthEnum = builder.enumType('OverallHealth', { values: asEnum(OverallHealth) });
+export const SeverityEnum = builder.enumType('Severity', { values: asEnum(Severity) });
+export const FindingKindEnum = builder.enumType('FindingKind', { values: asEnum(FindingKind) });
+export const SampleSourceEnum = builder.enumType('SampleSource', { values: asEnum(SampleSource) });
+export const ImprovementEventKindEnum = builder.enumType('ImprovementEventKind', { values: asEnum(ImprovementEventKind) });

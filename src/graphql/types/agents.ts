@@ -1,0 +1,45 @@
+import type { AgentStatus, WindowMetrics } from '../../domain/agent.js';
+import { builder } from '../builder.js';
+import { AgentHealthEnum } from '../enums.js';
+
+const WindowMetricsRef = builder.objectRef<WindowMetrics>('WindowMetrics').implement({
+  description: "Means and totals of an agent's samples over the health window; null where nothing was reported.",
+  fields: (t) => ({
+    samples: t.exposeInt('samples'),
+    responseTime: t.exposeFloat('response_time', { nullable: true, description: 'Mean seconds.' }),
+    successRate: t.exposeFloat('success_rate', { nullable: true }),
+    errorCount: t.exposeFloat('error_count', { nullable: true, description: 'Sum over the window.' }),
+    requests: t.exposeFloat('requests', { nullable: true }),
+    errorRate: t.exposeFloat('error_rate', { nullable: true, description: 'errors / requests, else 1 − success rate.' }),
+    insightsGenerated: t.exposeFloat('insights_generated', { nullable: true }),
+    researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
+    cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Mean percent of one core.' }),
+    memoryUsage: t.exposeFloat('memory_usage', { nullable: true, description: 'Mean MB resident.' }),
+  }),
+});
+
+export const AgentRef = builder.objectRef<AgentStatus>('Agent').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    health: t.expose('health', { type: AgentHealthEnum }),
+    healthReason: t.exposeString('health_reason'),
+    firstSeen: t.expose('first_seen', { type: 'DateTime' }),
+    lastSeen: t.expose('last_seen', { type: 'DateTime' }),
+    registeredAt: t.expose('registered_at', { type: 'DateTime' }),
+    sampleCount: t.exposeInt('sample_count'),
+    metrics: t.expose('metrics', { type: WindowMetricsRef }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  agents: t.field({
+    type: [AgentRef],
+    description: 'Every agent that has reported, with its current health.',
+    resolve: (_, __, { services }) => services.agents.statuses(),
+  }),
+  agent: t.field({
+    type: AgentRef,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_, { name }, { services }) => services.agents.status(name),
+  }),
+}));

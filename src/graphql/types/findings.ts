@@ -1,0 +1,37 @@
+import type { Finding } from '../../domain/finding.js';
+import { builder } from '../builder.js';
+import { FindingKindEnum, SeverityEnum } from '../enums.js';
+
+export const FindingRef = builder.objectRef<Finding>('Finding').implement({
+  description: 'One thing the analysis noticed, with the values that prove it.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    kind: t.expose('kind', { type: FindingKindEnum }),
+    agentName: t.exposeString('agent_name', { nullable: true, description: 'Null when fleet-wide.' }),
+    metric: t.exposeString('metric'),
+    severity: t.expose('severity', { type: SeverityEnum }),
+    score: t.exposeFloat('score'),
+    startedAt: t.expose('started_at', { type: 'DateTime' }),
+    endedAt: t.expose('ended_at', { type: 'DateTime' }),
+    value: t.exposeFloat('value', { nullable: true }),
+    expected: t.exposeFloat('expected', { nullable: true }),
+    message: t.exposeString('message'),
+    details: t.expose('details', { type: 'JSONObject' }),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('findings', (t) =>
+  t.field({
+    type: [FindingRef],
+    description: 'Findings whose span ended in the last `hours`, newest first.',
+    args: {
+      kind: t.arg({ type: FindingKindEnum }),
+      agentName: t.arg.string(),
+      metric: t.arg.string(),
+      hours: t.arg.float({ defaultValue: 24 }),
+      limit: t.arg.int(),
+    },
+    resolve: (_, args, { services }) => services.findings.list(args),
+  }),
+);

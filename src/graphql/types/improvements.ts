@@ -1,0 +1,103 @@
+import type { Improvement, ImprovementEvent } from '../../domain/improvement.js';
+import type { ImprovementChange } from '../../pubsub.js';
+import type { Decision } from '../../services/improvements.js';
+import { builder } from '../builder.js';
+import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, PriorityEnum } from '../enums.js';
+
+const ImprovementEventRef = builder.objectRef<ImprovementEvent>('ImprovementHistoryEntry').implement({
+  description: 'One status change of an improvement: who, when, from, to and why.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime' }),
+    actor: t.exposeString('actor'),
+    fromStatus: t.expose('from_status', { type: ImprovementStatusEnum, nullable: true }),
+    toStatus: t.expose('to_status', { type: ImprovementStatusEnum }),
+    reason: t.exposeString('reason', { nullable: true }),
+  }),
+});
+
+export const ImprovementRef = builder.objectRef<Improvement>('Improvement').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.expose('type', { type: ImprovementTypeEnum }),
+    priority: t.expose('priority', { type: PriorityEnum }),
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    affectedComponents: t.exposeStringList('affected_components'),
+    estimatedImpact: t.expose('estimated_impact', { type: 'JSONObject' }),
+    implementationPlan: t.expose('implementation_plan', { type: 'JSONObject' }),
+    confidence: t.exposeFloat('confidence'),
+    createdAt: t.expose('created_at', { type: 'DateTime' }),
+    status: t.expose('status', { type: ImprovementStatusEnum }),
+    assignedAgent: t.exposeString('assigned_agent', { nullable: true }),
+    completionTime: t.expose('completion_time', { type: 'DateTime', nullable: true }),
+    fingerprint: t.exposeString('fingerprint', { nullable: true }),
+    evidence: t.exposeIntList('evidence', { description: 'Ids of the supporting findings.' }),
+    occurrences: t.exposeInt('occurrences'),
+    lastSeenAt: t.expose('last_seen_at', { type: 'DateTime' }),
+    updatedAt: t.expose('updated_at', { type: 'DateTime' }),
+    decidedBy: t.exposeString('decided_by', { nullable: true }),
+    decidedAt: t.expose('decided_at', { type: 'DateTime', nullable: true }),
+    decisionReason: t.exposeString('decision_reason', { nullable: true }),
+    problemClearedAt: t.expose('problem_cleared_at', { type: 'DateTime', nullable: true }),
+    history: t.field({
+      type: [ImprovementEventRef],
+      resolve: (improvement, _, { services }) => services.improvements.history(improvement.id),
+    }),
+  }),
+});
+
+const DecisionPayload = builder.objectRef<Decision>('DecisionPayload').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    reason: t.exposeString('reason', { nullable: true }),
+    improvement: t.expose('improvement', { type: ImprovementRef }),
+  }),
+});
+
+const ImprovementChangeRef = builder.objectRef<ImprovementChange>('ImprovementEvent').implement({
+  fields: (t) => ({
+    kind: t.expose('kind', { type: ImprovementEventKindEnum }),
+    at: t.expose('at', { type: 'DateTime' }),
+    actor: t.exposeString('actor'),
+    improvement: t.expose('improvement', { type: ImprovementRef }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  improvements: t.field({
+    type: [ImprovementRef],
+    description: 'Improvement suggestions, newest first; all statuses when `status` is omitted.',
+    args: { status: t.arg({ type: ImprovementStatusEnum }) },
+    resolve: async (_, { status }, { services }) => (await services.improvements.list(status ?? undefined)).rows,
+  }),
+  improvement: t.field({
+    type: ImprovementRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_, { id }, { services }) => services.improvements.get(String(id)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  approveImprovement: t.field({
+    type: DecisionPayload,
+    description: 'Approves a pending improvement. NOT_FOUND for an unknown id, CONFLICT when it is not pending.',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    resolve: (_, { id, reason }, { services, actor }) => services.improvements.approve(String(id), actor, reason),
+  }),
+  rejectImprovement: t.field({
+    type: DecisionPayload,
+    description: 'Rejects a pending improvement, storing the reason with who decided and when.',
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    resolve: (_, { id, reason }, { services, actor }) => services.improvements.reject(String(id), actor, reason),
+  }),
+}));
+
+builder.subscriptionField('improvementEvents', (t) =>
+  t.field({
+    type: ImprovementChangeRef,
+    description: 'Improvements created, updated, approved or rejected, as they happen.',
+    args: { kinds: t.arg({ type: [ImprovementEventKindEnum], description: 'Only these kinds; all when omitted.' }) },
+    subscribe: (_, { kinds }, { services }) => services.events.improvementChanges(kinds ?? undefined),
+    resolve: (change) => change,
+  }),
+);

@@ -1,0 +1,87 @@
+import { METRIC_FIELDS, type MetricField } from '../../domain/sample.js';
+import type { StoredSample } from '../../store/store.js';
+import { builder } from '../builder.js';
+import { SampleSourceEnum } from '../enums.js';
+
+export const AgentSampleRef = builder.objectRef<StoredSample>('AgentSample').implement({
+  description: 'One report from one agent about one interval.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    agentName: t.exposeString('agent_name'),
+    timestamp: t.expose('timestamp', { type: 'DateTime' }),
+    responseTime: t.exposeFloat('response_time', { nullable: true, description: 'Seconds, mean over the interval.' }),
+    successRate: t.exposeFloat('success_rate', { nullable: true, description: '0..1.' }),
+    errorCount: t.exposeFloat('error_count', { nullable: true }),
+    insightsGenerated: t.exposeFloat('insights_generated', { nullable: true }),
+    memoryUsage: t.exposeFloat('memory_usage', { nullable: true, description: 'MB resident.' }),
+    cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Percent of one core.' }),
+    requests: t.exposeFloat('requests', { nullable: true }),
+    researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
+    source: t.expose('source', { type: SampleSourceEnum }),
+  }),
+});
+
+/** GraphQL input names (camelCase) and the sample fields they carry. */
+const INPUT_FIELDS: Record<string, MetricField | 'agent_name' | 'timestamp'> = {
+  agentName: 'agent_name',
+  timestamp: 'timestamp',
+  responseTime: 'response_time',
+  successRate: 'success_rate',
+  errorCount: 'error_count',
+  insightsGenerated: 'insights_generated',
+  memoryUsage: 'memory_usage',
+  cpuUsage: 'cpu_usage',
+  requests: 'requests',
+  researchCycles: 'research_cycles',
+};
+if (Object.values(INPUT_FIELDS).length !== METRIC_FIELDS.length + 2) throw new Error('AgentSampleInput is missing a field');
+
+const AgentSampleInput = builder.inputType('AgentSampleInput', {
+  description: 'The same fields and units as a REST sample; timestamp defaults to now and may be in the past.',
+  fields: (t) => ({
+    agentName: t.string({ required: true }),
+    timestamp: t.string({ description: 'ISO-8601; no zone means UTC; at most 5 minutes in the future.' }),
+    responseTime: t.float(),
+    successRate: t.float(),
+    errorCount: t.float(),
+    insightsGenerated: t.float(),
+    memoryUsage: t.float(),
+    cpuUsage: t.float(),
+    requests: t.float(),
+    researchCycles: t.float(),
+  }),
+});
+
+const IngestPayload = builder.objectRef<{ accepted: number; agents: string[] }>('IngestPayload').implement({
+  fields: (t) => ({
+    accepted: t.exposeInt('accepted'),
+    agents: t.exposeStringList('agents', { description: 'The agents the batch reported for.' }),
+  }),
+});
+
+builder.queryField('agentPerformance', (t) =>
+  t.field({
+    type: [AgentSampleRef],
+    description: 'Samples of the last `hours`, newest first, for one agent or all.',
+    args: { agentName: t.arg.string(), hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    resolve: async (_, args, { services }) => (await services.metrics.agentPerformance(args)).rows,
+  }),
+);
+
+builder.mutationField('reportMetrics', (t) =>
+  t.field({
+    type: IngestPayload,
+    description: 'Stores a batch of 1..5000 samples, all or nothing; errors list each bad sample and field.',
+    args: { samples: t.arg({ type: [AgentSampleInput], required: true }) },
+    resolve: (_, { samples }, { services }) => {
+      const batch = samples.map((input) => {
+        const sample: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(input)) {
+          if (value !== undefined && value !== null) sample[INPUT_FIELDS[key] ?? key] = value;
+        }
+        return sample;
+      });
+      return services.ingest.ingest({ samples: batch });
+    },
+  }),
+);

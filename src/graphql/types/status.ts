@@ -1,0 +1,108 @@
+import type { FleetCounts } from '../../domain/health.js';
+import type { JobStatus } from '../../scheduler/scheduler.js';
+import type { HealthReport, SystemStatus } from '../../services/status.js';
+import type { StoreInfo } from '../../store/store.js';
+import { builder } from '../builder.js';
+import { OverallHealthEnum } from '../enums.js';
+import { SystemMetricsRef } from './system-metrics.js';
+
+const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implement({
+  fields: (t) => ({
+    metaAgentActive: t.exposeBoolean('meta_agent_active', { description: 'Whether the monitoring jobs are running.' }),
+    totalImprovements: t.exposeInt('total_improvements'),
+    pendingImprovements: t.exposeInt('pending_improvements'),
+    approvedImprovements: t.exposeInt('approved_improvements'),
+    inProgressImprovements: t.exposeInt('in_progress_improvements'),
+    completedImprovements: t.exposeInt('completed_improvements'),
+    rejectedImprovements: t.exposeInt('rejected_improvements'),
+    failedImprovements: t.exposeInt('failed_improvements'),
+    performanceScore: t.exposeFloat('performance_score', { nullable: true }),
+    latestMetrics: t.expose('latest_metrics', { type: SystemMetricsRef, nullable: true }),
+  }),
+});
+
+const ThresholdsRef = builder.objectRef<HealthReport['performance_thresholds']>('PerformanceThresholds').implement({
+  fields: (t) => ({
+    responseTime: t.exposeFloat('response_time', { description: 'Seconds.' }),
+    successRate: t.exposeFloat('success_rate'),
+    cpuUsage: t.exposeFloat('cpu_usage', { description: 'Percent.' }),
+    memoryUsage: t.exposeFloat('memory_usage', { description: 'Percent.' }),
+    errorRate: t.exposeFloat('error_rate'),
+  }),
+});
+
+const IntervalsRef = builder.objectRef<HealthReport['monitoring_intervals']>('MonitoringIntervals').implement({
+  description: 'Seconds between runs of each job.',
+  fields: (t) => ({
+    health: t.exposeInt('health'),
+    analysis: t.exposeInt('analysis'),
+    predictive: t.exposeInt('predictive'),
+    reports: t.exposeInt('reports'),
+    retention: t.exposeInt('retention'),
+  }),
+});
+
+export const FleetCountsRef = builder.objectRef<FleetCounts>('FleetCounts').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    healthy: t.exposeInt('healthy'),
+    degraded: t.exposeInt('degraded'),
+    failing: t.exposeInt('failing'),
+    offline: t.exposeInt('offline'),
+  }),
+});
+
+const DatabaseInfoRef = builder.objectRef<StoreInfo>('DatabaseInfo').implement({
+  fields: (t) => ({
+    engine: t.exposeString('engine'),
+    path: t.exposeString('path'),
+    schemaVersion: t.exposeInt('schema_version'),
+    sizeBytes: t.exposeFloat('size_bytes'),
+    walBytes: t.exposeFloat('wal_bytes'),
+    journalMode: t.exposeString('journal_mode'),
+    rows: t.expose('rows', { type: 'JSONObject' }),
+  }),
+});
+
+const JobStatusRef = builder.objectRef<JobStatus>('JobStatus').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    intervalSeconds: t.exposeInt('interval_seconds'),
+    running: t.exposeBoolean('running'),
+    runs: t.exposeInt('runs'),
+    failures: t.exposeInt('failures'),
+    lastStartedAt: t.expose('last_started_at', { type: 'DateTime', nullable: true }),
+    lastDurationMs: t.exposeFloat('last_duration_ms', { nullable: true }),
+    lastOutcome: t.exposeString('last_outcome', { nullable: true }),
+    lastError: t.exposeString('last_error', { nullable: true }),
+    nextRunAt: t.expose('next_run_at', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implement({
+  fields: (t) => ({
+    metaAgentActive: t.exposeBoolean('meta_agent_active'),
+    overallHealth: t.expose('overall_health', { type: OverallHealthEnum }),
+    performanceScore: t.exposeFloat('performance_score', { nullable: true }),
+    performanceThresholds: t.expose('performance_thresholds', { type: ThresholdsRef }),
+    monitoringIntervals: t.expose('monitoring_intervals', { type: IntervalsRef }),
+    agents: t.expose('agents', { type: FleetCountsRef }),
+    database: t.expose('database', { type: DatabaseInfoRef }),
+    jobs: t.expose('jobs', { type: [JobStatusRef] }),
+    startedAt: t.expose('started_at', { type: 'DateTime' }),
+    uptimeSeconds: t.exposeInt('uptime_seconds'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  status: t.field({
+    type: SystemStatusRef,
+    description: 'Improvement counts, the performance score and the latest snapshot.',
+    resolve: (_, __, { services }) => services.status.status(),
+  }),
+  health: t.field({
+    type: HealthReportRef,
+    description: 'Overall health, thresholds, intervals, agent counts, database and jobs.',
+    resolve: (_, __, { services }) => services.status.health(),
+  }),
+}));

@@ -1,0 +1,44 @@
+import { AppError, badRequest, ErrorCode } from '../errors.js';
+
+/**
+ * Reads a JSON request body, refusing more than maxBytes while it streams in (a
+ * Content-Length is checked first, so an honest oversize request is refused unread).
+ * An empty body is undefined.
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return undefined;
+
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) return undefined;
+
+  // The body is read as JSON whatever its Content-Type: `curl -d` sends form-urlencoded by default.
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    throw badRequest('Request body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(ErrorCode.payloadTooLarge, `Request body exceeds the ${maxBytes}-byte limit`);
+}

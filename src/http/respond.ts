@@ -1,0 +1,21 @@
+import { AppError, ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/** The REST success envelope: {"status":"success", ...body}. */
+export function success(body: Record<string, unknown>, status = 200): Response {
+  return new Response(JSON.stringify({ status: 'success', ...body }), { status, headers: JSON_HEADERS });
+}
+
+/** The REST error envelope: the fitting 4xx/5xx, a message and a code; never a stack trace. */
+export function failure(error: unknown, logger: Logger, headers: Record<string, string> = {}): Response {
+  if (error instanceof AppError) {
+    const body: Record<string, unknown> = { status: 'error', message: error.message, code: error.code };
+    if (error.errors) body.errors = error.errors;
+    return new Response(JSON.stringify(body), { status: error.status, headers: { ...JSON_HEADERS, ...headers } });
+  }
+  logger.error({ err: error }, 'unexpected error in REST handler');
+  const body = { status: 'error', message: 'Internal server error', code: ErrorCode.internal };
+  return new Response(JSON.stringify(body), { status: 500, headers: JSON_HEADERS });
+}

@@ -1,0 +1,107 @@
+import { AppError, ErrorCode } from '../errors.js';
+import type { Actor } from '../services/deps.js';
+import type { Services } from '../services/services.js';
+
+export interface ParamDoc {
+  name: string;
+  description: string;
+  type: 'string' | 'number' | 'integer';
+  enum?: readonly string[];
+}
+
+export interface RestContext {
+  services: Services;
+  actor: Actor;
+  request: Request;
+  /** Path parameters, e.g. {id} of /improvements/{id}/approve, already URL-decoded. */
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** The JSON body, read once and bounded; undefined when empty. */
+  body(): Promise<unknown>;
+}
+
+/** One REST endpoint: its contract (for the router and the OpenAPI document) and its handler. */
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  query?: ParamDoc[];
+  /** Describes the JSON body, if the route reads one. */
+  body?: { description: string; example: unknown; required: boolean };
+  /** Keys of the success envelope besides status, as documented. */
+  returns: string;
+  handle(ctx: RestContext): Promise<Record<string, unknown>>;
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+export interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** Matches a method and path to a route: 404 when no path matches, 405 when only the method is wrong. */
+export function createRouter(routes: readonly Route[]) {
+  const compiled: CompiledRoute[] = routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path
+      .split('/')
+      .map((segment) => {
+        const m = /^\{(\w+)\}$/.exec(segment);
+        if (!m) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return '([^/]+)';
+      })
+      .join('/');
+    return { route, names, pattern: new RegExp(`^${source}/?$`) };
+  });
+
+  return {
+    match(method: string, pathname: string): Match {
+      const allowed = new Set<string>();
+      for (const { route, pattern, names } of compiled) {
+        const m = pattern.exec(pathname);
+        if (!m) continue;
+        if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) {
+          allowed.add(route.method);
+          continue;
+        }
+        const params: Record<string, string> = {};
+        names.forEach((name, i) => (params[name] = decodeSegment(m[i + 1]!)));
+        return { route, params };
+      }
+      if (allowed.size > 0) {
+        throw new AppError(ErrorCode.methodNotAllowed, `${method} is not allowed on ${pathname}; use ${[...allowed].join(' or ')}`);
+      }
+      throw new AppError(ErrorCode.notFound, `No endpoint at ${method} ${pathname}; see /docs for the API`);
+    },
+    routes,
+  };
+}
+
+/** Query parameters as a plain object; unknown or repeated names are a 400 naming them. */
+export function parseQuery(url: URL, route: Route): Record<string, string> {
+  const allowed = new Set((route.query ?? []).map((p) => p.name));
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    if (!allowed.has(name)) {
+      const known = allowed.size > 0 ? `; known parameters: ${[...allowed].join(', ')}` : '; it takes none';
+      throw new AppError(ErrorCode.badRequest, `Unknown query parameter '${name.slice(0, 64)}' for ${route.path}${known}`);
+    }
+    if (name in query) throw new AppError(ErrorCode.badRequest, `Query parameter '${name}' is given more than once`);
+    query[name] = value;
+  }
+  return query;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError(ErrorCode.badRequest, 'Malformed percent-encoding in the path');
+  }
+}

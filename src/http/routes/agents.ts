@@ -1,0 +1,33 @@
+import type { Route } from '../router.js';
+
+export const agentRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/agents/status',
+    summary: 'Every agent that has reported, with its health, last seen time and latest windowed metrics.',
+    returns: 'data: [{name, health, health_reason, first_seen, last_seen, registered_at, sample_count, metrics}], count',
+    async handle({ services }) {
+      const agents = await services.agents.statuses();
+      return { data: agents, count: agents.length };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/agents/metrics',
+    summary:
+      'Report a batch of 1..5000 samples. All or nothing: one bad sample rejects the batch with 400 and an errors list naming index, field and problem.',
+    body: {
+      required: true,
+      description: '{"samples": [sample, …]}; see the README for fields and units.',
+      example: {
+        samples: [
+          { agent_name: 'alpha_hunter', response_time: 2.4, success_rate: 0.97, error_count: 1, requests: 40, memory_usage: 512, cpu_usage: 35.5 },
+        ],
+      },
+    },
+    returns: 'data: {accepted, agents}',
+    async handle({ services, body }) {
+      return { data: await services.ingest.ingest(await body()) };
+    },
+  },
+];

@@ -1,0 +1,175 @@
+import { badRequest } from '../../errors.js';
+import type { Route } from '../router.js';
+import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, STATUS } from './params.js';
+
+const REASON_BODY = { required: false, description: 'Optional {"reason": "…"}.', example: { reason: 'Fits this sprint' } };
+
+export const metaAgentRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/meta-agent/status',
+    summary: 'Whether monitoring runs, improvement counts, the performance score and the latest snapshot.',
+    returns:
+      'data: {meta_agent_active, total_improvements, pending_improvements, approved_improvements, in_progress_improvements, completed_improvements, rejected_improvements, failed_improvements, performance_score, latest_metrics}',
+    async handle({ services }) {
+      return { data: await services.status.status() };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/health',
+    summary: 'Overall health, thresholds, monitoring intervals, agent counts by health, database info and the last run of each job.',
+    returns:
+      'data: {meta_agent_active, overall_health, performance_score, performance_thresholds, monitoring_intervals, agents, database, jobs, started_at, uptime_seconds}',
+    async handle({ services }) {
+      return { data: await services.status.health() };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/metrics',
+    summary: 'System metrics snapshots of the last `hours`, newest first.',
+    query: [HOURS, LIMIT],
+    returns: 'data: [snapshot], count, time_period_hours',
+    async handle({ services, query }) {
+      const { rows, hours } = await services.metrics.systemMetrics(query);
+      return { data: rows, count: rows.length, time_period_hours: hours };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/improvements',
+    summary: 'Improvement suggestions, newest first, optionally by status.',
+    query: [STATUS],
+    returns: 'data: [improvement], count, filtered_by_status',
+    async handle({ services, query }) {
+      const { rows, status } = await services.improvements.list(query.status);
+      return { data: rows, count: rows.length, filtered_by_status: status ?? null };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/improvements/{id}',
+    summary: 'One improvement with its history (every status change: who, when, from, to, why).',
+    returns: 'data: improvement with history',
+    async handle({ services, params }) {
+      const improvement = await services.improvements.get(params.id!);
+      return { data: { ...improvement, history: await services.improvements.history(improvement.id) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meta-agent/improvements/{id}/approve',
+    summary: 'Approve a pending improvement. 404 for an unknown id; 409 naming the current status when it is not pending.',
+    query: [REASON],
+    body: REASON_BODY,
+    returns: 'message, improvement_id, data: improvement',
+    async handle({ services, params, actor, query, body }) {
+      const decision = await services.improvements.approve(params.id!, actor, await reasonOf(body, query));
+      return { message: decision.message, improvement_id: decision.improvement.id, data: decision.improvement };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meta-agent/improvements/{id}/reject',
+    summary: 'Reject a pending improvement; the reason is stored with who decided and when.',
+    query: [REASON],
+    body: REASON_BODY,
+    returns: 'message, improvement_id, reason, data: improvement',
+    async handle({ services, params, actor, query, body }) {
+      const decision = await services.improvements.reject(params.id!, actor, await reasonOf(body, query));
+      return {
+        message: decision.message,
+        improvement_id: decision.improvement.id,
+        reason: decision.reason,
+        data: decision.improvement,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/agent-performance',
+    summary: 'Agent samples of the last `hours`, newest first, for one agent or all.',
+    query: [AGENT_NAME, HOURS, LIMIT],
+    returns: 'data: [sample], count, filtered_by_agent, time_period_hours',
+    async handle({ services, query }) {
+      const { rows, hours, agentName } = await services.metrics.agentPerformance({ ...query, agentName: query.agent_name });
+      return { data: rows, count: rows.length, filtered_by_agent: agentName ?? null, time_period_hours: hours };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/reports',
+    summary: 'Report files, newest first.',
+    returns: 'data: [{filename, timestamp, performance_score, active_agents, failed_agents}], count',
+    async handle({ services }) {
+      const reports = await services.reports.list();
+      return { data: reports, count: reports.length };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/reports/{filename}',
+    summary: 'One report. Only names of the form system_report_YYYYMMDD_HHMMSS.json are valid.',
+    returns: 'data: report, filename',
+    async handle({ services, params }) {
+      return { data: await services.reports.get(params.filename!), filename: params.filename };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meta-agent/trigger-analysis',
+    summary: 'Run the full analysis now; answers when done with the findings and the improvements created, updated and cleared.',
+    returns: 'data: {started_at, duration_ms, findings, improvements_created, improvements_updated, improvements_cleared}, timestamp',
+    async handle({ services }) {
+      const result = await services.analysis.run();
+      return { data: result, timestamp: result.started_at };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meta-agent/control/start',
+    summary: 'Start the monitoring jobs.',
+    returns: 'message, data: {meta_agent_active}',
+    async handle({ services, actor }) {
+      const { message, active } = services.control.start(actor);
+      return { message, data: { meta_agent_active: active } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meta-agent/control/stop',
+    summary: 'Stop the monitoring jobs; the API keeps answering and ingesting.',
+    returns: 'message, data: {meta_agent_active}',
+    async handle({ services, actor }) {
+      const { message, active } = services.control.stop(actor);
+      return { message, data: { meta_agent_active: active } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/findings',
+    summary: 'Findings of the analysis whose span ended in the last `hours`, newest first.',
+    query: [KIND, AGENT_NAME, METRIC, HOURS, LIMIT],
+    returns: 'data: [finding], count',
+    async handle({ services, query }) {
+      const findings = await services.findings.list({ ...query, agentName: query.agent_name });
+      return { data: findings, count: findings.length };
+    },
+  },
+];
+
+/** The JSON body's reason wins over ?reason=. */
+async function reasonOf(body: () => Promise<unknown>, query: Record<string, string>): Promise<unknown> {
+  const parsed = await body();
+  if (parsed !== undefined) {
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw badRequest('Body must be a JSON object such as {"reason": "…"}');
+    }
+    const { reason, ...rest } = parsed as Record<string, unknown>;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw badRequest(`Unknown body field(s): ${unknown.join(', ')}; only "reason" is accepted`);
+    if (reason !== undefined) return reason;
+  }
+  return query.reason;
+}

@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '../app.js';
+import { GRAPHQL_ENDPOINT } from '../app.js';
+import type { Logger } from '../logger.js';
+import { attachWebsocket } from './websocket.js';
+
+export interface HttpServerOptions {
+  app: App;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+export interface HttpServer {
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, closes websocket clients, lets in-flight requests finish (up to graceMs). */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The Node HTTP server around the app's fetch handler, with graphql-ws on the same port and path. */
+export function createHttpServer({ app, logger, maxBodyBytes }: HttpServerOptions): HttpServer {
+  const log = logger.child({ module: 'http' });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Refuse an announced oversize body before reading any of it; streamed bodies are bounded where read.
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ status: 'error', message: `Request body exceeds the ${maxBodyBytes}-byte limit`, code: 'PAYLOAD_TOO_LARGE' }));
+      req.resume();
+      return;
+    }
+    void app(req, res);
+  });
+  server.on('clientError', (error, socket) => {
+    log.debug({ err: error }, 'malformed HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+  const websocket = attachWebsocket(server, app, { path: GRAPHQL_ENDPOINT, maxPayloadBytes: maxBodyBytes, logger });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close(graceMs = 3000) {
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await websocket.close();
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

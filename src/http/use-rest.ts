@@ -1,0 +1,67 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import type { Actor } from '../services/deps.js';
+import type { Services } from '../services/services.js';
+import { readJsonBody } from './body.js';
+import { renderDocsPage } from './docs-page.js';
+import { buildOpenApi } from './openapi.js';
+import { failure, success } from './respond.js';
+import { createRouter, parseQuery, type Route } from './router.js';
+
+export interface RestOptions {
+  routes: readonly Route[];
+  services: Services;
+  logger: Logger;
+  version: string;
+  maxBodyBytes: number;
+  graphqlEndpoint: string;
+  /** Who is asking, from the request (auth fills this in). */
+  actorOf(request: Request): Actor;
+}
+
+/**
+ * Serves the REST shims, /docs and the 404s for every path that is not the GraphQL
+ * endpoint, as a Yoga plugin, so REST and GraphQL share one server and one fetch().
+ */
+export function useRestApi(options: RestOptions): Plugin {
+  const router = createRouter(options.routes);
+  const log = options.logger.child({ module: 'rest' });
+  const openapi = JSON.stringify(buildOpenApi(options.routes, options.version));
+  const docsPage = renderDocsPage(options.routes, options.version);
+
+  async function handle(request: Request, url: URL): Promise<Response> {
+    const { pathname } = url;
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      if (pathname === '/docs' || pathname === '/docs/') return html(docsPage);
+      if (pathname === '/docs/openapi.json') return new Response(openapi, { headers: { 'content-type': 'application/json' } });
+      if (pathname === '/') return success({ data: { name: 'meta-agent', version: options.version, graphql: options.graphqlEndpoint, docs: '/docs' } });
+    }
+    try {
+      const { route, params } = router.match(request.method, pathname);
+      const query = parseQuery(url, route);
+      let body: Promise<unknown> | undefined;
+      const result = await route.handle({
+        services: options.services,
+        actor: options.actorOf(request),
+        request,
+        params,
+        query,
+        body: () => (body ??= readJsonBody(request, options.maxBodyBytes)),
+      });
+      return success(result);
+    } catch (error) {
+      return failure(error, log);
+    }
+  }
+
+  return {
+    onRequest({ request, url, endResponse }) {
+      if (url.pathname === options.graphqlEndpoint) return;
+      return handle(request, url).then(endResponse);
+    },
+  };
+}
+
+function html(body: string): Response {
+  return new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+}

@@ -1,0 +1,69 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { App } from '../app.js';
+import type { Logger } from '../logger.js';
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+export interface WebsocketOptions {
+  path: string;
+  maxPayloadBytes: number;
+  logger: Logger;
+}
+
+/**
+ * graphql-ws (subprotocol graphql-transport-ws) on the HTTP server's GraphQL path. Each
+ * operation goes through Yoga's envelop, so websockets get the same plugins and context as HTTP.
+ */
+export function attachWebsocket(server: Server, app: App, options: WebsocketOptions) {
+  const log = options.logger.child({ module: 'websocket' });
+  const wss = new WebSocketServer({ server, path: options.path, maxPayload: options.maxPayloadBytes });
+  const graphqlWs = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  wss.on('error', (error) => log.error({ err: error }, 'websocket server error'));
+  return {
+    wss,
+    /** Closes every client (1001 going away) and the server. */
+    async close(): Promise<void> {
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

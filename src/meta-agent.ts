@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { resolveDataPaths, type Config } from './config.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
+import { createAppPubSub, type PubSub } from './pubsub.js';
+import { createJobs } from './scheduler/jobs.js';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import type { SystemStatus } from './services/status.js';
+import { createServices, type Monitoring, type Services } from './services/services.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface MetaAgentOptions {
+  clock?: Clock;
+  logger?: Logger;
+  store?: Store;
+  pubsub?: PubSub;
+  /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
+  useCron?: boolean;
+}
+
+export interface MetaAgent {
+  config: Config;
+  services: Services;
+  scheduler: Scheduler;
+  /** The whole HTTP API as a fetch handler; works without listening. */
+  app: App;
+  fetch: App['fetch'];
+  getSystemStatus(): Promise<SystemStatus>;
+  startContinuousMonitoring(): void;
+  stopMonitoring(): void;
+  /** Listens on config.host:config.port and starts monitoring. */
+  start(): Promise<AddressInfo>;
+  /** Stops accepting, closes websocket clients, finishes in-flight work, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Builds the meta agent from a validated Config: the one composition root. */
+export function createMetaAgent(config: Config, options: MetaAgentOptions = {}): MetaAgent {
+  const paths = resolveDataPaths(config);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
+  const store = options.store ?? createSqliteStore(paths.database);
+  const pubsub = options.pubsub ?? createAppPubSub();
+
+  let scheduler: Scheduler | undefined;
+  const monitoring: Monitoring = {
+    start: () => scheduler?.start(),
+    stop: () => scheduler?.stop(),
+    isActive: () => scheduler?.isActive() ?? false,
+    jobs: () => scheduler?.status() ?? [],
+  };
+  const services = createServices({ config, store, clock, logger, pubsub, paths }, monitoring);
+  scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
+  const app = createApp({ config, services, logger });
+  let http: HttpServer | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    services,
+    scheduler,
+    app,
+    fetch: app.fetch,
+    getSystemStatus: () => services.status.status(),
+    startContinuousMonitoring: () => scheduler.start(),
+    stopMonitoring: () => scheduler.stop(),
+    async start() {
+      if (http) throw new Error('already started');
+      http = createHttpServer({ app, logger, maxBodyBytes: config.limits.maxBodyBytes });
+      const address = await http.listen(config.port, config.host);
+      scheduler.start();
+      return address;
+    },
+    stop() {
+      stopping ??= (async () => {
+        scheduler.stop();
+        await http?.close();
+        await scheduler.close();
+        await store.close();
+        logger.flush();
+      })();
+      return stopping;
+    },
+  };
+}

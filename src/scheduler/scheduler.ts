@@ -1,0 +1,171 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { toIso, type Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+
+/** A row of the job table. */
+export interface Job {
+  name: string;
+  intervalSeconds: number;
+  /** Run at start instead of one interval after it. */
+  runAtStart?: boolean;
+  run(): Promise<unknown>;
+}
+
+export interface JobStatus {
+  name: string;
+  interval_seconds: number;
+  running: boolean;
+  runs: number;
+  failures: number;
+  last_started_at: string | null;
+  last_duration_ms: number | null;
+  last_outcome: 'success' | 'error' | null;
+  last_error: string | null;
+  next_run_at: string | null;
+}
+
+export interface Scheduler {
+  /** Starts the clock; jobs run when due. Idempotent. */
+  start(): void;
+  /** Stops scheduling; a run in progress finishes. Idempotent. */
+  stop(): void;
+  isActive(): boolean;
+  /** Starts every job that is due now; the one-second cron tick calls this, tests call it directly. */
+  tick(): void;
+  /** Runs a job now and resolves with its result; waits for a run in progress first. */
+  runNow(name: string): Promise<unknown>;
+  status(): JobStatus[];
+  /** Stops and waits for runs in progress. */
+  close(): Promise<void>;
+}
+
+interface JobState {
+  job: Job;
+  status: JobStatus;
+  nextDueMs: number;
+  current: Promise<unknown> | undefined;
+}
+
+export interface SchedulerOptions {
+  jobs: Job[];
+  clock: Clock;
+  logger: Logger;
+  /** Asked before each scheduled run; only the leader of several replicas runs jobs. */
+  isLeader?: () => boolean;
+  /** Tests drive tick() themselves. */
+  useCron?: boolean;
+}
+
+/**
+ * One cron task ticks every second and starts the jobs that are due, so any interval in
+ * seconds works (not only divisors of a minute). A job never overlaps itself; an error
+ * is logged and recorded, and the next run happens as usual.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { clock } = options;
+  const log = options.logger.child({ module: 'scheduler' });
+  const isLeader = options.isLeader ?? (() => true);
+  const states = new Map<string, JobState>(
+    options.jobs.map((job) => [
+      job.name,
+      {
+        job,
+        nextDueMs: 0,
+        current: undefined,
+        status: {
+          name: job.name,
+          interval_seconds: job.intervalSeconds,
+          running: false,
+          runs: 0,
+          failures: 0,
+          last_started_at: null,
+          last_duration_ms: null,
+          last_outcome: null,
+          last_error: null,
+          next_run_at: null,
+        },
+      },
+    ]),
+  );
+  let active = false;
+  let task: ScheduledTask | undefined;
+
+  function execute(state: JobState): Promise<unknown> {
+    const started = clock.now();
+    const startedHr = performance.now();
+    state.status.running = true;
+    state.status.last_started_at = toIso(started);
+    state.nextDueMs = started + state.job.intervalSeconds * 1000;
+    state.status.next_run_at = active ? toIso(state.nextDueMs) : null;
+    const run = (async () => {
+      try {
+        const result = await state.job.run();
+        state.status.last_outcome = 'success';
+        state.status.last_error = null;
+        return result;
+      } catch (error) {
+        state.status.failures += 1;
+        state.status.last_outcome = 'error';
+        state.status.last_error = error instanceof Error ? error.message : String(error);
+        log.error({ job: state.job.name, err: error }, 'job failed');
+        throw error;
+      } finally {
+        state.status.runs += 1;
+        state.status.running = false;
+        state.status.last_duration_ms = Math.round((performance.now() - startedHr) * 10) / 10;
+        state.current = undefined;
+      }
+    })();
+    state.current = run;
+    return run;
+  }
+
+  function tick(): void {
+    if (!active || !isLeader()) return;
+    const now = clock.now();
+    for (const state of states.values()) {
+      if (state.current || now < state.nextDueMs) continue;
+      execute(state).catch(() => {
+        // Recorded and logged in execute; a failed run never stops the schedule.
+      });
+    }
+  }
+
+  return {
+    start() {
+      if (active) return;
+      active = true;
+      const now = clock.now();
+      for (const state of states.values()) {
+        state.nextDueMs = state.job.runAtStart ? now : now + state.job.intervalSeconds * 1000;
+        state.status.next_run_at = toIso(state.nextDueMs);
+      }
+      if (options.useCron !== false) {
+        task = cron.schedule('* * * * * *', tick, { name: 'meta-agent-scheduler', noOverlap: true });
+      }
+      log.info({ jobs: [...states.keys()] }, 'monitoring started');
+      tick();
+    },
+    stop() {
+      if (!active) return;
+      active = false;
+      task?.destroy();
+      task = undefined;
+      for (const state of states.values()) state.status.next_run_at = null;
+      log.info('monitoring stopped');
+    },
+    isActive: () => active,
+    tick,
+    async runNow(name) {
+      const state = states.get(name);
+      if (!state) throw new Error(`no job named ${name}`);
+      while (state.current) await state.current.catch(() => undefined);
+      return execute(state);
+    },
+    status: () => [...states.values()].map((s) => ({ ...s.status })),
+    async close() {
+      this.stop();
+      await Promise.all([...states.values()].map((s) => s.current?.catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { toIso } from '../clock.js';
+import type { AgentStatus } from '../domain/agent.js';
+import { AgentHealth } from '../domain/enums.js';
+import { assessAgentHealth, toWindowMetrics, type FleetCounts, type WindowAggregate } from '../domain/health.js';
+import { notFound } from '../errors.js';
+import type { ServiceDeps } from './deps.js';
+import { parseAgentNameFilter } from './inputs.js';
+
+const EMPTY_WINDOW: WindowAggregate = {
+  samples: 0,
+  avg_response_time: null,
+  avg_success_rate: null,
+  sum_errors: null,
+  sum_requests: null,
+  sum_errors_with_requests: null,
+  sum_insights: null,
+  sum_research_cycles: null,
+  avg_cpu_usage: null,
+  avg_memory_usage: null,
+};
+
+export type AgentService = ReturnType<typeof createAgentService>;
+
+export function createAgentService({ config, store, clock }: ServiceDeps) {
+  const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
+
+  /** Every registered agent with its health over the recent window. */
+  async function statuses(): Promise<AgentStatus[]> {
+    const now = clock.now();
+    const [agents, windows] = await Promise.all([
+      store.agents.list(),
+      store.samples.windowAggregates(toIso(now - config.health.windowSeconds * 1000)),
+    ]);
+    return agents.map((agent) => {
+      const metrics = toWindowMetrics(windows.get(agent.name) ?? EMPTY_WINDOW);
+      const verdict = assessAgentHealth({
+        now,
+        lastSeenMs: Date.parse(agent.last_seen),
+        offlineAfterMs: config.health.offlineAfterSeconds * 1000,
+        metrics,
+        thresholds: config.thresholds,
+        memoryLimitMb: memoryLimits.get(agent.name),
+      });
+      return { ...agent, health: verdict.health, health_reason: verdict.reason, metrics };
+    });
+  }
+
+  return {
+    statuses,
+    async status(name: unknown): Promise<AgentStatus> {
+      const agentName = parseAgentNameFilter(name, 'name');
+      const found = (await statuses()).find((a) => a.name === agentName);
+      if (!found) throw notFound(`No agent named '${agentName}' has reported`);
+      return found;
+    },
+  };
+}
+
+export function countByHealth(agents: readonly AgentStatus[]): FleetCounts {
+  const counts: FleetCounts = { total: agents.length, healthy: 0, degraded: 0, failing: 0, offline: 0 };
+  for (const agent of agents) {
+    if (agent.health === AgentHealth.healthy) counts.healthy += 1;
+    else if (agent.health === AgentHealth.degraded) counts.degraded += 1;
+    else if (agent.health === AgentHealth.failing) counts.failing += 1;
+    else counts.offline += 1;
+  }
+  return counts;
+}

@@ -1,0 +1,16 @@
+import { filter, pipe } from 'graphql-yoga';
+import type { ImprovementEventKind } from '../pubsub.js';
+import type { ServiceDeps } from './deps.js';
+
+export type EventService = ReturnType<typeof createEventService>;
+
+/** Live streams for subscriptions, filtered at the source. */
+export function createEventService({ pubsub }: ServiceDeps) {
+  return {
+    improvementChanges(kinds?: readonly ImprovementEventKind[]) {
+      const source = pubsub.subscribe('improvement:changed');
+      if (!kinds || kinds.length === 0) return source;
+      return pipe(source, filter((change) => kinds.includes(change.kind)));
+    },
+  };
+}

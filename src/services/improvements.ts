@@ -1,0 +1,77 @@
+import { toIso } from '../clock.js';
+import { ImprovementStatus } from '../domain/enums.js';
+import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
+import { conflict, notFound } from '../errors.js';
+import { ImprovementEventKind } from '../pubsub.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { parseImprovementStatus, parseReason } from './inputs.js';
+
+export interface Decision {
+  improvement: Improvement;
+  message: string;
+  reason: string | null;
+}
+
+export type ImprovementService = ReturnType<typeof createImprovementService>;
+
+export function createImprovementService({ store, clock, pubsub, logger }: ServiceDeps) {
+  const log = logger.child({ module: 'improvements' });
+
+  async function get(id: string): Promise<Improvement> {
+    const improvement = await store.improvements.get(id);
+    if (!improvement) throw notFound(`Improvement '${id}' not found`);
+    return improvement;
+  }
+
+  async function decide(
+    id: string,
+    actor: Actor,
+    rawReason: unknown,
+    to: typeof ImprovementStatus.approved | typeof ImprovementStatus.rejected,
+  ): Promise<Decision> {
+    const reason = parseReason(rawReason);
+    const at = toIso(clock.now());
+    const result = await store.improvements.transition({
+      id,
+      from: [ImprovementStatus.pending],
+      to,
+      actor: actor.id,
+      reason,
+      at,
+      patch: { decided_by: actor.id, decided_at: at, decision_reason: reason },
+    });
+    if (!result.ok) {
+      if (result.current === null) throw notFound(`Improvement '${id}' not found`);
+      const verb = to === ImprovementStatus.approved ? 'approved' : 'rejected';
+      throw conflict(`Improvement '${id}' is ${result.current}, not pending; only a pending improvement can be ${verb}`);
+    }
+    const { improvement } = result;
+    log.info({ id, to, actor: actor.id, reason }, 'improvement decided');
+    pubsub.publish('improvement:changed', { kind: to, at, actor: actor.id, improvement });
+    const message =
+      to === ImprovementStatus.approved
+        ? `Improvement '${improvement.title}' approved for implementation`
+        : `Improvement '${improvement.title}' rejected`;
+    return { improvement, message, reason };
+  }
+
+  return {
+    get,
+    async list(status?: unknown): Promise<{ rows: Improvement[]; status: ImprovementStatus | undefined }> {
+      const parsed = parseImprovementStatus(status);
+      return { rows: await store.improvements.list(parsed), status: parsed };
+    },
+    async history(id: string): Promise<ImprovementEvent[]> {
+      await get(id);
+      return store.improvements.events(id);
+    },
+    approve: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, ImprovementStatus.approved),
+    reject: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, ImprovementStatus.rejected),
+    async create(draft: ImprovementDraft, actor: Actor): Promise<Improvement> {
+      const at = toIso(clock.now());
+      const improvement = await store.improvements.create(draft, at, actor.id);
+      pubsub.publish('improvement:changed', { kind: ImprovementEventKind.created, at, actor: actor.id, improvement });
+      return improvement;
+    },
+  };
+}

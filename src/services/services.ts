@@ -1,0 +1,33 @@
+import { createAgentService } from './agents.js';
+import { createAnalysisService } from './analysis.js';
+import { createControlService, type MonitoringControl } from './control.js';
+import type { ServiceDeps } from './deps.js';
+import { createEventService } from './events.js';
+import { createFindingService } from './findings.js';
+import { createImprovementService } from './improvements.js';
+import { createIngestService } from './ingest.js';
+import { createMetricsService } from './metrics.js';
+import { createReportService } from './reports.js';
+import { createStatusService, type MonitoringView } from './status.js';
+
+export type Monitoring = MonitoringControl & MonitoringView;
+
+/** The use-cases every edge (GraphQL, REST, jobs) calls; nothing else reaches the store. */
+export function createServices(deps: ServiceDeps, monitoring: Monitoring) {
+  const agents = createAgentService(deps);
+  const improvements = createImprovementService(deps);
+  return {
+    ingest: createIngestService(deps),
+    agents,
+    metrics: createMetricsService(deps),
+    improvements,
+    reports: createReportService(deps),
+    findings: createFindingService(deps),
+    analysis: createAnalysisService(deps, improvements),
+    status: createStatusService(deps, agents, monitoring),
+    control: createControlService(deps, monitoring),
+    events: createEventService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,86 @@
+import { toIso } from '../clock.js';
+import { assessOverallHealth, type FleetCounts } from '../domain/health.js';
+import type { OverallHealth } from '../domain/enums.js';
+import type { SystemMetrics } from '../domain/system-metrics.js';
+import type { JobStatus } from '../scheduler/scheduler.js';
+import type { StoreInfo } from '../store/store.js';
+import { countByHealth, type AgentService } from './agents.js';
+import type { ServiceDeps } from './deps.js';
+
+/** The scheduler as the status pages see it. */
+export interface MonitoringView {
+  isActive(): boolean;
+  jobs(): JobStatus[];
+}
+
+export interface SystemStatus {
+  meta_agent_active: boolean;
+  total_improvements: number;
+  pending_improvements: number;
+  approved_improvements: number;
+  in_progress_improvements: number;
+  completed_improvements: number;
+  rejected_improvements: number;
+  failed_improvements: number;
+  performance_score: number | null;
+  latest_metrics: SystemMetrics | null;
+}
+
+export interface HealthReport {
+  meta_agent_active: boolean;
+  overall_health: OverallHealth;
+  performance_score: number | null;
+  performance_thresholds: ServiceDeps['config']['thresholds'];
+  monitoring_intervals: ServiceDeps['config']['intervals'];
+  agents: FleetCounts;
+  database: StoreInfo;
+  jobs: JobStatus[];
+  started_at: string;
+  uptime_seconds: number;
+}
+
+export type StatusService = ReturnType<typeof createStatusService>;
+
+export function createStatusService(deps: ServiceDeps, agents: AgentService, monitoring: MonitoringView) {
+  const { store, config, clock } = deps;
+  const startedAt = clock.now();
+  return {
+    async status(): Promise<SystemStatus> {
+      const [counts, latest] = await Promise.all([store.improvements.countByStatus(), store.systemMetrics.latest()]);
+      return {
+        meta_agent_active: monitoring.isActive(),
+        total_improvements: Object.values(counts).reduce((a, b) => a + b, 0),
+        pending_improvements: counts.pending,
+        approved_improvements: counts.approved,
+        in_progress_improvements: counts.in_progress,
+        completed_improvements: counts.completed,
+        rejected_improvements: counts.rejected,
+        failed_improvements: counts.failed,
+        performance_score: latest?.performance_score ?? null,
+        latest_metrics: latest ?? null,
+      };
+    },
+    async health(): Promise<HealthReport> {
+      const [statuses, latest, database] = await Promise.all([
+        agents.statuses(),
+        store.systemMetrics.latest(),
+        store.info(),
+      ]);
+      const counts = countByHealth(statuses);
+      const score = latest?.performance_score ?? null;
+      const host = { cpu: latest?.system_cpu_usage ?? null, memory: latest?.system_memory_usage ?? null };
+      return {
+        meta_agent_active: monitoring.isActive(),
+        overall_health: assessOverallHealth(counts, host, score, config.thresholds),
+        performance_score: score,
+        performance_thresholds: config.thresholds,
+        monitoring_intervals: config.intervals,
+        agents: counts,
+        database,
+        jobs: monitoring.jobs(),
+        started_at: toIso(startedAt),
+        uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { WindowAggregate } from '../../domain/health.js';
+import type { AgentSample } from '../../domain/sample.js';
+import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
+import type { Db } from './open-db.js';
+
+const COLUMNS =
+  'id, agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source';
+
+export function createSampleRepo(db: Db): SampleRepo {
+  const insertSample = db.prepare(`INSERT INTO agent_performance_history
+    (agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source)
+    VALUES (@agent_name, @timestamp, @response_time, @success_rate, @error_count, @insights_generated, @memory_usage, @cpu_usage, @requests, @research_cycles, @source)`);
+  const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET
+      first_seen = MIN(first_seen, excluded.first_seen),
+      last_seen = MAX(last_seen, excluded.last_seen),
+      sample_count = sample_count + excluded.sample_count`);
+  const listAll = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+    WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const listAgent = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+    WHERE agent_name = ? AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+    WHERE timestamp >= ? ORDER BY agent_name, timestamp`);
+  const aggregates = db.prepare(`SELECT agent_name,
+      COUNT(*) AS samples,
+      AVG(response_time) AS avg_response_time,
+      AVG(success_rate) AS avg_success_rate,
+      SUM(error_count) AS sum_errors,
+      SUM(requests) AS sum_requests,
+      SUM(CASE WHEN requests IS NOT NULL THEN error_count END) AS sum_errors_with_requests,
+      SUM(insights_generated) AS sum_insights,
+      SUM(research_cycles) AS sum_research_cycles,
+      AVG(cpu_usage) AS avg_cpu_usage,
+      AVG(memory_usage) AS avg_memory_usage
+    FROM agent_performance_history WHERE timestamp >= ? GROUP BY agent_name`);
+
+  const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string) => {
+    const spans = new Map<string, { first: string; last: string; count: number }>();
+    for (const sample of samples) {
+      insertSample.run(sample);
+      const span = spans.get(sample.agent_name);
+      if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
+      else {
+        if (sample.timestamp < span.first) span.first = sample.timestamp;
+        if (sample.timestamp > span.last) span.last = sample.timestamp;
+        span.count += 1;
+      }
+    }
+    for (const [name, span] of spans) upsertAgent.run(name, span.first, span.last, receivedAt, span.count);
+  });
+
+  return {
+    async insert(samples, receivedAt) {
+      insertBatch.immediate(samples, receivedAt);
+    },
+    async list(query: SampleQuery) {
+      const rows = query.agentName
+        ? listAgent.all(query.agentName, query.sinceIso, query.limit)
+        : listAll.all(query.sinceIso, query.limit);
+      return rows as StoredSample[];
+    },
+    async byAgentSince(sinceIso) {
+      const result = new Map<string, AgentSample[]>();
+      for (const row of byAgentSince.iterate(sinceIso) as IterableIterator<StoredSample>) {
+        const list = result.get(row.agent_name);
+        if (list) list.push(row);
+        else result.set(row.agent_name, [row]);
+      }
+      return result;
+    },
+    async windowAggregates(sinceIso) {
+      const rows = aggregates.all(sinceIso) as Array<WindowAggregate & { agent_name: string }>;
+      return new Map(rows.map(({ agent_name, ...aggregate }) => [agent_name, aggregate]));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { statSync } from 'node:fs';
+import type { Store, StoreInfo } from '../store.js';
+import { createAgentRepo } from './agent-repo.js';
+import { createFindingRepo } from './finding-repo.js';
+import { createImprovementRepo } from './improvement-repo.js';
+import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
+import { createSampleRepo } from './sample-repo.js';
+import { createSystemMetricsRepo } from './system-metrics-repo.js';
+
+const COUNTED_TABLES = ['agents', 'agent_performance_history', 'system_metrics', 'system_improvements', 'findings'];
+
+export function createSqliteStore(file: string, options: OpenDbOptions = {}): Store {
+  const db = openDb(file, options);
+  let closed = false;
+  return {
+    samples: createSampleRepo(db),
+    agents: createAgentRepo(db),
+    systemMetrics: createSystemMetricsRepo(db),
+    improvements: createImprovementRepo(db),
+    findings: createFindingRepo(db),
+    async info(): Promise<StoreInfo> {
+      const rows: Record<string, number> = {};
+      for (const table of COUNTED_TABLES) {
+        rows[table] = db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+      }
+      return {
+        engine: 'sqlite',
+        path: file,
+        schema_version: schemaVersion(db),
+        size_bytes: fileSize(file),
+        wal_bytes: fileSize(`${file}-wal`),
+        journal_mode: String(db.pragma('journal_mode', { simple: true })),
+        rows,
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,31 @@
+import type { SystemMetrics } from '../../domain/system-metrics.js';
+import type { SystemMetricsRepo } from '../store.js';
+import type { Db } from './open-db.js';
+
+const COLUMNS = `id, timestamp, total_agents, active_agents, failed_agents, degraded_agents, offline_agents,
+  avg_response_time, avg_success_rate, system_cpu_usage, system_memory_usage, total_errors, total_insights,
+  research_cycles_completed, performance_score, window_seconds`;
+
+export function createSystemMetricsRepo(db: Db): SystemMetricsRepo {
+  const insert = db.prepare(`INSERT INTO system_metrics (timestamp, total_agents, active_agents, failed_agents,
+      degraded_agents, offline_agents, avg_response_time, avg_success_rate, system_cpu_usage, system_memory_usage,
+      total_errors, total_insights, research_cycles_completed, performance_score, window_seconds)
+    VALUES (@timestamp, @total_agents, @active_agents, @failed_agents, @degraded_agents, @offline_agents,
+      @avg_response_time, @avg_success_rate, @system_cpu_usage, @system_memory_usage, @total_errors,
+      @total_insights, @research_cycles_completed, @performance_score, @window_seconds)`);
+  const list = db.prepare(`SELECT ${COLUMNS} FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const latest = db.prepare(`SELECT ${COLUMNS} FROM system_metrics ORDER BY timestamp DESC, id DESC LIMIT 1`);
+  return {
+    async insert(snapshot) {
+      const { id: _ignored, ...row } = snapshot;
+      const result = insert.run(row);
+      return { ...row, id: Number(result.lastInsertRowid) };
+    },
+    async list(sinceIso, limit) {
+      return list.all(sinceIso, limit) as SystemMetrics[];
+    },
+    async latest() {
+      return latest.get() as SystemMetrics | undefined;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type { AgentRecord } from '../domain/agent.js';
+import type { ImprovementStatus } from '../domain/enums.js';
+import type { Finding, FindingDraft } from '../domain/finding.js';
+import type { WindowAggregate } from '../domain/health.js';
+import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
+import type { AgentSample } from '../domain/sample.js';
+import type { SystemMetrics } from '../domain/system-metrics.js';
+
+/**
+ * What the services need from persistence. Every method returns a Promise even over
+ * SQLite, so a PostgreSQL store can be added without touching the services.
+ */
+export interface Store {
+  samples: SampleRepo;
+  agents: AgentRepo;
+  systemMetrics: SystemMetricsRepo;
+  improvements: ImprovementRepo;
+  findings: FindingRepo;
+  info(): Promise<StoreInfo>;
+  /** Flushes, checkpoints and closes; later calls fail. */
+  close(): Promise<void>;
+}
+
+export interface StoredSample extends AgentSample {
+  id: number;
+}
+
+export interface SampleQuery {
+  agentName?: string | undefined;
+  sinceIso: string;
+  limit: number;
+}
+
+export interface SampleRepo {
+  /** Stores the batch and registers its agents in one transaction. */
+  insert(samples: AgentSample[], receivedAt: string): Promise<void>;
+  /** Newest first. */
+  list(query: SampleQuery): Promise<StoredSample[]>;
+  /** Every agent's samples at or after sinceIso, grouped by agent, oldest first. */
+  byAgentSince(sinceIso: string): Promise<Map<string, AgentSample[]>>;
+  /** Per-agent sums and means over samples at or after sinceIso. */
+  windowAggregates(sinceIso: string): Promise<Map<string, WindowAggregate>>;
+}
+
+export interface AgentRepo {
+  list(): Promise<AgentRecord[]>;
+  get(name: string): Promise<AgentRecord | undefined>;
+}
+
+export interface SystemMetricsRepo {
+  insert(snapshot: SystemMetrics): Promise<SystemMetrics>;
+  /** Newest first. */
+  list(sinceIso: string, limit: number): Promise<SystemMetrics[]>;
+  latest(): Promise<SystemMetrics | undefined>;
+}
+
+export interface TransitionRequest {
+  id: string;
+  from: readonly ImprovementStatus[];
+  to: ImprovementStatus;
+  actor: string;
+  reason: string | null;
+  at: string;
+  /** Columns set together with the status, e.g. decided_by. */
+  patch?: Partial<Pick<Improvement, 'decided_by' | 'decided_at' | 'decision_reason' | 'assigned_agent' | 'completion_time'>>;
+}
+
+export type TransitionResult =
+  | { ok: true; improvement: Improvement }
+  | { ok: false; current: ImprovementStatus | null };
+
+export interface ImprovementRepo {
+  create(draft: ImprovementDraft, at: string, actor: string): Promise<Improvement>;
+  get(id: string): Promise<Improvement | undefined>;
+  /** Newest first; all statuses when status is undefined. */
+  list(status?: ImprovementStatus): Promise<Improvement[]>;
+  countByStatus(): Promise<Record<ImprovementStatus, number>>;
+  /**
+   * Moves one improvement to `to` only if its status is one of `from`, atomically, and
+   * records the change in the audit trail. Of concurrent callers exactly one wins.
+   */
+  transition(request: TransitionRequest): Promise<TransitionResult>;
+  events(id: string): Promise<ImprovementEvent[]>;
+  /** The newest improvement raised for this problem, whatever its status. */
+  latestByFingerprint(fingerprint: string): Promise<Improvement | undefined>;
+  /** Updates an open suggestion with fresh evidence and numbers. */
+  refresh(id: string, patch: RefreshPatch, at: string): Promise<Improvement>;
+}
+
+export type RefreshPatch = Pick<
+  Improvement,
+  | 'priority'
+  | 'description'
+  | 'estimated_impact'
+  | 'implementation_plan'
+  | 'confidence'
+  | 'evidence'
+  | 'occurrences'
+  | 'last_seen_at'
+  | 'problem_cleared_at'
+>;
+
+export interface FindingQuery {
+  kind?: string | undefined;
+  agentName?: string | undefined;
+  metric?: string | undefined;
+  sinceIso: string;
+  limit: number;
+}
+
+export interface FindingRepo {
+  /** Inserts new episodes and updates the ones already stored (same episode_key). */
+  upsert(findings: FindingDraft[], at: string): Promise<Finding[]>;
+  /** Newest first by ended_at. */
+  list(query: FindingQuery): Promise<Finding[]>;
+}
+
+export interface StoreInfo {
+  engine: 'sqlite';
+  path: string;
+  schema_version: number;
+  size_bytes: number;
+  wal_bytes: number;
+  journal_mode: string;
+  rows: Record<string, number>;
+}
