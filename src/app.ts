@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
+import { isAppError } from './errors.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
@@ -34,6 +35,8 @@ export function createApp({ config, services, logger }: AppDeps): App {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     graphiql: config.graphql.graphiql ? { title: 'Meta Agent', subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
+    // A bare liveness probe for load balancers; Yoga's default (/health) would shadow /api/meta-agent/health.
+    healthCheckEndpoint: '/healthz',
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
@@ -42,12 +45,13 @@ export function createApp({ config, services, logger }: AppDeps): App {
     },
     maskedErrors: {
       maskError(error, message) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        // Expected errors (AppError, and GraphQL's own syntax and validation errors) pass through.
+        const original = isGraphQLError(error) ? error.originalError : error;
+        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) return error;
         log.error({ err: original ?? error }, 'unexpected error in GraphQL operation');
         return new GraphQLError(message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
-          ...(error instanceof GraphQLError ? { path: error.path, nodes: error.nodes } : {}),
+          ...(isGraphQLError(error) ? { path: error.path, nodes: error.nodes } : {}),
         });
       },
     },
@@ -64,4 +68,8 @@ export function createApp({ config, services, logger }: AppDeps): App {
       }),
     ],
   });
+}
+
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
 }

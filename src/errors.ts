@@ -43,7 +43,10 @@ export interface FieldError {
  * It is a GraphQLError so that Yoga passes it through unmasked, and REST maps
  * its code to an HTTP status. Anything else that escapes is masked.
  */
+const APP_ERROR = Symbol.for('meta-agent.AppError');
+
 export class AppError extends GraphQLError {
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors: FieldError[] | undefined;
@@ -62,3 +65,8 @@ export const validationFailed = (message: string, errors: FieldError[]) =>
   new AppError(ErrorCode.validation, message, errors);
 export const notFound = (message: string) => new AppError(ErrorCode.notFound, message);
 export const conflict = (message: string) => new AppError(ErrorCode.conflict, message);
+
+/** True for an AppError even across duplicate copies of the graphql package (the dual-package hazard). */
+export function isAppError(error: unknown): error is AppError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[APP_ERROR] === true;
+}

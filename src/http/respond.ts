@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../errors.js';
+import { ErrorCode, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -10,7 +10,7 @@ export function success(body: Record<string, unknown>, status = 200): Response {
 
 /** The REST error envelope: the fitting 4xx/5xx, a message and a code; never a stack trace. */
 export function failure(error: unknown, logger: Logger, headers: Record<string, string> = {}): Response {
-  if (error instanceof AppError) {
+  if (isAppError(error)) {
     const body: Record<string, unknown> = { status: 'error', message: error.message, code: error.code };
     if (error.errors) body.errors = error.errors;
     return new Response(JSON.stringify(body), { status: error.status, headers: { ...JSON_HEADERS, ...headers } });

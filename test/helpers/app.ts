@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+import { defaultConfig, type Config } from '../../src/config.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
+import { createMetaAgent, type MetaAgent } from '../../src/meta-agent.js';
+import type { TypedDocumentString } from '../gql/graphql.js';
+import { createFakeClock, type FakeClock } from './clock.js';
+
+export interface TestApp {
+  agent: MetaAgent;
+  clock: FakeClock;
+  config: Config;
+  dataDir: string;
+  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  get(url: string): Promise<TestResponse>;
+  post(url: string, body?: unknown): Promise<TestResponse>;
+  /** A GraphQL operation over HTTP POST /graphql; typed when given a codegen document. */
+  gql<T = any, V = Record<string, unknown>>(
+    query: TypedDocumentString<T, V> | string,
+    variables?: V,
+  ): Promise<{ data?: T; errors?: any; status: number }>;
+  /** Stops the agent, keeping its data directory (for restart tests). */
+  stop(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+const cleanups: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/**
+ * A meta agent on a temporary data directory with a fake clock and no cron timer,
+ * answered through its fetch handler (no port). Stopped and removed after each test.
+ */
+export function createTestApp(
+  overrides: DeepPartial<Config> = {},
+  options: { clock?: FakeClock; dataDir?: string; keepData?: boolean } = {},
+): TestApp {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meta-agent-test-'));
+  const config = defaultConfig({ ...overrides, dataDir, logFile: '', port: 0 } as Partial<Config>);
+  const clock = options.clock ?? createFakeClock();
+  const agent = createMetaAgent(config, { clock, logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(), useCron: false });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await agent.stop();
+  };
+  cleanups.push(async () => {
+    await stop();
+    if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const response = await agent.fetch(`http://meta-agent.test${url}`, init);
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  return {
+    agent,
+    clock,
+    config,
+    dataDir,
+    request,
+    get: (url) => request('GET', url),
+    post: (url, body) => request('POST', url, body),
+    async gql(query, variables) {
+      const response = await request('POST', '/graphql', { query: query.toString(), variables });
+      return { ...(response.body as object), status: response.status };
+    },
+    stop,
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from './helpers/app.js';
+
+describe('HTTP edges', () => {
+  it('answers unknown routes with a JSON 404', async () => {
+    const t = createTestApp();
+    const res = await t.get('/api/meta-agent/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ status: 'error', code: 'NOT_FOUND', message: expect.stringMatching(/No endpoint at GET \/api\/meta-agent\/nope/) });
+  });
+
+  it('answers a wrong method with 405 naming the right one', async () => {
+    const t = createTestApp();
+    const res = await t.request('DELETE', '/api/meta-agent/status');
+    expect(res.status).toBe(405);
+    expect(res.body.message).toMatch(/use GET/);
+    const post = await t.get('/api/meta-agent/trigger-analysis');
+    expect(post.status).toBe(405);
+  });
+
+  it.each([
+    ['/api/meta-agent/metrics?hours=-1', /hours must be a number greater than 0/],
+    ['/api/meta-agent/metrics?hours=abc', /hours/],
+    ['/api/meta-agent/metrics?hours=0', /hours/],
+    ['/api/meta-agent/metrics?hours=8761', /at most 8760/],
+    ['/api/meta-agent/metrics?hours=', /hours/],
+    ['/api/meta-agent/metrics?hours=1e400', /hours/],
+    ['/api/meta-agent/agent-performance?hours=NaN', /hours/],
+    ['/api/meta-agent/agent-performance?agent_name=%27%3B%20DROP%20TABLE%20agents%3B--', /agent_name must be/],
+    ['/api/meta-agent/metrics?hours=1&hours=2', /more than once/],
+    ['/api/meta-agent/metrics?hour=1', /Unknown query parameter 'hour'/],
+    ['/api/meta-agent/metrics?limit=0', /limit/],
+    ['/api/meta-agent/findings?kind=magic', /kind must be one of/],
+    ['/api/meta-agent/findings?metric=DROP%20TABLE', /metric must be/],
+  ])('answers 400 for %s', async (url, message) => {
+    const t = createTestApp();
+    const res = await t.get(url);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 'error', code: 'BAD_REQUEST' });
+    expect(res.body.message).toMatch(message);
+  });
+
+  it('masks unexpected errors: 500 with no stack trace', async () => {
+    const t = createTestApp();
+    t.agent.services.status.status = async () => {
+      throw new Error('secret internal detail at /srv/db');
+    };
+    const rest = await t.get('/api/meta-agent/status');
+    expect(rest.status).toBe(500);
+    expect(rest.body).toEqual({ status: 'error', message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
+    const gql = await t.gql('{ status { totalImprovements } }');
+    expect(gql.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(JSON.stringify(gql)).not.toMatch(/secret|\/srv/);
+  });
+
+  it('serves the OpenAPI document and a readable docs page listing every REST path', async () => {
+    const t = createTestApp();
+    const spec = await t.get('/docs/openapi.json');
+    expect(spec.body.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/meta-agent/status',
+      '/api/meta-agent/health',
+      '/api/meta-agent/metrics',
+      '/api/meta-agent/improvements',
+      '/api/meta-agent/improvements/{id}/approve',
+      '/api/meta-agent/improvements/{id}/reject',
+      '/api/meta-agent/agent-performance',
+      '/api/meta-agent/reports',
+      '/api/meta-agent/reports/{filename}',
+      '/api/meta-agent/trigger-analysis',
+      '/api/meta-agent/control/start',
+      '/api/meta-agent/control/stop',
+      '/api/agents/status',
+      '/api/agents/metrics',
+      '/api/meta-agent/findings',
+    ]) {
+      expect(spec.body.paths[path], path).toBeDefined();
+    }
+    const page = await t.request('GET', '/docs');
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.text).toContain('/api/agents/metrics');
+    expect(page.text).toContain('href="/graphql"');
+  });
+
+  it('serves GraphiQL to a browser at /graphql', async () => {
+    const t = createTestApp();
+    const res = await t.request('GET', '/graphql', undefined, { accept: 'text/html' });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/graphiql/i);
+  });
+});
