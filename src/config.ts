@@ -17,7 +17,12 @@ const AgentTargetSchema = z.strictObject({
   name: z.string().regex(AGENT_NAME_PATTERN, 'must match ^[A-Za-z0-9_.-]{1,64}$'),
   healthUrl: z.url({ protocol: /^https?$/ }).optional(),
   pid: z.number().int().positive().optional(),
-  processPattern: z.string().min(1).max(200).optional(),
+  processPattern: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(isRegExp, 'must be a valid regular expression')
+    .optional(),
   memoryLimitMb: z.number().positive().optional(),
 });
 
@@ -43,14 +48,19 @@ export const ConfigSchema = z.strictObject({
       windowSeconds: seconds(10, 86_400).default(300),
       /** An agent with no sample or check for this long is offline. */
       offlineAfterSeconds: seconds(10, 30 * 86_400).default(300),
+      /** Each pull check gives up after this long; keep it under the health interval. */
+      checkTimeoutSeconds: z.number().positive().max(300).default(5),
     })
-    .default({ windowSeconds: 300, offlineAfterSeconds: 300 }),
+    .default({ windowSeconds: 300, offlineAfterSeconds: 300, checkTimeoutSeconds: 5 }),
   retention: z
     .strictObject({
+      /** Raw samples and health snapshots. */
       rawDays: z.number().positive().max(3650).default(15),
-      rollupDays: z.number().positive().max(36_500).default(400),
+      fiveMinuteDays: z.number().positive().max(36_500).default(90),
+      hourlyDays: z.number().positive().max(36_500).default(730),
+      findingsDays: z.number().positive().max(36_500).default(90),
     })
-    .default({ rawDays: 15, rollupDays: 400 }),
+    .default({ rawDays: 15, fiveMinuteDays: 90, hourlyDays: 730, findingsDays: 90 }),
   analysis: z
     .strictObject({
       /** How far back each run looks at raw samples. */
@@ -78,6 +88,15 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type Thresholds = Config['thresholds'];
 export type AgentTarget = z.infer<typeof AgentTargetSchema>;
 

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
+import { createHostCollector } from './collectors/host.js';
+import { createProcessSampler } from './collectors/processes.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveDataPaths, type Config } from './config.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -7,6 +9,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
 import { createJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import type { Collectors } from './services/health-tick.js';
 import type { SystemStatus } from './services/status.js';
 import { createServices, type Monitoring, type Services } from './services/services.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -19,6 +22,8 @@ export interface MetaAgentOptions {
   pubsub?: PubSub;
   /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
   useCron?: boolean;
+  /** Replace the host collector or process sampler (tests). */
+  collectors?: Partial<Collectors>;
 }
 
 export interface MetaAgent {
@@ -52,7 +57,11 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     isActive: () => scheduler?.isActive() ?? false,
     jobs: () => scheduler?.status() ?? [],
   };
-  const services = createServices({ config, store, clock, logger, pubsub, paths }, monitoring);
+  const collectors: Collectors = {
+    host: options.collectors?.host ?? createHostCollector(paths.dataDir),
+    processes: options.collectors?.processes ?? createProcessSampler(),
+  };
+  const services = createServices({ config, store, clock, logger, pubsub, paths }, monitoring, collectors);
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
   const app = createApp({ config, services, logger });
   let http: HttpServer | undefined;

@@ -1,5 +1,8 @@
 import { createPubSub } from 'graphql-yoga';
+import type { AgentStatus } from './domain/agent.js';
+import type { AgentHealth } from './domain/enums.js';
 import type { Improvement } from './domain/improvement.js';
+import type { HealthSnapshot } from './domain/snapshot.js';
 
 export const ImprovementEventKind = {
   created: 'created',
@@ -17,8 +20,17 @@ export interface ImprovementChange {
 }
 
 /** Every topic and its payload, in one place. Services publish; subscription fields listen. */
+/** One agent's status at a health tick, and what it was at the tick before. */
+export interface AgentStatusChange {
+  at: string;
+  agent: AgentStatus;
+  previous_health: AgentHealth | null;
+}
+
 export type Topics = {
   'improvement:changed': [ImprovementChange];
+  'health:snapshot': [HealthSnapshot];
+  'agent:status': [AgentStatusChange];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;

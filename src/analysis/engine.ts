@@ -19,11 +19,29 @@ export interface AnalysisInput {
   memoryLimits: ReadonlyMap<string, number | undefined>;
 }
 
-/** Everything the detectors find in one run: a pure function of its input and `now`. */
-export function analyze(input: AnalysisInput): FindingDraft[] {
+/** The analysis job runs the 'analysis' group; the predictive-maintenance job the 'predictive' one. */
+export type DetectorGroup = 'analysis' | 'predictive';
+
+export interface Detector {
+  name: string;
+  group: DetectorGroup;
+  detect(input: AnalysisInput): FindingDraft[];
+}
+
+/** The detector table; each is a pure function of the input and its `now`. */
+export const DETECTORS: readonly Detector[] = [
+  { name: 'silence', group: 'analysis', detect: (input) => input.agents.flatMap((agent) => silence(agent, input)) },
+  { name: 'thresholds', group: 'analysis', detect: thresholds },
+];
+
+/** Everything the chosen detectors find in one run. */
+export function analyze(input: AnalysisInput, groups: readonly DetectorGroup[] = ['analysis', 'predictive']): FindingDraft[] {
+  return DETECTORS.filter((d) => groups.includes(d.group)).flatMap((d) => d.detect(input));
+}
+
+function thresholds(input: AnalysisInput): FindingDraft[] {
   const findings: FindingDraft[] = [];
   for (const agent of input.agents) {
-    findings.push(...silence(agent, input));
     const samples = input.samples.get(agent.name) ?? [];
     const rules = thresholdRules(input.thresholds, input.threshold.hysteresis, input.memoryLimits.get(agent.name));
     for (const rule of rules) {

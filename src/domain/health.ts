@@ -98,6 +98,12 @@ export interface FleetCounts {
   offline: number;
 }
 
+export function countByHealth(agents: ReadonlyArray<{ health: AgentHealth }>): FleetCounts {
+  const counts: FleetCounts = { total: agents.length, healthy: 0, degraded: 0, failing: 0, offline: 0 };
+  for (const agent of agents) counts[agent.health] += 1;
+  return counts;
+}
+
 /**
  * critical: any agent failing, or a score under 50. degraded: any agent degraded or
  * offline, host CPU or memory over threshold, or a score under 80. unknown: nothing to judge.
@@ -118,7 +124,7 @@ export function assessOverallHealth(
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 7200) return `${round(s / 60, 1)} min`;
   if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
   return `${(s / 86_400).toFixed(1)} days`;
 }

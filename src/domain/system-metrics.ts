@@ -19,4 +19,7 @@ export interface SystemMetrics {
   research_cycles_completed: number;
   performance_score: number | null;
   window_seconds: number;
+  /** Host 1-minute load average and the data directory's disk usage, percent. */
+  load_average: number | null;
+  disk_used_percent: number | null;
 }

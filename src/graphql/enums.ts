@@ -25,4 +25,8 @@ export const OverallHealthEnum = builder.enumType('OverallHealth', { values: asE
 export const SeverityEnum = builder.enumType('Severity', { values: asEnum(Severity) });
 export const FindingKindEnum = builder.enumType('FindingKind', { values: asEnum(FindingKind) });
 export const SampleSourceEnum = builder.enumType('SampleSource', { values: asEnum(SampleSource) });
+export const ResolutionEnum = builder.enumType('Resolution', {
+  description: 'raw rows, 5-minute or hourly rollup buckets; AUTO: raw up to 24 h, 5m up to 7 d, 1h beyond.',
+  values: { AUTO: { value: 'auto' }, RAW: { value: 'raw' }, FIVE_MINUTES: { value: '5m' }, HOURLY: { value: '1h' } } as const,
+});
 export const ImprovementEventKindEnum = builder.enumType('ImprovementEventKind', { values: asEnum(ImprovementEventKind) });

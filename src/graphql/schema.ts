@@ -5,6 +5,7 @@ import './types/agents.js';
 import './types/analysis.js';
 import './types/control.js';
 import './types/findings.js';
+import './types/health-snapshot.js';
 import './types/improvements.js';
 import './types/reports.js';
 import './types/samples.js';

@@ -131,6 +131,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
+  function stop(): void {
+    if (!active) return;
+    active = false;
+    task?.destroy();
+    task = undefined;
+    for (const state of states.values()) state.status.next_run_at = null;
+    log.info('monitoring stopped');
+  }
+
   return {
     start() {
       if (active) return;
@@ -146,14 +155,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       log.info({ jobs: [...states.keys()] }, 'monitoring started');
       tick();
     },
-    stop() {
-      if (!active) return;
-      active = false;
-      task?.destroy();
-      task = undefined;
-      for (const state of states.values()) state.status.next_run_at = null;
-      log.info('monitoring stopped');
-    },
+    stop,
     isActive: () => active,
     tick,
     async runNow(name) {
@@ -164,7 +166,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     status: () => [...states.values()].map((s) => ({ ...s.status })),
     async close() {
-      this.stop();
+      stop();
       await Promise.all([...states.values()].map((s) => s.current?.catch(() => undefined)));
     },
   };

@@ -1,7 +1,6 @@
 import { toIso } from '../clock.js';
 import type { AgentStatus } from '../domain/agent.js';
-import { AgentHealth } from '../domain/enums.js';
-import { assessAgentHealth, toWindowMetrics, type FleetCounts, type WindowAggregate } from '../domain/health.js';
+import { assessAgentHealth, toWindowMetrics, type WindowAggregate } from '../domain/health.js';
 import { notFound } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 import { parseAgentNameFilter } from './inputs.js';
@@ -54,15 +53,4 @@ export function createAgentService({ config, store, clock }: ServiceDeps) {
       return found;
     },
   };
-}
-
-export function countByHealth(agents: readonly AgentStatus[]): FleetCounts {
-  const counts: FleetCounts = { total: agents.length, healthy: 0, degraded: 0, failing: 0, offline: 0 };
-  for (const agent of agents) {
-    if (agent.health === AgentHealth.healthy) counts.healthy += 1;
-    else if (agent.health === AgentHealth.degraded) counts.degraded += 1;
-    else if (agent.health === AgentHealth.failing) counts.failing += 1;
-    else counts.offline += 1;
-  }
-  return counts;
 }

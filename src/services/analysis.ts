@@ -1,4 +1,4 @@
-import { analyze } from '../analysis/engine.js';
+import { analyze, type DetectorGroup } from '../analysis/engine.js';
 import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, Severity } from '../domain/enums.js';
@@ -19,6 +19,7 @@ export interface AnalysisResult {
 }
 
 const ANALYST: Actor = { id: 'meta-agent:analysis' };
+const ALL_GROUPS: readonly DetectorGroup[] = ['analysis', 'predictive'];
 const OPEN: readonly string[] = [ImprovementStatus.pending, ImprovementStatus.approved, ImprovementStatus.in_progress];
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -30,7 +31,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
   const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
   let running: Promise<AnalysisResult> | undefined;
 
-  async function runOnce(): Promise<AnalysisResult> {
+  async function runOnce(groups: readonly DetectorGroup[]): Promise<AnalysisResult> {
     const started = clock.now();
     const startedHr = performance.now();
     const sinceIso = toIso(started - config.analysis.lookbackHours * 3_600_000);
@@ -51,7 +52,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
       },
       offlineAfterMs: config.health.offlineAfterSeconds * 1000,
       memoryLimits,
-    });
+    }, groups);
     const at = toIso(started);
     const findings = await store.findings.upsert(continueEpisodes(drafts, recent), at);
 
@@ -65,7 +66,10 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     };
     const proposed = proposeImprovements(findings);
     for (const proposal of proposed) await applyProposal(proposal, at, result);
-    await markCleared(new Set(proposed.filter((p) => p.active).map((p) => p.draft.fingerprint!)), at, result);
+    // Only a run of every detector can tell that a problem is gone.
+    if (groups.length === ALL_GROUPS.length) {
+      await markCleared(new Set(proposed.filter((p) => p.active).map((p) => p.draft.fingerprint!)), at, result);
+    }
     result.duration_ms = Math.round((performance.now() - startedHr) * 10) / 10;
     log.info(
       {
@@ -140,17 +144,22 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     return Date.parse(at) - decided < config.analysis.rejectQuietHours * 3_600_000;
   }
 
+  /** One run at a time: a call during a run waits for it, then runs on fresh data. */
+  async function serialised(groups: readonly DetectorGroup[]): Promise<AnalysisResult> {
+    while (running) await running.catch(() => undefined);
+    running = runOnce(groups);
+    try {
+      return await running;
+    } finally {
+      running = undefined;
+    }
+  }
+
   return {
-    /** Runs the full analysis now; a call during a run waits for it and then runs again on fresh data. */
-    async run(): Promise<AnalysisResult> {
-      while (running) await running.catch(() => undefined);
-      running = runOnce();
-      try {
-        return await running;
-      } finally {
-        running = undefined;
-      }
-    },
+    /** The full analysis: every detector. */
+    run: () => serialised(ALL_GROUPS),
+    /** Forecasts and leak detection only (the predictive-maintenance job). */
+    runPredictive: () => serialised(['predictive']),
   };
 }
 

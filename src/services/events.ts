@@ -7,6 +7,17 @@ export type EventService = ReturnType<typeof createEventService>;
 /** Live streams for subscriptions, filtered at the source. */
 export function createEventService({ pubsub }: ServiceDeps) {
   return {
+    /** Each tick's status of one agent, or of every agent; only health changes when changesOnly. */
+    agentStatus(agentName?: string, changesOnly = false) {
+      return pipe(
+        pubsub.subscribe('agent:status'),
+        filter(
+          (change) =>
+            (agentName === undefined || change.agent.name === agentName) &&
+            (!changesOnly || change.previous_health !== change.agent.health),
+        ),
+      );
+    },
     improvementChanges(kinds?: readonly ImprovementEventKind[]) {
       const source = pubsub.subscribe('improvement:changed');
       if (!kinds || kinds.length === 0) return source;

@@ -27,6 +27,13 @@ export function parseLimit(value: unknown, max: number): number {
   return n;
 }
 
+export const RESOLUTIONS = ['auto', 'raw', '5m', '1h'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export function parseResolution(value: unknown): Resolution {
+  return parseEnum('resolution', value, RESOLUTIONS) ?? 'auto';
+}
+
 export function parseImprovementStatus(value: unknown): ImprovementStatus | undefined {
   return parseEnum('status', value, enumValues(ImprovementStatus));
 }

@@ -1,16 +1,30 @@
 import { toIso } from '../clock.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
-import type { StoredSample } from '../store/store.js';
+import type { RolledSample, RolledSystemMetrics, RollupResolution, StoredSample } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
-import { parseAgentNameFilter, parseHours, parseLimit } from './inputs.js';
+import { parseAgentNameFilter, parseHours, parseLimit, parseResolution, type Resolution } from './inputs.js';
 
 export interface MetricsQuery {
   hours?: unknown;
   limit?: unknown;
+  resolution?: unknown;
 }
 
 export interface AgentPerformanceQuery extends MetricsQuery {
   agentName?: unknown;
+}
+
+/** Raw rows carry one sample each; rollup rows say how many they stand for. */
+export type SamplePoint = (StoredSample | RolledSample) & { samples?: number };
+export type SystemMetricsPoint = SystemMetrics | RolledSystemMetrics;
+
+const BUCKET_SECONDS: Record<Exclude<Resolution, 'raw' | 'auto'>, RollupResolution> = { '5m': 300, '1h': 3600 };
+
+/** auto: raw rows up to a day, 5-minute buckets up to a week, hourly beyond. */
+export function effectiveResolution(requested: Resolution, hours: number): Exclude<Resolution, 'auto'> {
+  if (requested !== 'auto') return requested;
+  if (hours <= 24) return 'raw';
+  return hours <= 168 ? '5m' : '1h';
 }
 
 export type MetricsService = ReturnType<typeof createMetricsService>;
@@ -19,20 +33,29 @@ export function createMetricsService({ config, store, clock }: ServiceDeps) {
   const since = (hours: number) => toIso(clock.now() - hours * 3_600_000);
   const maxRows = config.limits.maxRowsPerQuery;
   return {
-    /** Health snapshots of the last `hours`, newest first. */
-    async systemMetrics(query: MetricsQuery): Promise<{ rows: SystemMetrics[]; hours: number }> {
+    /** Health snapshots of the last `hours`, newest first; long ranges from the rollups. */
+    async systemMetrics(query: MetricsQuery) {
       const hours = parseHours(query.hours);
       const limit = parseLimit(query.limit, maxRows);
-      return { rows: await store.systemMetrics.list(since(hours), limit), hours };
+      const resolution = effectiveResolution(parseResolution(query.resolution), hours);
+      const rows: SystemMetricsPoint[] =
+        resolution === 'raw'
+          ? await store.systemMetrics.list(since(hours), limit)
+          : await store.rollups.systemSeries({ resolution: BUCKET_SECONDS[resolution], sinceIso: since(hours), limit });
+      return { rows, hours, resolution };
     },
-    /** Raw agent samples of the last `hours`, newest first, for one agent or all. */
-    async agentPerformance(
-      query: AgentPerformanceQuery,
-    ): Promise<{ rows: StoredSample[]; hours: number; agentName: string | undefined }> {
+    /** Agent samples of the last `hours`, newest first, for one agent or all; long ranges from the rollups. */
+    async agentPerformance(query: AgentPerformanceQuery) {
       const hours = parseHours(query.hours);
       const agentName = parseAgentNameFilter(query.agentName);
       const limit = parseLimit(query.limit, maxRows);
-      return { rows: await store.samples.list({ agentName, sinceIso: since(hours), limit }), hours, agentName };
+      const resolution = effectiveResolution(parseResolution(query.resolution), hours);
+      const sinceIso = since(hours);
+      const rows: SamplePoint[] =
+        resolution === 'raw'
+          ? await store.samples.list({ agentName, sinceIso, limit })
+          : await store.rollups.agentSeries({ resolution: BUCKET_SECONDS[resolution], agentName, sinceIso, limit });
+      return { rows, hours, agentName, resolution };
     },
   };
 }

@@ -1,10 +1,10 @@
 import { toIso } from '../clock.js';
-import { assessOverallHealth, type FleetCounts } from '../domain/health.js';
+import { assessOverallHealth, countByHealth, type FleetCounts } from '../domain/health.js';
 import type { OverallHealth } from '../domain/enums.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
 import type { StoreInfo } from '../store/store.js';
-import { countByHealth, type AgentService } from './agents.js';
+import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
 
 /** The scheduler as the status pages see it. */

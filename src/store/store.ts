@@ -16,6 +16,8 @@ export interface Store {
   systemMetrics: SystemMetricsRepo;
   improvements: ImprovementRepo;
   findings: FindingRepo;
+  rollups: RollupRepo;
+  maintenance: MaintenanceRepo;
   info(): Promise<StoreInfo>;
   /** Flushes, checkpoints and closes; later calls fail. */
   close(): Promise<void>;
@@ -32,8 +34,11 @@ export interface SampleQuery {
 }
 
 export interface SampleRepo {
-  /** Stores the batch and registers its agents in one transaction. */
-  insert(samples: AgentSample[], receivedAt: string): Promise<void>;
+  /**
+   * Stores the batch and registers its agents in one transaction. `alive: false` (a failed
+   * pull check) records the samples without counting them as signs of life for last_seen.
+   */
+  insert(samples: AgentSample[], receivedAt: string, options?: { alive?: boolean }): Promise<void>;
   /** Newest first. */
   list(query: SampleQuery): Promise<StoredSample[]>;
   /** Every agent's samples at or after sinceIso, grouped by agent, oldest first. */
@@ -123,4 +128,43 @@ export interface StoreInfo {
   wal_bytes: number;
   journal_mode: string;
   rows: Record<string, number>;
+}
+
+/** Bucket sizes of the rollups, in seconds. */
+export const ROLLUP_RESOLUTIONS = [300, 3600] as const;
+export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
+
+/** A rollup bucket in the shape of a sample: means (sums for counts), the bucket start as timestamp. */
+export type RolledSample = Omit<AgentSample, 'source'> & { samples: number };
+
+export type RolledSystemMetrics = Omit<SystemMetrics, 'id' | 'window_seconds' | 'load_average' | 'disk_used_percent'> & {
+  samples: number;
+};
+
+export interface RollupQuery {
+  resolution: RollupResolution;
+  sinceIso: string;
+  limit: number;
+}
+
+export interface RollupRepo {
+  /** Folds the rows stored since the last call into their 5-minute and hourly buckets. */
+  update(): Promise<{ samples: number; snapshots: number }>;
+  agentSeries(query: RollupQuery & { agentName?: string | undefined }): Promise<RolledSample[]>;
+  systemSeries(query: RollupQuery): Promise<RolledSystemMetrics[]>;
+}
+
+export interface PruneCutoffs {
+  /** Raw samples and snapshots before this go (only once rolled up). */
+  rawBeforeIso: string;
+  fiveMinuteBeforeIso: string;
+  hourlyBeforeIso: string;
+  findingsBeforeIso: string;
+}
+
+export interface MaintenanceRepo {
+  /** Deletes what is past its age in small transactions, so no single one stalls the process. */
+  prune(cutoffs: PruneCutoffs): Promise<Record<string, number>>;
+  /** Checkpoints and truncates the WAL; answers its size before and after. */
+  checkpoint(): Promise<{ wal_bytes_before: number; wal_bytes_after: number }>;
 }

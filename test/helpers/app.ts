@@ -4,12 +4,16 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
+import type { HostReading } from '../../src/collectors/host.js';
+import type { ProcessSampler } from '../../src/collectors/processes.js';
 import { createMetaAgent, type MetaAgent } from '../../src/meta-agent.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
 import { createFakeClock, type FakeClock } from './clock.js';
 
 export interface TestApp {
   agent: MetaAgent;
+  /** What the fake host collector reads; change it between ticks. */
+  host: HostReading;
   clock: FakeClock;
   config: Config;
   dataDir: string;
@@ -46,12 +50,29 @@ afterEach(async () => {
  */
 export function createTestApp(
   overrides: DeepPartial<Config> = {},
-  options: { clock?: FakeClock; dataDir?: string; keepData?: boolean } = {},
+  options: { clock?: FakeClock; dataDir?: string; keepData?: boolean; realHost?: boolean; processes?: ProcessSampler } = {},
 ): TestApp {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meta-agent-test-'));
   const config = defaultConfig({ ...overrides, dataDir, logFile: '', port: 0 } as Partial<Config>);
   const clock = options.clock ?? createFakeClock();
-  const agent = createMetaAgent(config, { clock, logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(), useCron: false });
+  const host: HostReading = {
+    cpu_usage: 20,
+    memory_usage: 40,
+    memory_used_mb: 4000,
+    memory_total_mb: 10000,
+    load_average: [0.5, 0.4, 0.3],
+    cpus: 2,
+    disk: { path: dataDir, used_percent: 30, free_bytes: 7e9, total_bytes: 1e10 },
+  };
+  const agent = createMetaAgent(config, {
+    clock,
+    logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
+    useCron: false,
+    collectors: {
+      ...(options.realHost ? {} : { host: { read: async () => structuredClone(host) } }),
+      ...(options.processes ? { processes: options.processes } : {}),
+    },
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -82,6 +103,7 @@ export function createTestApp(
 
   return {
     agent,
+    host,
     clock,
     config,
     dataDir,

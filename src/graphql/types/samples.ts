@@ -1,12 +1,14 @@
 import { METRIC_FIELDS, type MetricField } from '../../domain/sample.js';
-import type { StoredSample } from '../../store/store.js';
+import type { SamplePoint } from '../../services/metrics.js';
 import { builder } from '../builder.js';
-import { SampleSourceEnum } from '../enums.js';
+import { ResolutionEnum, SampleSourceEnum } from '../enums.js';
 
-export const AgentSampleRef = builder.objectRef<StoredSample>('AgentSample').implement({
-  description: 'One report from one agent about one interval.',
+export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').implement({
+  description:
+    'One report from one agent about one interval, or (at 5m/1h resolution) a bucket of them: means, and sums for counts.',
   fields: (t) => ({
-    id: t.exposeInt('id'),
+    id: t.int({ nullable: true, description: 'Null for a rollup bucket.', resolve: (s) => ('id' in s ? s.id : null) }),
+    samples: t.int({ description: 'Raw samples the row stands for (1 for a raw row).', resolve: (s) => s.samples ?? 1 }),
     agentName: t.exposeString('agent_name'),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
     responseTime: t.exposeFloat('response_time', { nullable: true, description: 'Seconds, mean over the interval.' }),
@@ -17,7 +19,12 @@ export const AgentSampleRef = builder.objectRef<StoredSample>('AgentSample').imp
     cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Percent of one core.' }),
     requests: t.exposeFloat('requests', { nullable: true }),
     researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
-    source: t.expose('source', { type: SampleSourceEnum }),
+    source: t.field({
+      type: SampleSourceEnum,
+      nullable: true,
+      description: 'push, pull or process; null for a rollup bucket (which merges them).',
+      resolve: (s) => ('source' in s ? s.source : null),
+    }),
   }),
 });
 
@@ -63,7 +70,12 @@ builder.queryField('agentPerformance', (t) =>
   t.field({
     type: [AgentSampleRef],
     description: 'Samples of the last `hours`, newest first, for one agent or all.',
-    args: { agentName: t.arg.string(), hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    args: {
+      agentName: t.arg.string(),
+      hours: t.arg.float({ defaultValue: 24 }),
+      limit: t.arg.int(),
+      resolution: t.arg({ type: ResolutionEnum, defaultValue: 'auto' }),
+    },
     resolve: async (_, args, { services }) => (await services.metrics.agentPerformance(args)).rows,
   }),
 );

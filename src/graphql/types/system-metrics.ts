@@ -1,10 +1,13 @@
-import type { SystemMetrics } from '../../domain/system-metrics.js';
+import type { SystemMetricsPoint } from '../../services/metrics.js';
 import { builder } from '../builder.js';
+import { ResolutionEnum } from '../enums.js';
 
-export const SystemMetricsRef = builder.objectRef<SystemMetrics>('SystemMetrics').implement({
-  description: 'A fleet-wide health snapshot over the recent window. Averages are null when nothing reported them.',
+export const SystemMetricsRef = builder.objectRef<SystemMetricsPoint>('SystemMetrics').implement({
+  description:
+    'A fleet-wide health snapshot over the recent window, or (at 5m/1h resolution) the mean of the snapshots in a bucket. Averages are null when nothing reported them.',
   fields: (t) => ({
-    id: t.int({ resolve: (m) => m.id ?? 0 }),
+    id: t.int({ nullable: true, description: 'Null for a rollup bucket.', resolve: (m) => ('id' in m ? (m.id ?? null) : null) }),
+    samples: t.int({ description: 'Snapshots the row stands for.', resolve: (m) => ('samples' in m ? m.samples : 1) }),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
     totalAgents: t.exposeInt('total_agents'),
     activeAgents: t.exposeInt('active_agents', { description: 'Agents not offline.' }),
@@ -15,11 +18,13 @@ export const SystemMetricsRef = builder.objectRef<SystemMetrics>('SystemMetrics'
     avgSuccessRate: t.exposeFloat('avg_success_rate', { nullable: true, description: '0..1.' }),
     systemCpuUsage: t.exposeFloat('system_cpu_usage', { nullable: true, description: 'Host CPU, percent.' }),
     systemMemoryUsage: t.exposeFloat('system_memory_usage', { nullable: true, description: 'Host memory, percent.' }),
-    totalErrors: t.exposeInt('total_errors', { description: 'Errors reported in the window.' }),
-    totalInsights: t.exposeInt('total_insights'),
-    researchCyclesCompleted: t.exposeInt('research_cycles_completed'),
+    totalErrors: t.exposeFloat('total_errors', { description: 'Errors reported in the window.' }),
+    totalInsights: t.exposeFloat('total_insights'),
+    researchCyclesCompleted: t.exposeFloat('research_cycles_completed'),
     performanceScore: t.exposeFloat('performance_score', { nullable: true, description: '0–100; see the README.' }),
-    windowSeconds: t.exposeInt('window_seconds'),
+    windowSeconds: t.int({ nullable: true, resolve: (m) => ('window_seconds' in m ? m.window_seconds : null) }),
+    loadAverage: t.float({ nullable: true, resolve: (m) => ('load_average' in m ? m.load_average : null) }),
+    diskUsedPercent: t.float({ nullable: true, resolve: (m) => ('disk_used_percent' in m ? m.disk_used_percent : null) }),
   }),
 });
 
@@ -27,7 +32,11 @@ builder.queryField('metrics', (t) =>
   t.field({
     type: [SystemMetricsRef],
     description: 'Health snapshots of the last `hours` (0 < hours ≤ 8760), newest first.',
-    args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    args: {
+      hours: t.arg.float({ defaultValue: 24 }),
+      limit: t.arg.int(),
+      resolution: t.arg({ type: ResolutionEnum, defaultValue: 'auto' }),
+    },
     resolve: async (_, args, { services }) => (await services.metrics.systemMetrics(args)).rows,
   }),
 );

@@ -1,6 +1,6 @@
 import { badRequest } from '../../errors.js';
 import type { Route } from '../router.js';
-import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, STATUS } from './params.js';
+import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, RESOLUTION, STATUS } from './params.js';
 
 const REASON_BODY = { required: false, description: 'Optional {"reason": "…"}.', example: { reason: 'Fits this sprint' } };
 
@@ -28,12 +28,12 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/metrics',
-    summary: 'System metrics snapshots of the last `hours`, newest first.',
-    query: [HOURS, LIMIT],
-    returns: 'data: [snapshot], count, time_period_hours',
+    summary: 'System metrics snapshots of the last `hours`, newest first; long ranges from rollups.',
+    query: [HOURS, LIMIT, RESOLUTION],
+    returns: 'data: [snapshot], count, time_period_hours, resolution',
     async handle({ services, query }) {
-      const { rows, hours } = await services.metrics.systemMetrics(query);
-      return { data: rows, count: rows.length, time_period_hours: hours };
+      const { rows, hours, resolution } = await services.metrics.systemMetrics(query);
+      return { data: rows, count: rows.length, time_period_hours: hours, resolution };
     },
   },
   {
@@ -89,12 +89,12 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/agent-performance',
-    summary: 'Agent samples of the last `hours`, newest first, for one agent or all.',
-    query: [AGENT_NAME, HOURS, LIMIT],
-    returns: 'data: [sample], count, filtered_by_agent, time_period_hours',
+    summary: 'Agent samples of the last `hours`, newest first, for one agent or all; long ranges from rollups.',
+    query: [AGENT_NAME, HOURS, LIMIT, RESOLUTION],
+    returns: 'data: [sample], count, filtered_by_agent, time_period_hours, resolution',
     async handle({ services, query }) {
-      const { rows, hours, agentName } = await services.metrics.agentPerformance({ ...query, agentName: query.agent_name });
-      return { data: rows, count: rows.length, filtered_by_agent: agentName ?? null, time_period_hours: hours };
+      const { rows, hours, agentName, resolution } = await services.metrics.agentPerformance({ ...query, agentName: query.agent_name });
+      return { data: rows, count: rows.length, filtered_by_agent: agentName ?? null, time_period_hours: hours, resolution };
     },
   },
   {

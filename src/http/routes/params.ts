@@ -1,4 +1,5 @@
 import { enumValues, FindingKind, ImprovementStatus } from '../../domain/enums.js';
+import { RESOLUTIONS } from '../../services/inputs.js';
 import type { ParamDoc } from '../router.js';
 
 /** Query parameters shared by several routes. */
@@ -31,3 +32,9 @@ export const KIND: ParamDoc = {
 };
 export const METRIC: ParamDoc = { name: 'metric', type: 'string', description: 'Only findings about this metric, e.g. response_time.' };
 export const REASON: ParamDoc = { name: 'reason', type: 'string', description: 'Why (at most 2000 characters); a JSON body {"reason"} wins.' };
+export const RESOLUTION: ParamDoc = {
+  name: 'resolution',
+  type: 'string',
+  enum: RESOLUTIONS,
+  description: 'raw rows, or 5m / 1h rollup buckets (means, sums for counts); auto (default): raw up to 24 h, 5m up to 7 d, 1h beyond.',
+};

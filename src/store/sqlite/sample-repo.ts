@@ -35,7 +35,12 @@ export function createSampleRepo(db: Db): SampleRepo {
       AVG(memory_usage) AS avg_memory_usage
     FROM agent_performance_history WHERE timestamp >= ? GROUP BY agent_name`);
 
-  const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string) => {
+  // A failed check registers the agent but is no sign of life: last_seen stays.
+  const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count`);
+
+  const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string, alive: boolean) => {
     const spans = new Map<string, { first: string; last: string; count: number }>();
     for (const sample of samples) {
       insertSample.run(sample);
@@ -47,12 +52,13 @@ export function createSampleRepo(db: Db): SampleRepo {
         span.count += 1;
       }
     }
-    for (const [name, span] of spans) upsertAgent.run(name, span.first, span.last, receivedAt, span.count);
+    const register = alive ? upsertAgent : registerOnly;
+    for (const [name, span] of spans) register.run(name, span.first, span.last, receivedAt, span.count);
   });
 
   return {
-    async insert(samples, receivedAt) {
-      insertBatch.immediate(samples, receivedAt);
+    async insert(samples, receivedAt, options = {}) {
+      insertBatch.immediate(samples, receivedAt, options.alive ?? true);
     },
     async list(query: SampleQuery) {
       const rows = query.agentName

@@ -3,7 +3,9 @@ import type { Store, StoreInfo } from '../store.js';
 import { createAgentRepo } from './agent-repo.js';
 import { createFindingRepo } from './finding-repo.js';
 import { createImprovementRepo } from './improvement-repo.js';
+import { createMaintenanceRepo } from './maintenance-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
+import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
 
@@ -18,6 +20,8 @@ export function createSqliteStore(file: string, options: OpenDbOptions = {}): St
     systemMetrics: createSystemMetricsRepo(db),
     improvements: createImprovementRepo(db),
     findings: createFindingRepo(db),
+    rollups: createRollupRepo(db),
+    maintenance: createMaintenanceRepo(db, file),
     async info(): Promise<StoreInfo> {
       const rows: Record<string, number> = {};
       for (const table of COUNTED_TABLES) {

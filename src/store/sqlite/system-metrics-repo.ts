@@ -4,15 +4,17 @@ import type { Db } from './open-db.js';
 
 const COLUMNS = `id, timestamp, total_agents, active_agents, failed_agents, degraded_agents, offline_agents,
   avg_response_time, avg_success_rate, system_cpu_usage, system_memory_usage, total_errors, total_insights,
-  research_cycles_completed, performance_score, window_seconds`;
+  research_cycles_completed, performance_score, window_seconds, load_average, disk_used_percent`;
 
 export function createSystemMetricsRepo(db: Db): SystemMetricsRepo {
   const insert = db.prepare(`INSERT INTO system_metrics (timestamp, total_agents, active_agents, failed_agents,
       degraded_agents, offline_agents, avg_response_time, avg_success_rate, system_cpu_usage, system_memory_usage,
-      total_errors, total_insights, research_cycles_completed, performance_score, window_seconds)
+      total_errors, total_insights, research_cycles_completed, performance_score, window_seconds, load_average,
+      disk_used_percent)
     VALUES (@timestamp, @total_agents, @active_agents, @failed_agents, @degraded_agents, @offline_agents,
       @avg_response_time, @avg_success_rate, @system_cpu_usage, @system_memory_usage, @total_errors,
-      @total_insights, @research_cycles_completed, @performance_score, @window_seconds)`);
+      @total_insights, @research_cycles_completed, @performance_score, @window_seconds, @load_average,
+      @disk_used_percent)`);
   const list = db.prepare(`SELECT ${COLUMNS} FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
   const latest = db.prepare(`SELECT ${COLUMNS} FROM system_metrics ORDER BY timestamp DESC, id DESC LIMIT 1`);
   return {

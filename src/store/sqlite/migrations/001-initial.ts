@@ -44,7 +44,9 @@ CREATE TABLE system_metrics (
   performance_score REAL,
   degraded_agents INTEGER NOT NULL DEFAULT 0,
   offline_agents INTEGER NOT NULL DEFAULT 0,
-  window_seconds INTEGER NOT NULL DEFAULT 0
+  window_seconds INTEGER NOT NULL DEFAULT 0,
+  load_average REAL,
+  disk_used_percent REAL
 );
 CREATE INDEX idx_system_metrics_time ON system_metrics (timestamp);
 

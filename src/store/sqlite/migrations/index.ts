@@ -1,4 +1,5 @@
 import * as initial from './001-initial.js';
+import * as rollups from './002-rollups.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Applied in order; a version, once released, never changes. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial.sql },
+  { version: 2, name: 'rollups', sql: rollups.sql },
+];

@@ -1,0 +1,136 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Repeater } from 'graphql-yoga';
+import type { HostCollector, HostReading } from '../collectors/host.js';
+import type { ProcessSampler } from '../collectors/processes.js';
+import { runPullChecks, type PullTarget } from '../collectors/pull-checks.js';
+import { toIso } from '../clock.js';
+import type { AgentHealth } from '../domain/enums.js';
+import { assessOverallHealth } from '../domain/health.js';
+import { buildSnapshot, type HealthSnapshot } from '../domain/snapshot.js';
+import type { AgentService } from './agents.js';
+import type { ServiceDeps } from './deps.js';
+
+export interface Collectors {
+  host: HostCollector;
+  processes: ProcessSampler;
+}
+
+export type HealthTickService = ReturnType<typeof createHealthTickService>;
+
+/**
+ * The health tick: read the host, poll the agents' health URLs, sample their processes,
+ * store what was collected, then compute, store and publish the fleet snapshot and each
+ * agent's status over the recent window.
+ */
+export function createHealthTickService(deps: ServiceDeps, agents: AgentService, collectors: Collectors) {
+  const { store, config, clock, pubsub, logger } = deps;
+  const log = logger.child({ module: 'health' });
+  const pullTargets: PullTarget[] = config.agents.flatMap((a) => (a.healthUrl ? [{ name: a.name, healthUrl: a.healthUrl }] : []));
+  const processTargets = config.agents.filter((a) => a.pid || a.processPattern);
+  const previousHealth = new Map<string, AgentHealth>();
+  let latest: HealthSnapshot | undefined;
+  let loaded = false;
+
+  async function collect(timestamp: string): Promise<HostReading> {
+    const [host, pulls, processes] = await Promise.all([
+      collectors.host.read(),
+      runPullChecks(pullTargets, clock.now, config.health.checkTimeoutSeconds * 1000),
+      collectors.processes.sample(processTargets, timestamp),
+    ]);
+    const receivedAt = toIso(clock.now());
+    const alive = [...pulls.filter((p) => p.ok).map((p) => p.sample), ...processes];
+    const failed = pulls.filter((p) => !p.ok);
+    if (alive.length > 0) await store.samples.insert(alive, receivedAt);
+    if (failed.length > 0) {
+      await store.samples.insert(failed.map((p) => p.sample), receivedAt, { alive: false });
+      for (const p of failed) log.warn({ agent: p.sample.agent_name, error: p.error }, 'pull check failed');
+    }
+    return host;
+  }
+
+  async function tick(): Promise<HealthSnapshot> {
+    const started = performance.now();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    try {
+      const now = clock.now();
+      const host = await collect(toIso(now));
+      await store.rollups.update();
+      const statuses = await agents.statuses();
+      const snapshot = buildSnapshot(
+        statuses,
+        {
+          cpu_usage: host.cpu_usage,
+          memory_usage: host.memory_usage,
+          load_average: host.load_average[0],
+          disk_used_percent: host.disk?.used_percent ?? null,
+        },
+        now,
+        config.health.windowSeconds,
+        config.thresholds,
+      );
+      const stored = await store.systemMetrics.insert(snapshot);
+      delay.disable();
+      latest = {
+        ...snapshot,
+        id: stored.id,
+        tick_ms: Math.round((performance.now() - started) * 10) / 10,
+        event_loop_max_delay_ms: Math.round((delay.max / 1e6) * 10) / 10,
+      };
+      pubsub.publish('health:snapshot', latest);
+      for (const agent of statuses) {
+        pubsub.publish('agent:status', { at: latest.timestamp, agent, previous_health: previousHealth.get(agent.name) ?? null });
+        previousHealth.set(agent.name, agent.health);
+      }
+      return latest;
+    } finally {
+      delay.disable();
+    }
+  }
+
+  /** The last snapshot: from this process's ticks, else the newest stored one. */
+  async function current(): Promise<HealthSnapshot | undefined> {
+    if (latest || loaded) return latest;
+    loaded = true;
+    const row = await store.systemMetrics.latest();
+    if (!row || latest) return latest;
+    const counts = {
+      total: row.total_agents,
+      healthy: row.total_agents - row.failed_agents - row.degraded_agents - row.offline_agents,
+      degraded: row.degraded_agents,
+      failing: row.failed_agents,
+      offline: row.offline_agents,
+    };
+    latest = {
+      ...row,
+      overall_health: assessOverallHealth(counts, { cpu: row.system_cpu_usage, memory: row.system_memory_usage }, row.performance_score, config.thresholds),
+      agents: counts,
+      tick_ms: null,
+      event_loop_max_delay_ms: null,
+    };
+    return latest;
+  }
+
+  return {
+    tick,
+    current,
+    /** Every tick's snapshot, starting with the latest one at once. */
+    snapshots(): AsyncIterable<HealthSnapshot> {
+      return new Repeater<HealthSnapshot>(async (push, stop) => {
+        const live = pubsub.subscribe('health:snapshot')[Symbol.asyncIterator]();
+        let pending = live.next(); // listen before reading the latest, so no tick falls in between
+        void stop.then(() => live.return?.());
+        let last = await current();
+        if (last) await push(last);
+        for (;;) {
+          const next = await Promise.race([pending, stop.then(() => undefined)]);
+          if (!next || next.done) break;
+          if (next.value !== last) await push(next.value);
+          last = next.value;
+          pending = live.next();
+        }
+        stop();
+      });
+    },
+  };
+}

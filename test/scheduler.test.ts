@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../src/logger.js';
+import { createScheduler, type Job } from '../src/scheduler/scheduler.js';
+import { createTestApp } from './helpers/app.js';
+import { createFakeClock } from './helpers/clock.js';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(jobs: Job[]) {
+  const clock = createFakeClock();
+  const scheduler = createScheduler({ jobs, clock, logger: silentLogger(), useCron: false });
+  return { clock, scheduler };
+}
+
+describe('scheduler', () => {
+  it('runs each job when its interval has passed, and runAtStart jobs at once', async () => {
+    const runs: string[] = [];
+    const { clock, scheduler } = setup([
+      { name: 'fast', intervalSeconds: 30, runAtStart: true, run: async () => runs.push('fast') },
+      { name: 'slow', intervalSeconds: 300, run: async () => runs.push('slow') },
+    ]);
+    scheduler.start();
+    await settle();
+    expect(runs).toEqual(['fast']);
+    clock.advance(29_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toEqual(['fast']);
+    clock.advance(1_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toEqual(['fast', 'fast']);
+    clock.advance(270_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toEqual(['fast', 'fast', 'fast', 'slow']);
+  });
+
+  it('keeps the schedule after a run throws, and records the error', async () => {
+    let calls = 0;
+    const { clock, scheduler } = setup([
+      {
+        name: 'flaky',
+        intervalSeconds: 10,
+        runAtStart: true,
+        run: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('database locked');
+        },
+      },
+    ]);
+    scheduler.start();
+    await settle();
+    expect(scheduler.status()[0]).toMatchObject({ runs: 1, failures: 1, last_outcome: 'error', last_error: 'database locked' });
+    clock.advance(10_000);
+    scheduler.tick();
+    await settle();
+    expect(calls).toBe(2);
+    expect(scheduler.status()[0]).toMatchObject({ runs: 2, failures: 1, last_outcome: 'success', last_error: null });
+  });
+
+  it('never overlaps a run with itself', async () => {
+    let release!: () => void;
+    let started = 0;
+    const { clock, scheduler } = setup([
+      {
+        name: 'slow',
+        intervalSeconds: 1,
+        runAtStart: true,
+        run: () => {
+          started += 1;
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      },
+    ]);
+    scheduler.start();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1_000);
+      scheduler.tick();
+    }
+    await settle();
+    expect(started).toBe(1);
+    expect(scheduler.status()[0]!.running).toBe(true);
+    release();
+    await settle();
+    scheduler.tick();
+    await settle();
+    expect(started).toBe(2);
+  });
+
+  it('stops really: no run after stop, and start resumes', async () => {
+    let runs = 0;
+    const { clock, scheduler } = setup([{ name: 'job', intervalSeconds: 5, runAtStart: true, run: async () => void (runs += 1) }]);
+    scheduler.start();
+    await settle();
+    scheduler.stop();
+    clock.advance(60_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toBe(1);
+    expect(scheduler.status()[0]!.next_run_at).toBeNull();
+    scheduler.start();
+    await settle();
+    expect(runs).toBe(2); // a runAtStart job runs again on restart
+    clock.advance(4_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toBe(2);
+    clock.advance(1_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toBe(3);
+  });
+
+  it('shows every job of the meta agent with its last run in /api/meta-agent/health', async () => {
+    const t = createTestApp();
+    t.agent.scheduler.start();
+    await t.agent.scheduler.runNow('health');
+    const health = await t.get('/api/meta-agent/health');
+    const jobs = Object.fromEntries(health.body.data.jobs.map((j: any) => [j.name, j]));
+    expect(Object.keys(jobs).sort()).toEqual(['analysis', 'health', 'predictive', 'reports', 'retention']);
+    expect(jobs.health).toMatchObject({ interval_seconds: 30, last_outcome: 'success', last_error: null });
+    expect(jobs.health.runs).toBeGreaterThanOrEqual(1);
+    expect(jobs.health.last_duration_ms).toEqual(expect.any(Number));
+    expect(jobs.retention.interval_seconds).toBe(86400);
+  });
+});
