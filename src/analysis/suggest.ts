@@ -65,7 +65,7 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
       type: playbook.type,
       priority: priorityOf(severity, active),
       title: playbook.title(agent),
-      description: `${capitalise(evidenceText)}.${group.length > 3 ? ` (${group.length - 3} more findings.)` : ''}`,
+      description: `${evidenceText}.${group.length > 3 ? ` (${group.length - 3} more findings.)` : ''}`,
       affected_components: [...new Set(group.map((f) => f.agent_name).filter((a): a is string => a !== null))],
       estimated_impact: {
         metric,
@@ -113,5 +113,3 @@ function confidenceOf(group: Finding[]): number {
   const c = 0.5 + 0.25 * Math.min(1, points / 20) + 0.15 * strength + 0.05 * Math.min(1, (group.length - 1) / 2);
   return round(Math.min(0.99, c), 3);
 }
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
