@@ -32,7 +32,7 @@ export const ConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('./meta_agent_data'),
   logFile: z.string().default('./meta_agent.log'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  thresholds: ThresholdsSchema.default(ThresholdsSchema.parse({})),
+  thresholds: ThresholdsSchema.prefault({}),
   intervals: z
     .strictObject({
       health: seconds(1, 86_400).default(30),
@@ -41,7 +41,7 @@ export const ConfigSchema = z.strictObject({
       reports: seconds(1, 86_400).default(300),
       retention: seconds(60, 7 * 86_400).default(86_400),
     })
-    .default({ health: 30, analysis: 300, predictive: 600, reports: 300, retention: 86_400 }),
+    .prefault({}),
   health: z
     .strictObject({
       /** Window over which "current" agent and fleet metrics are computed. */
@@ -51,7 +51,7 @@ export const ConfigSchema = z.strictObject({
       /** Each pull check gives up after this long; keep it under the health interval. */
       checkTimeoutSeconds: z.number().positive().max(300).default(5),
     })
-    .default({ windowSeconds: 300, offlineAfterSeconds: 300, checkTimeoutSeconds: 5 }),
+    .prefault({}),
   retention: z
     .strictObject({
       /** Raw samples and health snapshots. */
@@ -60,30 +60,42 @@ export const ConfigSchema = z.strictObject({
       hourlyDays: z.number().positive().max(36_500).default(730),
       findingsDays: z.number().positive().max(36_500).default(90),
     })
-    .default({ rawDays: 15, fiveMinuteDays: 90, hourlyDays: 730, findingsDays: 90 }),
+    .prefault({}),
   analysis: z
     .strictObject({
-      /** How far back each run looks at raw samples. */
+      /** Raw samples the threshold detector keeps in view. */
       lookbackHours: z.number().positive().max(168).default(6),
+      /** A breach counts when it lasts this many samples and this long: one spike is not a breach. */
       minBreachPoints: z.number().int().min(1).max(1000).default(3),
       minBreachSeconds: seconds(0, 86_400).default(120),
       /** A breach ends only when the value recovers this fraction past the threshold. */
       hysteresis: z.number().min(0).max(0.9).default(0.1),
+      trendHours: z.number().min(1).max(168).default(24),
+      /** Mann–Kendall p-value below which a trend counts. */
+      trendSignificance: z.number().gt(0).max(0.2).default(0.01),
+      /** Robust z-score from which a 5-minute mean is anomalous. */
+      anomalyScore: z.number().min(2).max(50).default(5),
+      anomalyHours: z.number().positive().max(24).default(6),
+      forecastHours: z.number().min(1).max(72).default(6),
+      forecastHorizonHours: z.number().positive().max(720).default(24),
+      leakHours: z.number().min(2).max(72).default(12),
+      /** Share of the fleet's latency or errors from which one agent is a bottleneck. */
+      bottleneckShare: z.number().gt(0).max(1).default(0.5),
       /** A rejected suggestion stays quiet this long unless its problem clearly worsens. */
       rejectQuietHours: z.number().min(0).max(8760).default(24),
     })
-    .default({ lookbackHours: 6, minBreachPoints: 3, minBreachSeconds: 120, hysteresis: 0.1, rejectQuietHours: 24 }),
-  reports: z.strictObject({ keep: z.number().int().min(1).max(100_000).default(288) }).default({ keep: 288 }),
+    .prefault({}),
+  reports: z.strictObject({ keep: z.number().int().min(1).max(100_000).default(288) }).prefault({}),
   limits: z
     .strictObject({
       maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
       maxBatchSamples: z.number().int().min(1).max(100_000).default(5000),
       maxRowsPerQuery: z.number().int().min(1).max(1_000_000).default(10_000),
     })
-    .default({ maxBodyBytes: 8 * 1024 * 1024, maxBatchSamples: 5000, maxRowsPerQuery: 10_000 }),
+    .prefault({}),
   graphql: z
     .strictObject({ graphiql: z.boolean().default(true), introspection: z.boolean().default(true) })
-    .default({ graphiql: true, introspection: true }),
+    .prefault({}),
   agents: z.array(AgentTargetSchema).default([]),
 });
 

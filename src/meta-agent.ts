@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createAnalysisRunner } from './analysis/runner.js';
 import { createApp, type App } from './app.js';
 import { createHostCollector } from './collectors/host.js';
 import { createProcessSampler } from './collectors/processes.js';
@@ -9,6 +10,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
 import { createJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { analysisInit } from './services/analysis.js';
 import type { Collectors } from './services/health-tick.js';
 import type { SystemStatus } from './services/status.js';
 import { createServices, type Monitoring, type Services } from './services/services.js';
@@ -61,7 +63,9 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),
     processes: options.collectors?.processes ?? createProcessSampler(),
   };
-  const services = createServices({ config, store, clock, logger, pubsub, paths }, monitoring, collectors);
+  const deps = { config, store, clock, logger, pubsub, paths };
+  const analysisRunner = createAnalysisRunner(analysisInit(config, paths.database), logger);
+  const services = createServices(deps, monitoring, collectors, analysisRunner);
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
   const app = createApp({ config, services, logger });
   let http: HttpServer | undefined;
@@ -88,6 +92,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         scheduler.stop();
         await http?.close();
         await scheduler.close();
+        await analysisRunner.stop();
         await store.close();
         logger.flush();
       })();

@@ -1,13 +1,15 @@
 import type { AnalysedMetric } from './series.js';
 
 /** Human wording of metrics and values, shared by findings and suggestions. */
-export const METRIC_LABEL: Record<AnalysedMetric | 'availability', string> = {
+export const METRIC_LABEL: Record<AnalysedMetric | 'availability' | 'host_cpu' | 'host_memory', string> = {
   response_time: 'response time',
   success_rate: 'success rate',
   error_rate: 'error rate',
   cpu_usage: 'CPU usage',
   memory_usage: 'memory usage',
   availability: 'availability',
+  host_cpu: 'CPU usage',
+  host_memory: 'memory usage',
 };
 
 export function formatValue(metric: string, value: number): string {
@@ -18,6 +20,8 @@ export function formatValue(metric: string, value: number): string {
     case 'error_rate':
       return `${round(value * 100, 1)} %`;
     case 'cpu_usage':
+    case 'host_cpu':
+    case 'host_memory':
       return `${round(value, 1)} %`;
     case 'memory_usage':
       return `${round(value, 1)} MB`;

@@ -10,10 +10,36 @@ export interface Point {
 export const ANALYSED_METRICS = ['response_time', 'success_rate', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
 export type AnalysedMetric = (typeof ANALYSED_METRICS)[number];
 
-export type SampleLike = Pick<
-  AgentSample,
-  'timestamp' | 'response_time' | 'success_rate' | 'error_count' | 'requests' | 'cpu_usage' | 'memory_usage'
->;
+/** +1 where a higher value is worse, −1 where a lower one is (success rate). */
+export const BAD_DIRECTION: Record<AnalysedMetric, 1 | -1> = {
+  response_time: 1,
+  success_rate: -1,
+  error_rate: 1,
+  cpu_usage: 1,
+  memory_usage: 1,
+};
+
+/** The smallest change worth a person's attention, per metric (in its unit). */
+export const MATERIAL_CHANGE: Record<AnalysedMetric, number> = {
+  response_time: 0.5,
+  success_rate: 0.05,
+  error_rate: 0.05,
+  cpu_usage: 10,
+  memory_usage: 50,
+};
+
+/** Rates are bounded: a change matters in absolute terms, not relative to the level. */
+export const IS_RATE: Record<AnalysedMetric, boolean> = {
+  response_time: false,
+  success_rate: true,
+  error_rate: true,
+  cpu_usage: false,
+  memory_usage: false,
+};
+
+export type SampleLike = Pick<AgentSample, 'response_time' | 'success_rate' | 'error_count' | 'requests' | 'cpu_usage' | 'memory_usage'> & {
+  timestamp: string;
+};
 
 /** errors / requests when requests are known and non-zero, else 1 − success rate, else unknown. */
 export function sampleErrorRate(s: Pick<SampleLike, 'error_count' | 'requests' | 'success_rate'>): number | null {

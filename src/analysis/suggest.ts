@@ -14,16 +14,49 @@ export interface Proposal {
   severity: Severity;
 }
 
-/** Same agent, same metric, same bad direction: the same problem, whichever detector saw it. */
-export function problemKey(f: Pick<Finding, 'agent_name' | 'metric' | 'kind' | 'details'>): string {
+/**
+ * Same agent, same metric, same bad direction: the same problem, whichever detector saw it
+ * (a forecast, then a breach, of one agent's response time is one suggestion). The host's
+ * own saturation is one fleet-wide problem, whichever agent it slowed.
+ */
+export function problemKey(f: Pick<Finding, 'agent_name' | 'metric' | 'kind'>): string {
   const family = familyOf(f);
-  return `${f.agent_name ?? 'fleet'}:${family}`;
+  return family.startsWith('host_') ? `fleet:${family}` : `${f.agent_name ?? 'fleet'}:${family}`;
 }
 
-function familyOf(f: Pick<Finding, 'metric' | 'kind' | 'details'>): string {
+function familyOf(f: Pick<Finding, 'metric' | 'kind'>): string {
   if (f.kind === 'offline') return 'availability:silent';
-  const direction = f.details.direction === 'below' || f.metric === 'success_rate' ? 'low' : 'high';
-  return `${f.metric}:${direction}`;
+  return `${f.metric}:${f.metric === 'success_rate' ? 'low' : 'high'}`;
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+const HOUR = 3_600_000;
+
+/** A finding's urgency: how bad it is now, or how soon it will be. */
+function priorityOfFinding(f: Finding): Priority {
+  const active = f.details.active === true;
+  const eta = typeof f.details.eta_hours === 'number' ? f.details.eta_hours * HOUR : undefined;
+  switch (f.kind) {
+    case 'forecast':
+    case 'leak':
+      if (f.severity === Severity.critical) return Priority.critical;
+      if (eta !== undefined && eta <= (f.kind === 'leak' ? 24 : 6) * HOUR) return Priority.high;
+      return Priority.medium;
+    case 'trend':
+    case 'bottleneck':
+      return Priority.medium;
+    default:
+      if (!active) return Priority.medium;
+      return f.severity === Severity.critical ? Priority.critical : Priority.high;
+  }
+}
+
+/** How much a finding proves, 0..1, in its own detector's terms. */
+function strengthOf(f: Finding): number {
+  if (f.kind === 'forecast' && typeof f.details.confidence === 'number') return f.details.confidence;
+  if (f.kind === 'anomaly') return Math.min(1, f.score / 10);
+  if ((f.kind === 'leak' || f.kind === 'trend') && typeof f.details.p_value === 'number') return 1 - f.details.p_value;
+  return Math.min(1, f.score);
 }
 
 /** Groups findings by problem and drafts one suggestion for each. */
@@ -38,18 +71,21 @@ export function proposeImprovements(findings: readonly Finding[]): Proposal[] {
   const proposals: Proposal[] = [];
   for (const [fingerprint, group] of groups) {
     const playbook = PLAYBOOKS[familyOf(group[0]!)];
-    if (!playbook) continue;
+    // Information (a healthy agent that is merely the slowest) is no reason to act.
+    if (!playbook || group.every((f) => f.severity === Severity.info)) continue;
     proposals.push(draftFor(fingerprint, group, playbook));
   }
   return proposals;
 }
 
 function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYBOOKS)[string]): Proposal {
-  group.sort((a, b) => Date.parse(b.ended_at) - Date.parse(a.ended_at));
+  group.sort((a, b) => PRIORITY_RANK[priorityOfFinding(b)] - PRIORITY_RANK[priorityOfFinding(a)] || Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const latest = group[0]!;
-  const agent = latest.agent_name ?? 'the fleet';
+  const agents = [...new Set(group.flatMap((f) => [f.agent_name, ...((f.details.agents as string[] | undefined) ?? [])]).filter((a): a is string => !!a))];
+  const agent = latest.metric.startsWith('host_') ? 'the host' : (latest.agent_name ?? 'the fleet');
   const active = group.some((f) => f.details.active === true);
   const severity = group.some((f) => f.severity === Severity.critical) ? Severity.critical : latest.severity;
+  const priority = group.map(priorityOfFinding).reduce((a, b) => (PRIORITY_RANK[b] > PRIORITY_RANK[a] ? b : a));
   const value = latest.value ?? 0;
   const target = typeof latest.details.clear_at === 'number' ? latest.details.clear_at : latest.expected;
   const metric = latest.metric;
@@ -63,10 +99,10 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
     severity,
     draft: {
       type: playbook.type,
-      priority: priorityOf(severity, active),
+      priority,
       title: playbook.title(agent),
       description: `${evidenceText}.${group.length > 3 ? ` (${group.length - 3} more findings.)` : ''}`,
-      affected_components: [...new Set(group.map((f) => f.agent_name).filter((a): a is string => a !== null))],
+      affected_components: agents,
       estimated_impact: {
         metric,
         current_value: value,
@@ -76,8 +112,9 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
           target !== null && target !== undefined
             ? `${METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric} from ${formatValue(metric, value)} to ${formatValue(metric, target)} or better`
             : null,
-        affected_agents: latest.agent_name ? [latest.agent_name] : [],
+        affected_agents: agents,
         still_occurring: active,
+        evidence_kinds: [...new Set(group.map((f) => f.kind))],
       },
       implementation_plan: {
         owner: playbook.owner,
@@ -95,21 +132,16 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
   };
 }
 
-/** critical and still on: critical; warning and still on: high; over: medium. */
-function priorityOf(severity: Severity, active: boolean): Priority {
-  if (!active) return Priority.medium;
-  if (severity === Severity.critical) return Priority.critical;
-  if (severity === Severity.warning) return Priority.high;
-  return Priority.low;
-}
-
 /**
- * Confidence grows with the evidence: how many points the findings rest on, how far past
- * the threshold they went, and whether more than one episode shows the problem.
+ * Confidence grows with the evidence: how many points the findings rest on, how strong the
+ * strongest is in its detector's terms, how many different detectors agree, and how many
+ * episodes show the problem.
  */
 function confidenceOf(group: Finding[]): number {
   const points = group.reduce((sum, f) => sum + (typeof f.details.points === 'number' ? f.details.points : 1), 0);
-  const strength = Math.max(...group.map((f) => Math.min(1, f.score)));
-  const c = 0.5 + 0.25 * Math.min(1, points / 20) + 0.15 * strength + 0.05 * Math.min(1, (group.length - 1) / 2);
+  const strength = Math.max(...group.map(strengthOf));
+  const kinds = new Set(group.map((f) => f.kind)).size;
+  const c =
+    0.45 + 0.2 * Math.min(1, points / 20) + 0.15 * strength + 0.1 * Math.min(1, (kinds - 1) / 2) + 0.05 * Math.min(1, (group.length - 1) / 2);
   return round(Math.min(0.99, c), 3);
 }

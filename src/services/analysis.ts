@@ -1,4 +1,7 @@
-import { analyze, type DetectorGroup } from '../analysis/engine.js';
+import type { DetectorGroup } from '../analysis/context.js';
+import { ALL_GROUPS } from '../analysis/engine.js';
+import type { AnalysisRunner } from '../analysis/runner.js';
+import type { WorkerInit } from '../analysis/worker.js';
 import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, Severity } from '../domain/enums.js';
@@ -19,42 +22,60 @@ export interface AnalysisResult {
 }
 
 const ANALYST: Actor = { id: 'meta-agent:analysis' };
-const ALL_GROUPS: readonly DetectorGroup[] = ['analysis', 'predictive'];
+const HOUR = 3_600_000;
 const OPEN: readonly string[] = [ImprovementStatus.pending, ImprovementStatus.approved, ImprovementStatus.in_progress];
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export type AnalysisService = ReturnType<typeof createAnalysisService>;
 
-export function createAnalysisService(deps: ServiceDeps, improvements: ImprovementService) {
+/** The analysis settings and the state windows the worker keeps, from the Config. */
+export function analysisInit(config: ServiceDeps['config'], dbFile: string): WorkerInit {
+  const a = config.analysis;
+  const memoryLimitsMb = Object.fromEntries(config.agents.flatMap((x) => (x.memoryLimitMb ? [[x.name, x.memoryLimitMb]] : [])));
+  return {
+    dbFile,
+    settings: {
+      thresholds: config.thresholds,
+      hysteresis: a.hysteresis,
+      minBreachPoints: a.minBreachPoints,
+      minBreachMs: a.minBreachSeconds * 1000,
+      offlineAfterMs: config.health.offlineAfterSeconds * 1000,
+      memoryLimitsMb,
+      trendHours: a.trendHours,
+      trendSignificance: a.trendSignificance,
+      anomalyScore: a.anomalyScore,
+      anomalyHours: a.anomalyHours,
+      forecastHours: a.forecastHours,
+      forecastHorizonHours: a.forecastHorizonHours,
+      leakHours: a.leakHours,
+      bottleneckShare: a.bottleneckShare,
+    },
+    windows: {
+      rawMs: a.lookbackHours * HOUR,
+      // Anomaly baselines look back a day; trends, forecasts and leaks their own windows.
+      fiveMinuteMs: (Math.max(24, a.trendHours, a.forecastHours, a.leakHours) + 1) * HOUR,
+      hourlyMs: 8 * 24 * HOUR,
+    },
+  };
+}
+
+export function createAnalysisService(deps: ServiceDeps, improvements: ImprovementService, runner: AnalysisRunner) {
   const { store, config, clock, logger, pubsub } = deps;
   const log = logger.child({ module: 'analysis' });
-  const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
   let running: Promise<AnalysisResult> | undefined;
+  // Episodes seen again by a later run are matched against what was stored in this span.
+  const continuationMs = 2 * Math.max(config.intervals.analysis, config.intervals.predictive) * 1000 + config.analysis.lookbackHours * HOUR;
 
   async function runOnce(groups: readonly DetectorGroup[]): Promise<AnalysisResult> {
     const started = clock.now();
     const startedHr = performance.now();
-    const sinceIso = toIso(started - config.analysis.lookbackHours * 3_600_000);
-    const [agents, samples, recent] = await Promise.all([
-      store.agents.list(),
-      store.samples.byAgentSince(sinceIso),
-      store.findings.list({ sinceIso, limit: 100_000 }),
+    await store.rollups.update();
+    const [{ findings: drafts, timings, rows_read }, recent] = await Promise.all([
+      runner.run(started, groups),
+      store.findings.list({ sinceIso: toIso(started - continuationMs), limit: 100_000 }),
     ]);
-    const drafts = analyze({
-      now: started,
-      agents,
-      samples,
-      thresholds: config.thresholds,
-      threshold: {
-        hysteresis: config.analysis.hysteresis,
-        minPoints: config.analysis.minBreachPoints,
-        minDurationMs: config.analysis.minBreachSeconds * 1000,
-      },
-      offlineAfterMs: config.health.offlineAfterSeconds * 1000,
-      memoryLimits,
-    }, groups);
     const at = toIso(started);
-    const findings = await store.findings.upsert(continueEpisodes(drafts, recent), at);
+    const findings = await store.findings.upsert(continueEpisodes(drafts, recent, config.intervals.analysis * 2000), at);
 
     const result: AnalysisResult = {
       started_at: at,
@@ -73,6 +94,9 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     result.duration_ms = Math.round((performance.now() - startedHr) * 10) / 10;
     log.info(
       {
+        groups,
+        rows_read,
+        timings,
         findings: findings.length,
         created: result.improvements_created.length,
         updated: result.improvements_updated.length,
@@ -163,19 +187,25 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
   };
 }
 
+/** Kinds that describe a state re-evaluated each run, so consecutive runs' findings are one episode. */
+const ONGOING_KINDS: ReadonlySet<string> = new Set(['trend', 'forecast', 'leak', 'bottleneck']);
+
 /**
- * A breach seen again by a later run overlaps the stored one: keep the stored episode's key
- * and start, so the lookback window sliding past its start does not split it in two.
+ * An episode seen again by a later run overlaps the stored one (or, for an ongoing state,
+ * follows it within `gapMs`): keep the stored key and start, so the window sliding past its
+ * start does not split it, and each run does not add a row.
  */
-function continueEpisodes(drafts: FindingDraft[], stored: readonly Finding[]): FindingDraft[] {
+function continueEpisodes(drafts: FindingDraft[], stored: readonly Finding[], gapMs: number): FindingDraft[] {
   return drafts.map((draft) => {
+    const gap = ONGOING_KINDS.has(draft.kind) ? gapMs : 0;
+    const reach = toIso(Date.parse(draft.started_at) - gap);
     const match = stored.find(
       (f) =>
         f.kind === draft.kind &&
         f.agent_name === draft.agent_name &&
         f.metric === draft.metric &&
         f.episode_key !== draft.episode_key &&
-        f.ended_at >= draft.started_at &&
+        f.ended_at >= reach &&
         f.started_at <= draft.ended_at,
     );
     if (!match) return draft;

@@ -1,3 +1,4 @@
+import type { AnalysisRunner } from '../analysis/runner.js';
 import { createAgentService } from './agents.js';
 import { createAnalysisService } from './analysis.js';
 import { createControlService, type MonitoringControl } from './control.js';
@@ -16,7 +17,7 @@ import { createStatusService, type MonitoringView } from './status.js';
 export type Monitoring = MonitoringControl & MonitoringView;
 
 /** The use-cases every edge (GraphQL, REST, jobs) calls; nothing else reaches the store. */
-export function createServices(deps: ServiceDeps, monitoring: Monitoring, collectors: Collectors) {
+export function createServices(deps: ServiceDeps, monitoring: Monitoring, collectors: Collectors, analysisRunner: AnalysisRunner) {
   const agents = createAgentService(deps);
   const improvements = createImprovementService(deps);
   const health = createHealthTickService(deps, agents, collectors);
@@ -32,7 +33,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, collec
     reportWriter: createReportWriterService(deps, { agents, health, reports, status }),
     retention: createRetentionService(deps),
     findings: createFindingService(deps),
-    analysis: createAnalysisService(deps, improvements),
+    analysis: createAnalysisService(deps, improvements, analysisRunner),
     status,
     control: createControlService(deps, monitoring),
     events: createEventService(deps),

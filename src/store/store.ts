@@ -1,3 +1,4 @@
+import type { RawRow, RollupRow } from '../analysis/state.js';
 import type { AgentRecord } from '../domain/agent.js';
 import type { ImprovementStatus } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
@@ -167,4 +168,19 @@ export interface MaintenanceRepo {
   prune(cutoffs: PruneCutoffs): Promise<Record<string, number>>;
   /** Checkpoints and truncates the WAL; answers its size before and after. */
   checkpoint(): Promise<{ wal_bytes_before: number; wal_bytes_after: number }>;
+}
+
+/**
+ * What the analysis worker reads, synchronously, on its own connection: agents, raw rows by
+ * id (so each run reads only what is new), rollups to start from, and the host's snapshots.
+ */
+export interface AnalysisReader {
+  agents(): AgentRecord[];
+  /** Rows with id at or below this are folded into the rollups. */
+  rollupCursor(): number;
+  samplesInWindow(sinceIso: string, maxId: number): RawRow[];
+  samplesAfter(afterId: number, limit: number): RawRow[];
+  rollups(resolution: RollupResolution, sinceIso: string): RollupRow[];
+  hostSince(sinceIso: string): Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>;
+  close(): void;
 }

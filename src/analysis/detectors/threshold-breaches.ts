@@ -1,8 +1,8 @@
-import type { Thresholds } from '../config.js';
-import type { AnalysedMetric, Point } from './series.js';
+import type { Thresholds } from '../../config.js';
+import type { AnalysedMetric, Point } from '../series.js';
 
 export interface ThresholdRule {
-  metric: AnalysedMetric;
+  metric: AnalysedMetric | 'host_cpu' | 'host_memory';
   /** 'above': bad when the value exceeds the threshold; 'below': bad when under it. */
   direction: 'above' | 'below';
   threshold: number;
@@ -37,7 +37,7 @@ export interface BreachEpisode {
  * applies only when the agent has a configured memory limit.
  */
 export function thresholdRules(t: Thresholds, hysteresis: number, memoryLimitMb?: number): ThresholdRule[] {
-  const above = (metric: AnalysedMetric, threshold: number, unit: string): ThresholdRule => ({
+  const above = (metric: ThresholdRule['metric'], threshold: number, unit: string): ThresholdRule => ({
     metric,
     direction: 'above',
     threshold,
@@ -59,6 +59,14 @@ export function thresholdRules(t: Thresholds, hysteresis: number, memoryLimitMb?
   ];
   if (memoryLimitMb) rules.push(above('memory_usage', (memoryLimitMb * t.memory_usage) / 100, 'MB'));
   return rules;
+}
+
+/** The host's own CPU and memory percent against the same thresholds. */
+export function hostRules(t: Thresholds, hysteresis: number): ThresholdRule[] {
+  return [
+    { metric: 'host_cpu', direction: 'above', threshold: t.cpu_usage, clearAt: t.cpu_usage * (1 - hysteresis), unit: '%' },
+    { metric: 'host_memory', direction: 'above', threshold: t.memory_usage, clearAt: t.memory_usage * (1 - hysteresis), unit: '%' },
+  ];
 }
 
 const isBad = (rule: ThresholdRule, v: number) => (rule.direction === 'above' ? v > rule.threshold : v < rule.threshold);

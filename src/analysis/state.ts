@@ -1,0 +1,169 @@
+import { sampleErrorRate, ANALYSED_METRICS, type AnalysedMetric, type Point } from './series.js';
+
+/** The sample columns the analysis keeps sums of, as the rollup tables name them. */
+export const SUM_COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_usage', 'memory_usage'] as const;
+export type SumColumn = (typeof SUM_COLUMNS)[number];
+export type BucketSums = Record<`${SumColumn}_sum` | `${SumColumn}_n`, number>;
+
+export interface RawRow {
+  id: number;
+  agent_name: string;
+  timestamp: string;
+  response_time: number | null;
+  success_rate: number | null;
+  error_count: number | null;
+  requests: number | null;
+  cpu_usage: number | null;
+  memory_usage: number | null;
+}
+
+export interface RollupRow extends BucketSums {
+  agent_name: string;
+  bucket: string;
+}
+
+export const FIVE_MINUTES = 300_000;
+export const HOUR = 3_600_000;
+
+export interface StateWindows {
+  rawMs: number;
+  fiveMinuteMs: number;
+  hourlyMs: number;
+}
+
+interface AgentState {
+  raw: Record<AnalysedMetric, Point[]>;
+  fiveMinute: Map<number, BucketSums>;
+  hourly: Map<number, BucketSums>;
+}
+
+const emptySums = (): BucketSums =>
+  Object.fromEntries(SUM_COLUMNS.flatMap((c) => [[`${c}_sum`, 0], [`${c}_n`, 0]])) as BucketSums;
+
+/** A bucket's value of a metric: a mean (error rate: errors / requests, else 1 − success). */
+export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | null {
+  if (metric === 'error_rate') {
+    if (b.requests_n > 0 && b.requests_sum > 0) return b.error_count_sum / b.requests_sum;
+    return b.success_rate_n > 0 ? 1 - b.success_rate_sum / b.success_rate_n : null;
+  }
+  const n = b[`${metric}_n`];
+  return n > 0 ? b[`${metric}_sum`] / n : null;
+}
+
+/**
+ * What the analysis remembers between runs, per agent: the raw points of the recent
+ * window (for thresholds) and 5-minute and hourly bucket sums (for trends, forecasts,
+ * leaks and anomaly baselines). Built once from the rollups, then folded forward with
+ * only the rows stored since the last run. Sums commute, so samples backfilled late land
+ * in the same buckets as if they had arrived live.
+ */
+export function createAnalysisState(windows: StateWindows) {
+  const agents = new Map<string, AgentState>();
+  // Series derived from the buckets, reused by every detector until the state changes.
+  const derived = new Map<string, unknown>();
+  const memo = <T>(key: string, build: () => T): T => {
+    if (!derived.has(key)) derived.set(key, build());
+    return derived.get(key) as T;
+  };
+
+  function agentState(name: string): AgentState {
+    let state = agents.get(name);
+    if (!state) {
+      state = {
+        raw: Object.fromEntries(ANALYSED_METRICS.map((m) => [m, []])) as unknown as Record<AnalysedMetric, Point[]>,
+        fiveMinute: new Map(),
+        hourly: new Map(),
+      };
+      agents.set(name, state);
+    }
+    return state;
+  }
+
+  function addToBucket(map: Map<number, BucketSums>, bucket: number, row: RawRow): void {
+    let sums = map.get(bucket);
+    if (!sums) map.set(bucket, (sums = emptySums()));
+    for (const column of SUM_COLUMNS) {
+      const value = row[column];
+      if (value === null) continue;
+      sums[`${column}_sum`] += value;
+      sums[`${column}_n`] += 1;
+    }
+  }
+
+  return {
+    /** Folds stored rows into the state; `now` bounds what is worth keeping. */
+    addRows(rows: readonly RawRow[], now: number, buckets = true): void {
+      derived.clear();
+      for (const row of rows) {
+        const t = Date.parse(row.timestamp);
+        const state = agentState(row.agent_name);
+        if (t >= now - windows.rawMs) {
+          for (const metric of ANALYSED_METRICS) {
+            const v = metric === 'error_rate' ? sampleErrorRate(row) : row[metric];
+            if (v === null) continue;
+            const list = state.raw[metric];
+            list.push({ t, v });
+            // Rows come in id order, which is time order unless backfilled: keep the list sorted.
+            if (list.length > 1 && list[list.length - 2]!.t > t) list.sort((a, b) => a.t - b.t);
+          }
+        }
+        if (!buckets) continue;
+        if (t >= now - windows.fiveMinuteMs) addToBucket(state.fiveMinute, Math.floor(t / FIVE_MINUTES) * FIVE_MINUTES, row);
+        if (t >= now - windows.hourlyMs) addToBucket(state.hourly, Math.floor(t / HOUR) * HOUR, row);
+      }
+    },
+    /** Seeds bucket sums from the stored rollups (done once, at the first run). */
+    addRollups(rows: readonly RollupRow[], resolution: 'fiveMinute' | 'hourly'): void {
+      derived.clear();
+      for (const row of rows) {
+        const sums = emptySums();
+        for (const key of Object.keys(sums) as Array<keyof BucketSums>) sums[key] = row[key];
+        agentState(row.agent_name)[resolution].set(Date.parse(row.bucket), sums);
+      }
+    },
+    /** Forgets what has aged out of every window. */
+    evict(now: number): void {
+      derived.clear();
+      for (const state of agents.values()) {
+        for (const metric of ANALYSED_METRICS) {
+          const list = state.raw[metric];
+          const keepFrom = list.findIndex((p) => p.t >= now - windows.rawMs);
+          if (keepFrom === -1) list.length = 0;
+          else if (keepFrom > 0) list.splice(0, keepFrom);
+        }
+        for (const bucket of state.fiveMinute.keys()) if (bucket < now - windows.fiveMinuteMs) state.fiveMinute.delete(bucket);
+        for (const bucket of state.hourly.keys()) if (bucket < now - windows.hourlyMs) state.hourly.delete(bucket);
+      }
+    },
+    agentNames: () => [...agents.keys()],
+    /** The sums of the 5-minute buckets that start in [from, to). */
+    totals(agent: string, from: number, to: number): BucketSums {
+      const total = emptySums();
+      for (const [t, sums] of agents.get(agent)?.fiveMinute ?? []) {
+        if (t < from || t >= to) continue;
+        for (const key of Object.keys(total) as Array<keyof BucketSums>) total[key] += sums[key];
+      }
+      return total;
+    },
+    raw: (agent: string, metric: AnalysedMetric): Point[] => agents.get(agent)?.raw[metric] ?? [],
+    /** Bucket means in time order; only buckets that ended by `now`, so a half-filled one never counts. */
+    buckets(agent: string, metric: AnalysedMetric, resolution: 'fiveMinute' | 'hourly', now: number): Point[] {
+      return memo(`${agent}|${metric}|${resolution}|${now}`, () => {
+        const state = agents.get(agent);
+        if (!state) return [];
+        const size = resolution === 'fiveMinute' ? FIVE_MINUTES : HOUR;
+        const points: Point[] = [];
+        for (const [t, sums] of state[resolution]) {
+          if (t + size > now) continue;
+          const v = bucketValue(sums, metric);
+          if (v !== null) points.push({ t, v });
+        }
+        return points.sort((a, b) => a.t - b.t);
+      });
+    },
+    /** Memoises a value derived from the state until the state next changes. */
+    memo,
+  };
+}
+
+export type AnalysisState = ReturnType<typeof createAnalysisState>;

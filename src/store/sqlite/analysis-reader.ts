@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+import type { RawRow, RollupRow } from '../../analysis/state.js';
+import type { AgentRecord } from '../../domain/agent.js';
+import type { AnalysisReader } from '../store.js';
+
+const RAW = 'id, agent_name, timestamp, response_time, success_rate, error_count, requests, cpu_usage, memory_usage';
+const SUMS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_usage', 'memory_usage']
+  .flatMap((c) => [`${c}_sum`, `${c}_n`])
+  .join(', ');
+
+/** A read-only connection for the analysis worker; WAL lets it read while the server writes. */
+export function openAnalysisReader(file: string): AnalysisReader {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  const agents = db.prepare('SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents ORDER BY name');
+  const cursor = db.prepare("SELECT last_id FROM rollup_cursors WHERE name = 'agent_rollups'").pluck();
+  const window = db.prepare(`SELECT ${RAW} FROM agent_performance_history WHERE timestamp >= ? AND id <= ? ORDER BY id`);
+  const after = db.prepare(`SELECT ${RAW} FROM agent_performance_history WHERE id > ? ORDER BY id LIMIT ?`);
+  const rollups = db.prepare(`SELECT agent_name, bucket, ${SUMS} FROM agent_rollups WHERE resolution = ? AND bucket >= ?`);
+  const snapshots = db.prepare(
+    'SELECT timestamp, system_cpu_usage, system_memory_usage FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp',
+  );
+  return {
+    agents: () => agents.all() as AgentRecord[],
+    rollupCursor: () => (cursor.get() as number | undefined) ?? 0,
+    samplesInWindow: (sinceIso, maxId) => window.all(sinceIso, maxId) as RawRow[],
+    samplesAfter: (afterId, limit) => after.all(afterId, limit) as RawRow[],
+    rollups: (resolution, sinceIso) => rollups.all(resolution, sinceIso) as RollupRow[],
+    hostSince: (sinceIso) =>
+      snapshots.all(sinceIso) as Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>,
+    close: () => db.close(),
+  };
+}

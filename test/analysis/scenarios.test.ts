@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { samplesBetween, scenarioFleet } from '../helpers/scenario.js';
+
+const HOUR = 3_600_000;
+const STEP = 5 * 60_000;
+
+async function post(t: TestApp, samples: Array<Record<string, unknown>>) {
+  for (let i = 0; i < samples.length; i += 5000) {
+    const res = await t.post('/api/agents/metrics', { samples: samples.slice(i, i + 5000) });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+  }
+}
+
+describe('scenario suite: known faults next to healthy, noisy, seasonal agents', () => {
+  it('finds every fault with the right agent and a fitting type, and leaves healthy agents alone', async () => {
+    const live = Date.parse('2026-11-25T06:00:00.000Z');
+    const t = createTestApp({}, {});
+    t.clock.set(new Date(live).toISOString());
+    const fleet = scenarioFleet(live);
+    await post(t, samplesBetween(fleet, live - 3 * 24 * HOUR, live));
+    await t.post('/api/meta-agent/trigger-analysis');
+
+    const detectedAt = new Map<string, number>();
+    const healthy = new Set(fleet.filter((a) => !a.fault).map((a) => a.name));
+    const falseAlarms: string[] = [];
+    for (let now = live; now < live + 8 * HOUR; now += STEP) {
+      await post(t, samplesBetween(fleet, now, now + STEP));
+      t.clock.set(new Date(now + STEP).toISOString());
+      const result = (await t.post('/api/meta-agent/trigger-analysis')).body.data;
+      for (const improvement of [...result.improvements_created, ...result.improvements_updated]) {
+        for (const name of improvement.affected_components) {
+          if (healthy.has(name)) falseAlarms.push(`${name}: ${improvement.title}`);
+          const agent = fleet.find((a) => a.name === name);
+          if (agent?.fault && !detectedAt.has(name) && agent.fault.expectedType.includes(improvement.type)) {
+            detectedAt.set(name, now + STEP);
+          }
+        }
+      }
+    }
+
+    const report = fleet
+      .filter((a) => a.fault)
+      .map((a) => {
+        const at = detectedAt.get(a.name);
+        const delay = at === undefined ? 'NOT FOUND' : `${Math.round((at - (live + a.fault!.at)) / 60_000)} min`;
+        return `  ${a.fault!.kind.padEnd(15)} ${a.name.padEnd(20)} detection delay ${delay}`;
+      });
+    console.log(`scenario detection delays (analysis every 5 simulated minutes):\n${report.join('\n')}`);
+    expect(falseAlarms).toEqual([]);
+    for (const agent of fleet.filter((a) => a.fault)) expect(detectedAt.has(agent.name), agent.name).toBe(true);
+  }, 120_000);
+});

@@ -1,0 +1,101 @@
+import { seededRandom } from '../../scripts/demo/fleet.js';
+
+const HOUR = 3_600_000;
+
+export interface ScenarioAgent {
+  name: string;
+  /** The fault and when it starts (ms from the live start); healthy when absent. */
+  fault?: { kind: 'leak' | 'slowdown' | 'error_burst' | 'silence' | 'cpu_saturation'; at: number; expectedType: string[] };
+  sample(t: number): Record<string, number | string> | null;
+}
+
+/**
+ * A trading fleet with known injected faults next to healthy agents that have noise and a
+ * daily rhythm (±25 %, busiest at 15:00 UTC). `live` is when the faults begin to be possible.
+ */
+export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
+  const random = seededRandom(seed);
+  const jitter = (value: number, spread: number) => value * (1 + spread * (random() * 2 - 1));
+  const daily = (t: number) => 1 + 0.25 * Math.sin((2 * Math.PI * ((t / HOUR) % 24 - 9)) / 24);
+  const healthy = (name: string, rt: number, success: number, memory: number, cpu: number, requests: number) => (t: number) => {
+    const load = daily(t);
+    const n = Math.max(1, Math.round(jitter(requests * load, 0.15)));
+    const errors = Math.round(n * (1 - success) * (0.5 + random()));
+    return {
+      agent_name: name,
+      timestamp: new Date(t).toISOString(),
+      response_time: +jitter(rt * load, 0.15).toFixed(3),
+      success_rate: +((n - errors) / n).toFixed(4),
+      error_count: errors,
+      requests: n,
+      memory_usage: +jitter(memory, 0.02).toFixed(1),
+      cpu_usage: +jitter(cpu * load, 0.15).toFixed(1),
+      insights_generated: Math.round(jitter(3, 0.5)),
+    };
+  };
+  const after = (t: number, at: number) => t >= live + at;
+  return [
+    { name: 'alpha_hunter', sample: healthy('alpha_hunter', 3, 0.98, 420, 35, 40) },
+    { name: 'trade_executor', sample: healthy('trade_executor', 0.4, 0.995, 260, 20, 120) },
+    { name: 'sentiment_analyzer', sample: healthy('sentiment_analyzer', 6, 0.95, 900, 45, 15) },
+    { name: 'compliance_checker', sample: healthy('compliance_checker', 1.2, 0.99, 300, 15, 30) },
+    { name: 'order_router', sample: healthy('order_router', 0.2, 0.999, 150, 10, 200) },
+    {
+      name: 'portfolio_optimizer',
+      fault: { kind: 'leak', at: 0, expectedType: ['reliability', 'efficiency'] },
+      sample: (t) => {
+        const s = healthy('portfolio_optimizer', 4, 0.98, 800, 40, 20)(t);
+        if (after(t, 0)) s.memory_usage = +(800 + ((t - live) / HOUR) * 100 + jitter(1, 0.5) * 5).toFixed(1);
+        return s;
+      },
+    },
+    {
+      name: 'market_scanner',
+      fault: { kind: 'slowdown', at: 0, expectedType: ['performance'] },
+      sample: (t) => {
+        const s = healthy('market_scanner', 8, 0.97, 380, 30, 30)(t);
+        if (after(t, 0)) s.response_time = +jitter(8 + ((t - live) / HOUR) * 3, 0.08).toFixed(3);
+        return s;
+      },
+    },
+    {
+      name: 'risk_assessor',
+      fault: { kind: 'error_burst', at: 2 * HOUR, expectedType: ['reliability'] },
+      sample: (t) => {
+        const s = healthy('risk_assessor', 2, 0.98, 310, 25, 50)(t);
+        if (after(t, 2 * HOUR) && t < live + 2 * HOUR + 10 * 60_000) {
+          const errors = Math.round(Number(s.requests) * 0.4);
+          s.error_count = errors;
+          s.success_rate = +(1 - errors / Number(s.requests)).toFixed(4);
+        }
+        return s;
+      },
+    },
+    {
+      name: 'news_reader',
+      fault: { kind: 'silence', at: HOUR, expectedType: ['reliability'] },
+      sample: (t) => (after(t, HOUR) ? null : healthy('news_reader', 1.5, 0.99, 200, 10, 25)(t)),
+    },
+    {
+      name: 'quant_model',
+      fault: { kind: 'cpu_saturation', at: 3 * HOUR, expectedType: ['efficiency'] },
+      sample: (t) => {
+        const s = healthy('quant_model', 5, 0.98, 1500, 50, 10)(t);
+        if (after(t, 3 * HOUR)) s.cpu_usage = +jitter(95, 0.03).toFixed(1);
+        return s;
+      },
+    },
+  ];
+}
+
+/** Every sample of the fleet in [from, to), one per agent every stepMs. */
+export function samplesBetween(fleet: ScenarioAgent[], from: number, to: number, stepMs = 30_000) {
+  const samples: Array<Record<string, number | string>> = [];
+  for (let t = from; t < to; t += stepMs) {
+    for (const agent of fleet) {
+      const s = agent.sample(t);
+      if (s) samples.push(s);
+    }
+  }
+  return samples;
+}
