@@ -54,10 +54,15 @@ async function backfill(): Promise<void> {
   }
   await post(samples);
   console.log(`backfilled ${samples.length} samples over the last ${historyHours} h`);
+  await analyse();
+}
+
+async function analyse(): Promise<void> {
   const analysis = await call('POST', '/api/meta-agent/trigger-analysis');
+  const created = analysis.data.improvements_created as Array<{ priority: string; title: string }>;
   console.log(
-    `analysis: ${analysis.data.findings.length} findings, ${analysis.data.improvements_created.length} new suggestions` +
-      analysis.data.improvements_created.map((i: any) => `\n  - [${i.priority}] ${i.title}`).join(''),
+    `analysis: ${analysis.data.findings.length} findings, ${created.length} new suggestions` +
+      created.map((i) => `\n  - [${i.priority}] ${i.title}`).join(''),
   );
 }
 
@@ -76,14 +81,17 @@ async function main(): Promise<void> {
   for (const agent of fleet) console.log(`  ${agent.name.padEnd(20)} ${agent.story}`);
   if (historyHours > 0) await backfill();
   let ticks = 0;
+  const everyTicks = (ms: number) => Math.max(1, Math.round(ms / intervalMs));
   const timer = setInterval(() => {
     tick()
       .then(async () => {
         ticks += 1;
-        if (ticks % Math.max(1, Math.round(30_000 / intervalMs)) === 0) {
+        if (ticks % everyTicks(30_000) === 0) {
           const agents = (await call('GET', '/api/agents/status')).data as Array<{ name: string; health: string }>;
           console.log(`${new Date().toISOString()}  ${agents.map((a) => `${a.name}=${a.health}`).join('  ')}`);
         }
+        // The server analyses every 5 minutes on its own; the demo asks each minute so faults show sooner.
+        if (ticks % everyTicks(60_000) === 0) await analyse();
       })
       .catch((error: Error) => console.error(`report failed: ${error.message}`));
     if (durationMs > 0 && Date.now() - start >= durationMs) {

@@ -31,6 +31,8 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8081),
   dataDir: z.string().min(1).default('./meta_agent_data'),
   logFile: z.string().default('./meta_agent.log'),
+  /** FULL also survives power loss, at some cost to write speed; NORMAL survives a process crash. */
+  synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   thresholds: ThresholdsSchema.prefault({}),
   intervals: z
@@ -67,7 +69,7 @@ export const ConfigSchema = z.strictObject({
       lookbackHours: z.number().positive().max(168).default(6),
       /** A breach counts when it lasts this many samples and this long: one spike is not a breach. */
       minBreachPoints: z.number().int().min(1).max(1000).default(3),
-      minBreachSeconds: seconds(0, 86_400).default(120),
+      minBreachSeconds: seconds(0, 86_400).default(60),
       /** A breach ends only when the value recovers this fraction past the threshold. */
       hysteresis: z.number().min(0).max(0.9).default(0.1),
       trendHours: z.number().min(1).max(168).default(24),

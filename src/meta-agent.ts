@@ -49,7 +49,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const paths = resolveDataPaths(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
-  const store = options.store ?? createSqliteStore(paths.database);
+  const store = options.store ?? createSqliteStore(paths.database, { synchronous: config.synchronous });
   const pubsub = options.pubsub ?? createAppPubSub();
 
   let scheduler: Scheduler | undefined;

@@ -77,7 +77,7 @@ export function demoFleet(start: number): DemoAgent[] {
     {
       name: 'sentiment_analyzer',
       story: 'healthy LLM agent with a daily rhythm',
-      sample: (t, r) => base('sentiment_analyzer', t, r, { rt: 6, success: 0.93, memory: 900, cpu: 45, requests: 15 }),
+      sample: (t, r) => base('sentiment_analyzer', t, r, { rt: 6, success: 0.96, memory: 900, cpu: 45, requests: 60 }),
     },
     {
       name: 'market_scanner',
@@ -99,10 +99,10 @@ export function demoFleet(start: number): DemoAgent[] {
     },
     {
       name: 'risk_assessor',
-      story: 'error burst: from 30 s to 2 min after start, half its checks fail',
+      story: 'error burst: from 30 s to 3.5 min after start, half its operations fail',
       sample: (t, r) => {
         const s = base('risk_assessor', t, r, { rt: 2, success: 0.98, memory: 310, cpu: 25, requests: 50 });
-        if (t >= start + 30_000 && t < start + 120_000) {
+        if (t >= start + 30_000 && t < start + 210_000) {
           s.error_count = Math.round(s.requests * 0.5);
           s.success_rate = round(1 - s.error_count / s.requests, 4);
         }

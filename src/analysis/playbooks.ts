@@ -8,7 +8,7 @@ export interface Playbook {
   steps: string[];
 }
 
-/** Keyed by problem family: `<metric>:<direction>`. */
+/** Keyed by problem family: `<metric>:high`, `failures` (success and error rate) or `availability:silent`. */
 export const PLAYBOOKS: Record<string, Playbook> = {
   'response_time:high': {
     type: ImprovementType.performance,
@@ -22,28 +22,16 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Deploy, then confirm the mean response time stays under the clear level for 30 minutes.',
     ],
   },
-  'success_rate:low': {
+  failures: {
     type: ImprovementType.reliability,
     owner: SpecialistRole.code_editor,
-    title: (agent) => `Restore success rate of ${agent}`,
+    title: (agent) => `Reduce the failures of ${agent}`,
     steps: [
-      'Collect the failed operations of the breach window with their error messages and inputs.',
+      'Collect the failed operations of the window with their error messages and inputs, and rank the errors by count.',
       'Group failures by cause (validation, upstream errors, timeouts, model output rejected).',
-      'Fix the dominant cause; add retries with backoff only for transient upstream errors.',
-      'Add a regression test reproducing the dominant failure.',
-      'Deploy, then confirm the success rate stays above the clear level for 30 minutes.',
-    ],
-  },
-  'error_rate:high': {
-    type: ImprovementType.reliability,
-    owner: SpecialistRole.code_editor,
-    title: (agent) => `Cut the error rate of ${agent}`,
-    steps: [
-      'Pull the errors logged by the agent in the breach window and rank them by count.',
-      'Reproduce the most frequent error locally with the failing input.',
-      'Fix it at the source; handle expected upstream failures explicitly instead of raising.',
-      'Add a test for the fixed path and an alert on the error count.',
-      'Deploy, then confirm the error rate stays under the clear level for 30 minutes.',
+      'Reproduce the most frequent one with its failing input and fix it at the source; retry with backoff only transient upstream errors.',
+      'Add a regression test for the fixed path.',
+      'Deploy, then confirm the success rate stays above (and the error rate under) the clear level for 30 minutes.',
     ],
   },
   'cpu_usage:high': {

@@ -16,6 +16,7 @@ export interface Proposal {
 
 /**
  * Same agent, same metric, same bad direction: the same problem, whichever detector saw it
+ * (success and error rate count as one: failures)
  * (a forecast, then a breach, of one agent's response time is one suggestion). The host's
  * own saturation is one fleet-wide problem, whichever agent it slowed.
  */
@@ -26,7 +27,9 @@ export function problemKey(f: Pick<Finding, 'agent_name' | 'metric' | 'kind'>): 
 
 function familyOf(f: Pick<Finding, 'metric' | 'kind'>): string {
   if (f.kind === 'offline') return 'availability:silent';
-  return `${f.metric}:${f.metric === 'success_rate' ? 'low' : 'high'}`;
+  // A falling success rate and a rising error rate are the same failures seen two ways.
+  if (f.metric === 'success_rate' || f.metric === 'error_rate') return 'failures';
+  return `${f.metric}:high`;
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };

@@ -4,7 +4,7 @@ import type { FindingDraft } from '../../domain/finding.js';
 import { formatDuration } from '../../domain/health.js';
 import type { DetectorContext } from '../context.js';
 import { formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
-import { BAD_DIRECTION, type AnalysedMetric, type Point } from '../series.js';
+import { BAD_DIRECTION, IS_RATE, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
 import { fitQuality, mannKendall, median, theilSen, valueAt, type Line } from '../stats.js';
 import { dailyProfile, deseasonalise } from './seasonal.js';
 
@@ -25,7 +25,8 @@ export interface Forecast {
  * When will this metric cross its threshold? A Theil–Sen line through the recent 5-minute
  * means (daily rhythm removed when known, then added back to the projection), walked
  * forward in 5-minute steps up to the horizon. Needs a significant trend toward the
- * threshold, or a known daily rhythm whose peak alone crosses it. Confidence = R² of the
+ * threshold whose observed change is already material (the metric's floor, and 10 % of the
+ * level for unbounded metrics), or a known daily rhythm whose peak alone crosses it. Confidence = R² of the
  * fit × (1 − Mann–Kendall p). Nothing when the metric is already past the threshold: that
  * is the threshold detector's finding.
  */
@@ -45,7 +46,11 @@ export function forecastCrossing(
   if (!fitted) return undefined;
   const test = mannKendall(series.map((p) => p.v));
   const direction = BAD_DIRECTION[metric];
-  const trending = test.p < 0.05 && Math.sign(fitted.slope) === direction;
+  // The extrapolation must rest on a change already seen to matter, not on drift within noise.
+  const observed = Math.abs(fitted.slope * (series.at(-1)!.t - series[0]!.t));
+  const level = Math.abs(median(series.map((p) => p.v)));
+  const material = observed >= Math.max(MATERIAL_CHANGE[metric], IS_RATE[metric] ? 0 : 0.1 * level);
+  const trending = test.p < 0.05 && Math.sign(fitted.slope) === direction && material;
   if (!trending && !profile) return undefined;
   const line: Line = trending ? fitted : { slope: 0, intercept: median(series.slice(-12).map((p) => p.v)), origin: fitted.origin };
   const predict = (t: number) => valueAt(line, t) + seasonal(t);
