@@ -69,7 +69,7 @@ describe('health tick', () => {
     await new Promise((r) => setTimeout(r, 50));
     const a = subscribe(wsClient(`ws://127.0.0.1:${port}/graphql`), HealthSnapshots);
     const [first] = await a.waitFor(1);
-    expect(first!.healthSnapshot).toMatchObject({ agents: { total: 0 }, systemCpuUsage: 20, overallHealth: 'HEALTHY' });
+    expect(first!.healthSnapshot).toMatchObject({ agents: { total: 0 }, systemCpuUsage: 20, overallHealth: 'UNKNOWN', performanceScore: null });
 
     await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 5, success_rate: 0.99 }] });
     t.clock.advance(30_000);

@@ -106,7 +106,8 @@ export function countByHealth(agents: ReadonlyArray<{ health: AgentHealth }>): F
 
 /**
  * critical: any agent failing, or a score under 50. degraded: any agent degraded or
- * offline, host CPU or memory over threshold, or a score under 80. unknown: nothing to judge.
+ * offline, host CPU or memory over threshold, or a score under 80. unknown: no agent yet
+ * (and the host is fine).
  */
 export function assessOverallHealth(
   counts: FleetCounts,
@@ -114,11 +115,10 @@ export function assessOverallHealth(
   score: number | null,
   t: Thresholds,
 ): OverallHealth {
-  if (counts.total === 0 && host.cpu === null && score === null) return OverallHealth.unknown;
-  if (counts.failing > 0 || (score !== null && score < 50)) return OverallHealth.critical;
   const hostHot = (host.cpu !== null && host.cpu > t.cpu_usage) || (host.memory !== null && host.memory > t.memory_usage);
+  if (counts.failing > 0 || (score !== null && score < 50)) return OverallHealth.critical;
   if (counts.degraded > 0 || counts.offline > 0 || hostHot || (score !== null && score < 80)) return OverallHealth.degraded;
-  return OverallHealth.healthy;
+  return counts.total === 0 ? OverallHealth.unknown : OverallHealth.healthy;
 }
 
 export function formatDuration(ms: number): string {

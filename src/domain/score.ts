@@ -29,10 +29,11 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
  * - errors: 1 at no errors, 0 at twice the error-rate threshold;
  * - availability: the share of agents not offline;
  * - resources: host CPU and memory, 1 under their thresholds, 0 at 100 %.
- * A component without data is left out and the other weights renormalised;
- * with no data at all the score is null (unknown), never a made-up number.
+ * A component without data is left out and the other weights renormalised. With no
+ * agents, or no data at all, the score is null (unknown), never a made-up number.
  */
 export function performanceScore(input: ScoreInput, t: Thresholds): number | null {
+  if (input.total_agents === 0) return null;
   const parts: Array<[weight: number, value: number]> = [];
   if (input.avg_success_rate !== null) parts.push([SCORE_WEIGHTS.success, clamp01(input.avg_success_rate)]);
   if (input.avg_response_time !== null) {
