@@ -6,6 +6,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
 import { metaAgentRoutes } from './http/routes/meta-agent.js';
+import { workRoutes } from './http/routes/work.js';
 import { useRestApi } from './http/use-rest.js';
 import type { Logger } from './logger.js';
 import { ANONYMOUS, type Actor } from './services/deps.js';
@@ -13,7 +14,7 @@ import type { Services } from './services/services.js';
 import { VERSION } from './version.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
-export const REST_ROUTES = [...metaAgentRoutes, ...agentRoutes];
+export const REST_ROUTES = [...metaAgentRoutes, ...workRoutes, ...agentRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -55,7 +56,7 @@ export function createApp({ config, services, logger }: AppDeps): App {
         });
       },
     },
-    context: (initial) => ({ services, actor: actorOf(initial.request as Request | undefined) }),
+    context: (initial) => ({ services, actor: actorOf(initial.request as Request | undefined), maxRows: config.limits.maxRowsPerQuery }),
     plugins: [
       useRestApi({
         routes: REST_ROUTES,
@@ -63,6 +64,7 @@ export function createApp({ config, services, logger }: AppDeps): App {
         logger,
         version: VERSION,
         maxBodyBytes: config.limits.maxBodyBytes,
+        maxRows: config.limits.maxRowsPerQuery,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         actorOf,
       }),

@@ -26,6 +26,41 @@ const AgentTargetSchema = z.strictObject({
   memoryLimitMb: z.number().positive().optional(),
 });
 
+const ROLES = ['code_editor', 'prompt_engineer', 'system_architect', 'performance_analyst'] as const;
+const Role = z.enum(ROLES);
+
+const SecretRef = {
+  /** The secret itself, or the name of the environment variable holding it. */
+  secret: z.string().min(1).max(4096).optional(),
+  secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+};
+
+const WebhookSchema = z.strictObject({ url: z.url({ protocol: /^https?$/ }), ...SecretRef });
+
+const ChannelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('log'), name: z.string().min(1).max(64), minSeverity: z.enum(['info', 'warning', 'critical']).default('info') }),
+  z.strictObject({
+    type: z.enum(['webhook', 'slack']),
+    name: z.string().min(1).max(64),
+    url: z.url({ protocol: /^https?$/ }),
+    ...SecretRef,
+    minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
+  }),
+  z.strictObject({
+    type: z.literal('email'),
+    name: z.string().min(1).max(64),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
+  }),
+]);
+
 export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8081),
@@ -42,6 +77,8 @@ export const ConfigSchema = z.strictObject({
       predictive: seconds(1, 86_400).default(600),
       reports: seconds(1, 86_400).default(300),
       retention: seconds(60, 7 * 86_400).default(86_400),
+      /** Lease expiry, verification and delivery retries. */
+      coordination: seconds(1, 3600).default(15),
     })
     .prefault({}),
   health: z
@@ -85,6 +122,54 @@ export const ConfigSchema = z.strictObject({
       bottleneckShare: z.number().gt(0).max(1).default(0.5),
       /** A rejected suggestion stays quiet this long unless its problem clearly worsens. */
       rejectQuietHours: z.number().min(0).max(8760).default(24),
+    })
+    .prefault({}),
+  coordination: z
+    .strictObject({
+      /** Which specialist role gets an approved improvement of each type. */
+      routing: z
+        .strictObject({
+          performance: Role.default('performance_analyst'),
+          efficiency: Role.default('performance_analyst'),
+          reliability: Role.default('code_editor'),
+          security: Role.default('code_editor'),
+          maintainability: Role.default('code_editor'),
+          scalability: Role.default('system_architect'),
+          functionality: Role.default('system_architect'),
+        })
+        .prefault({}),
+      /** Failures of an agent whose latency and resources are fine are an output-quality problem. */
+      promptEngineerForQuality: z.boolean().default(true),
+      leaseSeconds: seconds(10, 86_400).default(300),
+      /** Per role: POST each assignment to this URL (HMAC-SHA256 signed) besides the subscription. */
+      webhooks: z.partialRecord(Role, WebhookSchema).default({}),
+      builtinPerformanceAnalyst: z
+        .strictObject({ enabled: z.boolean().default(true), handOffTo: Role.default('code_editor') })
+        .prefault({}),
+      verification: z
+        .strictObject({
+          /** Wait this long after completion before the "after" window starts. */
+          settleMinutes: z.number().min(0).max(1440).default(5),
+          windowMinutes: z.number().min(1).max(10_080).default(30),
+          /** Relative change of the metric that counts as improved or regressed. */
+          minChange: z.number().gt(0).max(1).default(0.1),
+        })
+        .prefault({}),
+      delivery: z
+        .strictObject({ attempts: z.number().int().min(1).max(20).default(5), backoffSeconds: z.number().min(0.01).max(3600).default(2) })
+        .prefault({}),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      channels: z.array(ChannelSchema).default([{ type: 'log', name: 'log', minSeverity: 'info' }]),
+      /** The same problem of the same agent is announced at most once per cooldown. */
+      cooldownMinutes: z.number().min(0).max(10_080).default(30),
+      /** A problem that changes state this often within the window is flapping and held back. */
+      flapping: z
+        .strictObject({ changes: z.number().int().min(2).max(100).default(4), windowMinutes: z.number().min(1).max(1440).default(60) })
+        .prefault({}),
+      digest: z.strictObject({ enabled: z.boolean().default(false), hourUtc: z.number().int().min(0).max(23).default(8) }).prefault({}),
     })
     .prefault({}),
   reports: z.strictObject({ keep: z.number().int().min(1).max(100_000).default(288) }).prefault({}),
@@ -169,8 +254,27 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
       problems.push(`${label}: ${issue.message}`);
     }
   }
+  if (parsed.success) resolveSecrets(parsed.data, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data!;
+}
+
+/** `secretEnv` / `passwordEnv` name environment variables; read them once, here, into the config. */
+function resolveSecrets(config: Config, env: Env, problems: string[]): void {
+  const read = (name: string, where: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') problems.push(`${where}: names ${name}, which is not set`);
+    return value;
+  };
+  for (const [role, hook] of Object.entries(config.coordination.webhooks)) {
+    if (hook?.secretEnv) hook.secret = read(hook.secretEnv, `coordination.webhooks.${role}.secretEnv`);
+  }
+  config.notifications.channels.forEach((channel, i) => {
+    if ((channel.type === 'webhook' || channel.type === 'slack') && channel.secretEnv) {
+      channel.secret = read(channel.secretEnv, `notifications.channels.${i}.secretEnv`);
+    }
+    if (channel.type === 'email' && channel.passwordEnv) channel.password = read(channel.passwordEnv, `notifications.channels.${i}.passwordEnv`);
+  });
 }
 
 /** A Config with every default, for tests and library callers. */

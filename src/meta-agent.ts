@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAnalysisRunner } from './analysis/runner.js';
 import { createApp, type App } from './app.js';
+import { createDeliverer } from './coordination/deliverer.js';
 import { createHostCollector } from './collectors/host.js';
 import { createProcessSampler } from './collectors/processes.js';
 import { systemClock, type Clock } from './clock.js';
@@ -65,7 +66,15 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   };
   const deps = { config, store, clock, logger, pubsub, paths };
   const analysisRunner = createAnalysisRunner(analysisInit(config, paths.database), logger);
-  const services = createServices(deps, monitoring, collectors, analysisRunner);
+  const deliverer = createDeliverer({
+    repo: store.deliveries,
+    clock,
+    logger,
+    attempts: config.coordination.delivery.attempts,
+    backoffMs: config.coordination.delivery.backoffSeconds * 1000,
+  });
+  const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer });
+  services.notifier.start();
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
   const app = createApp({ config, services, logger });
   let http: HttpServer | undefined;
@@ -92,6 +101,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         scheduler.stop();
         await http?.close();
         await scheduler.close();
+        deliverer.stop();
+        await services.notifier.stop();
         await analysisRunner.stop();
         await store.close();
         logger.flush();

@@ -9,6 +9,11 @@ export const ImprovementEventKind = {
   updated: 'updated',
   approved: 'approved',
   rejected: 'rejected',
+  claimed: 'claimed',
+  released: 'released',
+  completed: 'completed',
+  failed: 'failed',
+  verified: 'verified',
 } as const;
 export type ImprovementEventKind = (typeof ImprovementEventKind)[keyof typeof ImprovementEventKind];
 
@@ -31,6 +36,8 @@ export type Topics = {
   'improvement:changed': [ImprovementChange];
   'health:snapshot': [HealthSnapshot];
   'agent:status': [AgentStatusChange];
+  /** Approved work offered to a specialist role (again, after a lease ran out). */
+  'assignment:offered': [Improvement];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;

@@ -58,10 +58,15 @@ describe('improvements', () => {
       decided_at: new Date(t.clock.now()).toISOString(),
       decision_reason: 'worth it',
     });
-    expect(one.body.data.history.map((h: any) => [h.from_status, h.to_status])).toEqual([
-      [null, 'pending'],
-      ['pending', 'approved'],
+    // Performance work goes to the built-in performance analyst, which attaches an analysis and hands it on.
+    expect(one.body.data.history.map((h: any) => [h.from_status, h.to_status, h.actor])).toEqual([
+      [null, 'pending', 'meta-agent:analysis'],
+      ['pending', 'approved', 'anonymous'],
+      ['approved', 'in_progress', 'meta-agent:performance-analyst'],
+      ['in_progress', 'approved', 'meta-agent:performance-analyst'],
     ]);
+    expect(one.body.data).toMatchObject({ assigned_agent: 'code_editor', routing_reason: expect.stringMatching(/performance analysis attached/) });
+    expect(one.body.data.analysis.agents[0]).toMatchObject({ agent: 'alpha_hunter', latency: { samples: 20 } });
   });
 
   it('rejects with a reason from the query or the body', async () => {
@@ -101,7 +106,7 @@ describe('improvements', () => {
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(49);
     const history = (await t.get(`/api/meta-agent/improvements/${improvement.id}`)).body.data.history;
-    expect(history).toHaveLength(2);
+    expect(history.filter((h: any) => h.from_status === 'pending')).toHaveLength(1);
   });
 
   it('refuses a non-object body and unknown body fields', async () => {

@@ -27,6 +27,35 @@ export interface Improvement {
   decision_reason: string | null;
   /** When the analysis last saw the problem gone while the suggestion was still open. */
   problem_cleared_at: string | null;
+  /** Why it went to assigned_agent (the specialist role). */
+  routing_reason: string | null;
+  /** The worker holding it, and until when, while in progress. */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  claimed_at: string | null;
+  /** What the worker reported on completion: a summary and the changes made. */
+  result: WorkResult | null;
+  failure_reason: string | null;
+  /** The built-in performance analyst's deeper analysis, when it looked at it. */
+  analysis: Record<string, unknown> | null;
+  /** Whether the fix worked, judged from the metrics before and after. */
+  outcome: Outcome | null;
+  outcome_details: Record<string, unknown> | null;
+  verified_at: string | null;
+  /** The improvement whose regression raised this one. */
+  follow_up_of: string | null;
+}
+
+export const Outcome = {
+  improved: 'improved',
+  no_effect: 'no_effect',
+  regressed: 'regressed',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+export interface WorkResult {
+  summary: string;
+  changes: Array<Record<string, unknown>>;
 }
 
 /** What the analysis proposes; the store assigns id, status and times. */
@@ -42,7 +71,8 @@ export type ImprovementDraft = Pick<
   | 'confidence'
   | 'fingerprint'
   | 'evidence'
->;
+> &
+  Partial<Pick<Improvement, 'follow_up_of'>>;
 
 /** One row of the audit trail: every status change, who made it, when and why. */
 export interface ImprovementEvent {

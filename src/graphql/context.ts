@@ -5,4 +5,6 @@ import type { Services } from '../services/services.js';
 export interface GraphQLContext {
   services: Services;
   actor: Actor;
+  /** The row cap of list queries (limits.maxRowsPerQuery). */
+  maxRows: number;
 }

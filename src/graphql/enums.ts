@@ -1,6 +1,7 @@
 import {
   AgentHealth,
   FindingKind,
+  SpecialistRole,
   ImprovementStatus,
   ImprovementType,
   OverallHealth,
@@ -8,6 +9,7 @@ import {
   SampleSource,
   Severity,
 } from '../domain/enums.js';
+import { Outcome } from '../domain/improvement.js';
 import { ImprovementEventKind } from '../pubsub.js';
 import { builder } from './builder.js';
 
@@ -30,3 +32,5 @@ export const ResolutionEnum = builder.enumType('Resolution', {
   values: { AUTO: { value: 'auto' }, RAW: { value: 'raw' }, FIVE_MINUTES: { value: '5m' }, HOURLY: { value: '1h' } } as const,
 });
 export const ImprovementEventKindEnum = builder.enumType('ImprovementEventKind', { values: asEnum(ImprovementEventKind) });
+export const OutcomeEnum = builder.enumType('Outcome', { values: asEnum(Outcome) });
+export const SpecialistRoleEnum = builder.enumType('SpecialistRole', { values: asEnum(SpecialistRole) });

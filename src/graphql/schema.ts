@@ -11,6 +11,7 @@ import './types/reports.js';
 import './types/samples.js';
 import './types/status.js';
 import './types/system-metrics.js';
+import './types/work.js';
 
 export const schema = builder.toSchema();
 

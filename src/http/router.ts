@@ -18,6 +18,8 @@ export interface RestContext {
   query: Record<string, string>;
   /** The JSON body, read once and bounded; undefined when empty. */
   body(): Promise<unknown>;
+  /** The row cap of list queries. */
+  maxRows: number;
 }
 
 /** One REST endpoint: its contract (for the router and the OpenAPI document) and its handler. */

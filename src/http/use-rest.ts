@@ -14,6 +14,7 @@ export interface RestOptions {
   logger: Logger;
   version: string;
   maxBodyBytes: number;
+  maxRows: number;
   graphqlEndpoint: string;
   /** Who is asking, from the request (auth fills this in). */
   actorOf(request: Request): Actor;
@@ -47,6 +48,7 @@ export function useRestApi(options: RestOptions): Plugin {
         params,
         query,
         body: () => (body ??= readJsonBody(request, options.maxBodyBytes)),
+        maxRows: options.maxRows,
       });
       return success(result);
     } catch (error) {

@@ -10,5 +10,14 @@ export function createJobs(services: Services, { intervals }: Config): Job[] {
     { name: 'predictive', intervalSeconds: intervals.predictive, run: () => services.analysis.runPredictive() },
     { name: 'reports', intervalSeconds: intervals.reports, run: () => services.reportWriter.write() },
     { name: 'retention', intervalSeconds: intervals.retention, run: () => services.retention.run() },
+    {
+      name: 'coordination',
+      intervalSeconds: intervals.coordination,
+      run: async () => ({
+        leases_expired: (await services.work.expireLeases()).length,
+        verified: (await services.verification.verifyDue()).length,
+        digest_sent: await services.notifier.maybeSendDigest(),
+      }),
+    },
   ];
 }

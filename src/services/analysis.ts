@@ -6,7 +6,8 @@ import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, Severity } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
-import type { Improvement } from '../domain/improvement.js';
+import type { Improvement, ImprovementDraft } from '../domain/improvement.js';
+import { familyOf } from '../coordination/routing.js';
 import { ImprovementEventKind } from '../pubsub.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import type { ImprovementService } from './improvements.js';
@@ -114,7 +115,8 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
    * quiet period unless the problem got clearly worse.
    */
   async function applyProposal(proposal: Proposal, at: string, result: AnalysisResult): Promise<void> {
-    const { draft } = proposal;
+    const draft = await withTrackRecord(proposal.draft);
+    proposal = { ...proposal, draft };
     const existing = await store.improvements.latestByFingerprint(draft.fingerprint!);
     const fresh = draft.evidence.filter((id) => !existing?.evidence.includes(id));
     if (existing && OPEN.includes(existing.status)) {
@@ -134,7 +136,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
 
   async function refresh(existing: Improvement, proposal: Proposal, evidence: number[], at: string, result: AnalysisResult) {
     const { draft } = proposal;
-    const updated = await store.improvements.refresh(
+    const updated = await store.improvements.patch(
       existing.id,
       {
         // An approved or running suggestion keeps its priority; only a pending one is re-ranked.
@@ -150,6 +152,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
       },
       at,
     );
+    if (!updated) return;
     result.improvements_updated.push(updated);
     pubsub.publish('improvement:changed', { kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated });
   }
@@ -157,10 +160,23 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
   async function markCleared(activeProblems: Set<string>, at: string, result: AnalysisResult): Promise<void> {
     for (const improvement of await store.improvements.list(ImprovementStatus.pending)) {
       if (!improvement.fingerprint || activeProblems.has(improvement.fingerprint) || improvement.problem_cleared_at) continue;
-      const updated = await store.improvements.refresh(improvement.id, { ...improvement, problem_cleared_at: at }, at);
+      const updated = await store.improvements.patch(improvement.id, { problem_cleared_at: at }, at, { status: ImprovementStatus.pending });
+      if (!updated) continue; // decided meanwhile
       result.improvements_cleared.push(updated);
       pubsub.publish('improvement:changed', { kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated });
     }
+  }
+
+  /**
+   * How earlier suggestions of this kind turned out scales the confidence: with s the share
+   * that improved things (Laplace-smoothed, 0.5 with no history), confidence × (0.5 + s).
+   */
+  async function withTrackRecord(draft: ImprovementDraft): Promise<ImprovementDraft> {
+    const record = await store.improvements.trackRecord(familyOf(draft.fingerprint));
+    const total = record.improved + record.no_effect + record.regressed;
+    const share = (record.improved + 1) / (total + 2);
+    const confidence = Math.round(Math.min(0.99, Math.max(0.05, draft.confidence * (0.5 + share))) * 1000) / 1000;
+    return { ...draft, confidence, estimated_impact: { ...draft.estimated_impact, track_record: { ...record, improved_share: Math.round(share * 1000) / 1000 } } };
   }
 
   function isQuiet(rejected: Improvement, at: string): boolean {

@@ -4,7 +4,7 @@ import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/
 import { conflict, notFound } from '../errors.js';
 import { ImprovementEventKind } from '../pubsub.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { parseImprovementStatus, parseReason } from './inputs.js';
+import { parseHours, parseImprovementStatus, parseLimit, parseReason } from './inputs.js';
 
 export interface Decision {
   improvement: Improvement;
@@ -14,7 +14,12 @@ export interface Decision {
 
 export type ImprovementService = ReturnType<typeof createImprovementService>;
 
-export function createImprovementService({ store, clock, pubsub, logger }: ServiceDeps) {
+export interface ImprovementHooks {
+  /** Runs after an approval, before the answer: routing and hand-off to a specialist. */
+  afterApprove?(improvement: Improvement, actor: Actor): Promise<Improvement>;
+}
+
+export function createImprovementService({ store, clock, pubsub, logger }: ServiceDeps, hooks: ImprovementHooks = {}) {
   const log = logger.child({ module: 'improvements' });
 
   async function get(id: string): Promise<Improvement> {
@@ -45,9 +50,10 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
       const verb = to === ImprovementStatus.approved ? 'approved' : 'rejected';
       throw conflict(`Improvement '${id}' is ${result.current}, not pending; only a pending improvement can be ${verb}`);
     }
-    const { improvement } = result;
+    let { improvement } = result;
     log.info({ id, to, actor: actor.id, reason }, 'improvement decided');
     pubsub.publish('improvement:changed', { kind: to, at, actor: actor.id, improvement });
+    if (to === ImprovementStatus.approved && hooks.afterApprove) improvement = await hooks.afterApprove(improvement, actor);
     const message =
       to === ImprovementStatus.approved
         ? `Improvement '${improvement.title}' approved for implementation`
@@ -64,6 +70,11 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
     async history(id: string): Promise<ImprovementEvent[]> {
       await get(id);
       return store.improvements.events(id);
+    },
+    /** Every status change of every improvement in the last `hours`, newest first. */
+    async auditTrail(query: { hours?: unknown; limit?: unknown }, maxRows: number): Promise<ImprovementEvent[]> {
+      const hours = parseHours(query.hours);
+      return store.improvements.eventsSince(toIso(clock.now() - hours * 3_600_000), parseLimit(query.limit, maxRows));
     },
     approve: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, ImprovementStatus.approved),
     reject: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, ImprovementStatus.rejected),

@@ -1,4 +1,5 @@
 import type { AnalysisRunner } from '../analysis/runner.js';
+import type { Deliverer } from '../coordination/deliverer.js';
 import { createAgentService } from './agents.js';
 import { createAnalysisService } from './analysis.js';
 import { createControlService, type MonitoringControl } from './control.js';
@@ -9,17 +10,31 @@ import { createHealthTickService, type Collectors } from './health-tick.js';
 import { createImprovementService } from './improvements.js';
 import { createIngestService } from './ingest.js';
 import { createMetricsService } from './metrics.js';
+import { createNotifierService } from './notifier.js';
+import { createPerformanceAnalystService } from './performance-analyst.js';
 import { createReportWriterService } from './report-writer.js';
 import { createReportService } from './reports.js';
 import { createRetentionService } from './retention.js';
 import { createStatusService, type MonitoringView } from './status.js';
+import { createVerificationService } from './verification.js';
+import { createWorkService } from './work.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
 
 /** The use-cases every edge (GraphQL, REST, jobs) calls; nothing else reaches the store. */
-export function createServices(deps: ServiceDeps, monitoring: Monitoring, collectors: Collectors, analysisRunner: AnalysisRunner) {
+export interface Engines {
+  collectors: Collectors;
+  analysisRunner: AnalysisRunner;
+  deliverer: Deliverer;
+}
+
+export function createServices(deps: ServiceDeps, monitoring: Monitoring, { collectors, analysisRunner, deliverer }: Engines) {
   const agents = createAgentService(deps);
-  const improvements = createImprovementService(deps);
+  const work = createWorkService(deps, agents, deliverer);
+  const analyst = createPerformanceAnalystService(deps, work);
+  const improvements = createImprovementService(deps, {
+    afterApprove: async (improvement, actor) => analyst.handle(await work.assign(improvement, actor)),
+  });
   const health = createHealthTickService(deps, agents, collectors);
   const reports = createReportService(deps);
   const status = createStatusService(deps, agents, monitoring);
@@ -37,6 +52,9 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, collec
     status,
     control: createControlService(deps, monitoring),
     events: createEventService(deps),
+    work,
+    verification: createVerificationService(deps, improvements),
+    notifier: createNotifierService(deps, deliverer),
   };
 }
 

@@ -3,7 +3,8 @@ import { assessOverallHealth, countByHealth, type FleetCounts } from '../domain/
 import type { OverallHealth } from '../domain/enums.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
-import type { StoreInfo } from '../store/store.js';
+import type { DeliverySummary, StoreInfo } from '../store/store.js';
+import { parseHours, parseLimit } from './inputs.js';
 import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -35,6 +36,8 @@ export interface HealthReport {
   agents: FleetCounts;
   database: StoreInfo;
   jobs: JobStatus[];
+  /** Webhook and notification deliveries of the last 24 h, per target: failures show here. */
+  deliveries: DeliverySummary[];
   started_at: string;
   uptime_seconds: number;
 }
@@ -45,6 +48,11 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
   const { store, config, clock } = deps;
   const startedAt = clock.now();
   return {
+    /** Every delivery attempt in the last `hours`, newest first. */
+    async deliveries(query: { hours?: unknown; limit?: unknown }) {
+      const hours = parseHours(query.hours);
+      return store.deliveries.list(toIso(clock.now() - hours * 3_600_000), parseLimit(query.limit, config.limits.maxRowsPerQuery));
+    },
     async status(): Promise<SystemStatus> {
       const [counts, latest] = await Promise.all([store.improvements.countByStatus(), store.systemMetrics.latest()]);
       return {
@@ -61,10 +69,11 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
       };
     },
     async health(): Promise<HealthReport> {
-      const [statuses, latest, database] = await Promise.all([
+      const [statuses, latest, database, deliveries] = await Promise.all([
         agents.statuses(),
         store.systemMetrics.latest(),
         store.info(),
+        store.deliveries.summary(toIso(clock.now() - 86_400_000)),
       ]);
       const counts = countByHealth(statuses);
       const score = latest?.performance_score ?? null;
@@ -78,6 +87,7 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
         agents: counts,
         database,
         jobs: monitoring.jobs(),
+        deliveries,
         started_at: toIso(startedAt),
         uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
       };

@@ -19,6 +19,8 @@ export interface Store {
   findings: FindingRepo;
   rollups: RollupRepo;
   maintenance: MaintenanceRepo;
+  deliveries: DeliveryRepo;
+  notificationState: NotificationStateRepo;
   info(): Promise<StoreInfo>;
   /** Flushes, checkpoints and closes; later calls fail. */
   close(): Promise<void>;
@@ -44,6 +46,8 @@ export interface SampleRepo {
   list(query: SampleQuery): Promise<StoredSample[]>;
   /** Every agent's samples at or after sinceIso, grouped by agent, oldest first. */
   byAgentSince(sinceIso: string): Promise<Map<string, AgentSample[]>>;
+  /** One agent's samples in [fromIso, toIso), oldest first (at most `limit`). */
+  between(agentName: string, fromIso: string, toIso: string, limit: number): Promise<StoredSample[]>;
   /** Per-agent sums and means over samples at or after sinceIso. */
   windowAggregates(sinceIso: string): Promise<Map<string, WindowAggregate>>;
 }
@@ -60,6 +64,11 @@ export interface SystemMetricsRepo {
   latest(): Promise<SystemMetrics | undefined>;
 }
 
+/** Columns a transition or patch may set. */
+export type ImprovementPatch = Partial<
+  Omit<Improvement, 'id' | 'created_at' | 'updated_at' | 'fingerprint' | 'type' | 'title' | 'follow_up_of'>
+>;
+
 export interface TransitionRequest {
   id: string;
   from: readonly ImprovementStatus[];
@@ -67,8 +76,10 @@ export interface TransitionRequest {
   actor: string;
   reason: string | null;
   at: string;
+  /** Only when this worker holds the lease. */
+  leaseOwner?: string;
   /** Columns set together with the status, e.g. decided_by. */
-  patch?: Partial<Pick<Improvement, 'decided_by' | 'decided_at' | 'decision_reason' | 'assigned_agent' | 'completion_time'>>;
+  patch?: ImprovementPatch;
 }
 
 export type TransitionResult =
@@ -82,29 +93,25 @@ export interface ImprovementRepo {
   list(status?: ImprovementStatus): Promise<Improvement[]>;
   countByStatus(): Promise<Record<ImprovementStatus, number>>;
   /**
-   * Moves one improvement to `to` only if its status is one of `from`, atomically, and
-   * records the change in the audit trail. Of concurrent callers exactly one wins.
+   * Moves one improvement to `to` only if its status is one of `from` (and, when given, the
+   * lease is held by leaseOwner), atomically, and records the change in the audit trail. Of
+   * concurrent callers exactly one wins.
    */
   transition(request: TransitionRequest): Promise<TransitionResult>;
+  /** Sets columns without a status change; with a guard, only if status (and lease owner) match. */
+  patch(id: string, patch: ImprovementPatch, at: string, guard?: { status: ImprovementStatus; leaseOwner?: string }): Promise<Improvement | undefined>;
   events(id: string): Promise<ImprovementEvent[]>;
+  /** The audit trail across improvements, newest first. */
+  eventsSince(sinceIso: string, limit: number): Promise<ImprovementEvent[]>;
   /** The newest improvement raised for this problem, whatever its status. */
   latestByFingerprint(fingerprint: string): Promise<Improvement | undefined>;
-  /** Updates an open suggestion with fresh evidence and numbers. */
-  refresh(id: string, patch: RefreshPatch, at: string): Promise<Improvement>;
+  /** In progress with a lease that ran out before nowIso. */
+  expiredLeases(nowIso: string): Promise<Improvement[]>;
+  /** Completed at or before iso and not yet verified. */
+  completedBefore(iso: string): Promise<Improvement[]>;
+  /** How the verified improvements of one problem family (fingerprint without its agent) turned out. */
+  trackRecord(family: string): Promise<{ improved: number; no_effect: number; regressed: number }>;
 }
-
-export type RefreshPatch = Pick<
-  Improvement,
-  | 'priority'
-  | 'description'
-  | 'estimated_impact'
-  | 'implementation_plan'
-  | 'confidence'
-  | 'evidence'
-  | 'occurrences'
-  | 'last_seen_at'
-  | 'problem_cleared_at'
->;
 
 export interface FindingQuery {
   kind?: string | undefined;
@@ -183,4 +190,47 @@ export interface AnalysisReader {
   rollups(resolution: RollupResolution, sinceIso: string): RollupRow[];
   hostSince(sinceIso: string): Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>;
   close(): void;
+}
+
+/** One attempt to deliver a webhook or a notification. */
+export interface DeliveryAttempt {
+  kind: 'assignment' | 'notification';
+  target: string;
+  subject: string;
+  attempt: number;
+  at: string;
+  ok: boolean;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface DeliverySummary {
+  target: string;
+  kind: string;
+  delivered: number;
+  failed: number;
+  last_error: string | null;
+  last_failure_at: string | null;
+}
+
+export interface DeliveryRepo {
+  record(attempt: DeliveryAttempt): Promise<void>;
+  /** Newest first. */
+  list(sinceIso: string, limit: number): Promise<Array<DeliveryAttempt & { id: number }>>;
+  summary(sinceIso: string): Promise<DeliverySummary[]>;
+}
+
+/** Per problem key: its last announced state, when, and its recent state changes (for flapping). */
+export interface NotificationState {
+  key: string;
+  state: string;
+  last_sent_at: string | null;
+  changes: string[];
+  flapping: boolean;
+}
+
+export interface NotificationStateRepo {
+  get(key: string): Promise<NotificationState | undefined>;
+  put(state: NotificationState): Promise<void>;
 }

@@ -2,11 +2,12 @@ import type { Improvement, ImprovementEvent } from '../../domain/improvement.js'
 import type { ImprovementChange } from '../../pubsub.js';
 import type { Decision } from '../../services/improvements.js';
 import { builder } from '../builder.js';
-import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, PriorityEnum } from '../enums.js';
+import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, OutcomeEnum, PriorityEnum } from '../enums.js';
 
-const ImprovementEventRef = builder.objectRef<ImprovementEvent>('ImprovementHistoryEntry').implement({
+export const ImprovementEventRef = builder.objectRef<ImprovementEvent>('ImprovementHistoryEntry').implement({
   description: 'One status change of an improvement: who, when, from, to and why.',
   fields: (t) => ({
+    improvementId: t.exposeID('improvement_id'),
     at: t.expose('at', { type: 'DateTime' }),
     actor: t.exposeString('actor'),
     fromStatus: t.expose('from_status', { type: ImprovementStatusEnum, nullable: true }),
@@ -39,6 +40,22 @@ export const ImprovementRef = builder.objectRef<Improvement>('Improvement').impl
     decidedAt: t.expose('decided_at', { type: 'DateTime', nullable: true }),
     decisionReason: t.exposeString('decision_reason', { nullable: true }),
     problemClearedAt: t.expose('problem_cleared_at', { type: 'DateTime', nullable: true }),
+    routingReason: t.exposeString('routing_reason', { nullable: true, description: 'Why it went to assignedAgent (a specialist role).' }),
+    leaseOwner: t.exposeString('lease_owner', { nullable: true }),
+    leaseExpiresAt: t.expose('lease_expires_at', { type: 'DateTime', nullable: true }),
+    claimedAt: t.expose('claimed_at', { type: 'DateTime', nullable: true }),
+    result: t.field({
+      type: 'JSONObject',
+      nullable: true,
+      description: "The worker's summary and changes.",
+      resolve: (i) => i.result as unknown as Record<string, unknown> | null,
+    }),
+    failureReason: t.exposeString('failure_reason', { nullable: true }),
+    analysis: t.expose('analysis', { type: 'JSONObject', nullable: true, description: "The built-in performance analyst's findings." }),
+    outcome: t.expose('outcome', { type: OutcomeEnum, nullable: true, description: 'Whether the fix worked, from the metrics before and after.' }),
+    outcomeDetails: t.expose('outcome_details', { type: 'JSONObject', nullable: true }),
+    verifiedAt: t.expose('verified_at', { type: 'DateTime', nullable: true }),
+    followUpOf: t.exposeString('follow_up_of', { nullable: true, description: 'The improvement whose regression raised this one.' }),
     history: t.field({
       type: [ImprovementEventRef],
       resolve: (improvement, _, { services }) => services.improvements.history(improvement.id),
@@ -64,6 +81,12 @@ const ImprovementChangeRef = builder.objectRef<ImprovementChange>('ImprovementEv
 });
 
 builder.queryFields((t) => ({
+  auditTrail: t.field({
+    type: [ImprovementEventRef],
+    description: 'Every status change of every improvement in the last `hours`, newest first.',
+    args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    resolve: (_, args, { services, maxRows }) => services.improvements.auditTrail(args, maxRows),
+  }),
   improvements: t.field({
     type: [ImprovementRef],
     description: 'Improvement suggestions, newest first; all statuses when `status` is omitted.',

@@ -1,7 +1,7 @@
 import type { FleetCounts } from '../../domain/health.js';
 import type { JobStatus } from '../../scheduler/scheduler.js';
 import type { HealthReport, SystemStatus } from '../../services/status.js';
-import type { StoreInfo } from '../../store/store.js';
+import type { DeliveryAttempt, DeliverySummary, StoreInfo } from '../../store/store.js';
 import { builder } from '../builder.js';
 import { OverallHealthEnum } from '../enums.js';
 import { SystemMetricsRef } from './system-metrics.js';
@@ -79,6 +79,34 @@ const JobStatusRef = builder.objectRef<JobStatus>('JobStatus').implement({
   }),
 });
 
+const DeliverySummaryRef = builder.objectRef<DeliverySummary>('DeliverySummary').implement({
+  description: 'Deliveries to one webhook or notification channel over the last 24 h.',
+  fields: (t) => ({
+    target: t.exposeString('target'),
+    kind: t.exposeString('kind'),
+    delivered: t.exposeInt('delivered'),
+    failed: t.exposeInt('failed'),
+    lastError: t.exposeString('last_error', { nullable: true }),
+    lastFailureAt: t.expose('last_failure_at', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const DeliveryRef = builder.objectRef<DeliveryAttempt & { id: number }>('Delivery').implement({
+  description: 'One attempt to deliver an assignment webhook or a notification.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    kind: t.exposeString('kind'),
+    target: t.exposeString('target'),
+    subject: t.exposeString('subject'),
+    attempt: t.exposeInt('attempt'),
+    at: t.expose('at', { type: 'DateTime' }),
+    ok: t.exposeBoolean('ok'),
+    statusCode: t.exposeInt('status_code', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+    durationMs: t.exposeFloat('duration_ms'),
+  }),
+});
+
 const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implement({
   fields: (t) => ({
     metaAgentActive: t.exposeBoolean('meta_agent_active'),
@@ -89,6 +117,7 @@ const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implemen
     agents: t.expose('agents', { type: FleetCountsRef }),
     database: t.expose('database', { type: DatabaseInfoRef }),
     jobs: t.expose('jobs', { type: [JobStatusRef] }),
+    deliveries: t.expose('deliveries', { type: [DeliverySummaryRef] }),
     startedAt: t.expose('started_at', { type: 'DateTime' }),
     uptimeSeconds: t.exposeInt('uptime_seconds'),
   }),
@@ -99,6 +128,12 @@ builder.queryFields((t) => ({
     type: SystemStatusRef,
     description: 'Improvement counts, the performance score and the latest snapshot.',
     resolve: (_, __, { services }) => services.status.status(),
+  }),
+  deliveries: t.field({
+    type: [DeliveryRef],
+    description: 'The delivery log (every attempt), newest first.',
+    args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    resolve: (_, args, { services }) => services.status.deliveries(args),
   }),
   health: t.field({
     type: HealthReportRef,

@@ -1,4 +1,4 @@
-import { badRequest } from '../../errors.js';
+import { bodyFields } from './body-fields.js';
 import type { Route } from '../router.js';
 import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, RESOLUTION, STATUS } from './params.js';
 
@@ -161,15 +161,6 @@ export const metaAgentRoutes: Route[] = [
 
 /** The JSON body's reason wins over ?reason=. */
 async function reasonOf(body: () => Promise<unknown>, query: Record<string, string>): Promise<unknown> {
-  const parsed = await body();
-  if (parsed !== undefined) {
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw badRequest('Body must be a JSON object such as {"reason": "…"}');
-    }
-    const { reason, ...rest } = parsed as Record<string, unknown>;
-    const unknown = Object.keys(rest);
-    if (unknown.length > 0) throw badRequest(`Unknown body field(s): ${unknown.join(', ')}; only "reason" is accepted`);
-    if (reason !== undefined) return reason;
-  }
-  return query.reason;
+  const { reason } = await bodyFields(body, ['reason']);
+  return reason ?? query.reason;
 }

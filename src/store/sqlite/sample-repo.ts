@@ -20,6 +20,8 @@ export function createSampleRepo(db: Db): SampleRepo {
     WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
   const listAgent = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
     WHERE agent_name = ? AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const between = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+    WHERE agent_name = ? AND timestamp >= ? AND timestamp < ? ORDER BY timestamp LIMIT ?`);
   const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
     WHERE timestamp >= ? ORDER BY agent_name, timestamp`);
   const aggregates = db.prepare(`SELECT agent_name,
@@ -65,6 +67,9 @@ export function createSampleRepo(db: Db): SampleRepo {
         ? listAgent.all(query.agentName, query.sinceIso, query.limit)
         : listAll.all(query.sinceIso, query.limit);
       return rows as StoredSample[];
+    },
+    async between(agentName, fromIso, toIso, limit) {
+      return between.all(agentName, fromIso, toIso, limit) as StoredSample[];
     },
     async byAgentSince(sinceIso) {
       const result = new Map<string, AgentSample[]>();

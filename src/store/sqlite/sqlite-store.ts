@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Store, StoreInfo } from '../store.js';
 import { createAgentRepo } from './agent-repo.js';
+import { createDeliveryRepo, createNotificationStateRepo } from './delivery-repo.js';
 import { createFindingRepo } from './finding-repo.js';
 import { createImprovementRepo } from './improvement-repo.js';
 import { createMaintenanceRepo } from './maintenance-repo.js';
@@ -22,6 +23,8 @@ export function createSqliteStore(file: string, options: OpenDbOptions = {}): St
     findings: createFindingRepo(db),
     rollups: createRollupRepo(db),
     maintenance: createMaintenanceRepo(db, file),
+    deliveries: createDeliveryRepo(db),
+    notificationState: createNotificationStateRepo(db),
     async info(): Promise<StoreInfo> {
       const rows: Record<string, number> = {};
       for (const table of COUNTED_TABLES) {

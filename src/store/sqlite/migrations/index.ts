@@ -1,5 +1,6 @@
 import * as initial from './001-initial.js';
 import * as rollups from './002-rollups.js';
+import * as coordination from './003-coordination.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial.sql },
   { version: 2, name: 'rollups', sql: rollups.sql },
+  { version: 3, name: 'coordination', sql: coordination.sql },
 ];

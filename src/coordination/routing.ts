@@ -1,0 +1,40 @@
+import type { Config } from '../config.js';
+import type { AgentStatus } from '../domain/agent.js';
+import { SpecialistRole } from '../domain/enums.js';
+import type { Improvement } from '../domain/improvement.js';
+
+export interface Route {
+  role: SpecialistRole;
+  reason: string;
+}
+
+/** The problem family of a fingerprint `agent:family`. */
+export const familyOf = (fingerprint: string | null): string => (fingerprint ? fingerprint.slice(fingerprint.indexOf(':') + 1) : '');
+
+/** Health reasons that say latency or resources are out of bounds. */
+const LATENCY_OR_RESOURCES = /response time|CPU|memory/;
+
+/**
+ * Which specialist gets an approved improvement: by its type through the configured table,
+ * except failures of an agent whose latency and resources are healthy — an LLM agent's output
+ * quality — which go to the prompt engineer.
+ */
+export function routeImprovement(
+  improvement: Pick<Improvement, 'type' | 'fingerprint' | 'affected_components'>,
+  coordination: Config['coordination'],
+  statuses: readonly AgentStatus[],
+): Route {
+  const family = familyOf(improvement.fingerprint);
+  if (coordination.promptEngineerForQuality && family === 'failures') {
+    const agents = statuses.filter((s) => improvement.affected_components.includes(s.name));
+    const healthyOtherwise = agents.length > 0 && agents.every((s) => s.health !== 'offline' && !LATENCY_OR_RESOURCES.test(s.health_reason));
+    if (healthyOtherwise) {
+      return {
+        role: SpecialistRole.prompt_engineer,
+        reason: `failures of ${agents.map((a) => a.name).join(', ')} with healthy latency and resources point at output quality (prompt_engineer)`,
+      };
+    }
+  }
+  const role = coordination.routing[improvement.type];
+  return { role, reason: `type ${improvement.type} goes to ${role} (routing table)` };
+}

@@ -1,0 +1,190 @@
+import { toIso } from '../clock.js';
+import type { Deliverer } from '../coordination/deliverer.js';
+import { AgentHealth, Priority, Severity } from '../domain/enums.js';
+import type { Improvement } from '../domain/improvement.js';
+import { createChannel } from '../notify/channels.js';
+import { SEVERITY_RANK, type Notification } from '../notify/notification.js';
+import type { AgentStatusChange, ImprovementChange } from '../pubsub.js';
+import type { NotificationState } from '../store/store.js';
+import type { ServiceDeps } from './deps.js';
+
+const MINUTE = 60_000;
+const SEVERITY_OF: Record<Priority, Severity> = {
+  critical: Severity.critical,
+  high: Severity.warning,
+  medium: Severity.info,
+  low: Severity.info,
+};
+const HEALTH_SEVERITY: Partial<Record<AgentHealth, Severity>> = {
+  failing: Severity.critical,
+  offline: Severity.critical,
+  degraded: Severity.warning,
+};
+
+export type Verdict = 'sent' | 'cooldown' | 'flapping' | 'unchanged';
+export type NotifierService = ReturnType<typeof createNotifierService>;
+
+/**
+ * Tells people what matters, once: each problem key is announced when it starts, again only
+ * after the cooldown or when it gets more severe, with a "resolved" notice when it clears.
+ * A key that keeps changing state is flapping: one notice says so and the rest are held back.
+ * Channels are chosen by severity; delivery retries and never blocks the caller.
+ */
+export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
+  const { store, config, clock, pubsub, logger } = deps;
+  const log = logger.child({ module: 'notifier' });
+  const n = config.notifications;
+  const channels = n.channels.map((c) => createChannel(c, logger));
+  const inFlight = new Set<Promise<unknown>>();
+  const subscriptions: Array<AsyncIterator<unknown>> = [];
+
+  function dispatch(notification: Notification): Promise<boolean[]> {
+    const targets = channels.filter(
+      (c) => notification.state === 'digest' || SEVERITY_RANK[notification.severity] >= SEVERITY_RANK[c.minSeverity],
+    );
+    return Promise.all(
+      targets.map((channel) =>
+        deliverer.deliver({ kind: 'notification', target: `channel:${channel.name}`, subject: notification.key, send: () => channel.send(notification) }),
+      ),
+    );
+  }
+
+  /** Updates the key's state and answers what to send, if anything. */
+  async function decide(notification: Notification): Promise<{ verdict: Verdict; send?: Notification }> {
+    const now = clock.now();
+    const previous: NotificationState = (await store.notificationState.get(notification.key)) ?? {
+      key: notification.key,
+      state: 'resolved',
+      last_sent_at: null,
+      changes: [],
+      flapping: false,
+    };
+    const wasProblem = previous.state.startsWith('problem');
+    const isProblem = notification.state === 'problem';
+    if (!isProblem && !wasProblem) return { verdict: 'unchanged' };
+    const newState = isProblem ? `problem:${notification.severity}` : 'resolved';
+    const changed = wasProblem !== isProblem;
+    if (!changed) {
+      const before = previous.state.split(':')[1] as Severity | undefined;
+      const escalated = before !== undefined && SEVERITY_RANK[notification.severity] > SEVERITY_RANK[before];
+      const quiet = previous.last_sent_at !== null && now - Date.parse(previous.last_sent_at) < n.cooldownMinutes * MINUTE;
+      if (quiet && !escalated) return { verdict: 'cooldown' };
+    }
+    const windowStart = now - n.flapping.windowMinutes * MINUTE;
+    const changes = [...previous.changes.filter((c) => Date.parse(c) >= windowStart), ...(changed ? [toIso(now)] : [])];
+    const flapping = changes.length >= n.flapping.changes;
+    const next: NotificationState = { key: notification.key, state: newState, last_sent_at: previous.last_sent_at, changes, flapping };
+    if (flapping) {
+      if (!previous.flapping) next.last_sent_at = toIso(now);
+      await store.notificationState.put(next);
+      if (previous.flapping) return { verdict: 'flapping' };
+      return {
+        verdict: 'sent',
+        send: {
+          ...notification,
+          state: 'flapping',
+          title: `Flapping: ${notification.title}`,
+          text: `${notification.text}\n(changed state ${changes.length} times in ${n.flapping.windowMinutes} min; further notices are held back until it settles)`,
+        },
+      };
+    }
+    next.last_sent_at = toIso(now);
+    await store.notificationState.put(next);
+    return { verdict: 'sent', send: notification };
+  }
+
+  /** Decides and hands the notice to its channels; resolves once delivered (after retries). */
+  async function notify(notification: Notification): Promise<Verdict> {
+    const { verdict, send } = await decide(notification);
+    if (send) await track(dispatch(send));
+    return verdict;
+  }
+
+  const track = <T>(promise: Promise<T>) => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise));
+    return promise;
+  };
+
+  function fromImprovement(change: ImprovementChange): Notification | undefined {
+    const i: Improvement = change.improvement;
+    const base = { key: i.fingerprint ?? i.id, agent: i.affected_components[0] ?? null, at: change.at, link: `/api/meta-agent/improvements/${i.id}` };
+    if (change.kind === 'created' || (change.kind === 'updated' && !i.problem_cleared_at)) {
+      return { ...base, state: 'problem', severity: SEVERITY_OF[i.priority], title: `[${i.priority}] ${i.title}`, text: i.description };
+    }
+    if (change.kind === 'updated' && i.problem_cleared_at) {
+      return { ...base, state: 'resolved', severity: Severity.info, title: `Resolved: ${i.title}`, text: `The problem behind ${i.id} is no longer seen (since ${i.problem_cleared_at}).` };
+    }
+    return undefined;
+  }
+
+  function fromAgent(change: AgentStatusChange): Notification | undefined {
+    const { agent, previous_health: before } = change;
+    if (before === agent.health) return undefined;
+    const base = { key: `agent:${agent.name}:health`, agent: agent.name, at: change.at, link: '/api/agents/status' };
+    const severity = HEALTH_SEVERITY[agent.health];
+    if (severity) return { ...base, state: 'problem', severity, title: `${agent.name} is ${agent.health}`, text: agent.health_reason };
+    if (before !== null) return { ...base, state: 'resolved', severity: Severity.info, title: `${agent.name} is healthy again`, text: agent.health_reason };
+    return undefined;
+  }
+
+  function consume<T>(topic: 'improvement:changed' | 'agent:status', toNotification: (event: T) => Notification | undefined) {
+    const iterator = (pubsub.subscribe(topic) as AsyncIterable<T>)[Symbol.asyncIterator]();
+    subscriptions.push(iterator as AsyncIterator<unknown>);
+    void (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        const notification = toNotification(next.value);
+        if (!notification) continue;
+        // Decisions in order (they update per-key state); deliveries in the background.
+        const decided = await decide(notification).catch((error: unknown) => {
+          log.error({ err: error }, 'notification failed');
+          return { verdict: 'unchanged' as Verdict, send: undefined };
+        });
+        if (decided.send) void track(dispatch(decided.send));
+      }
+    })();
+  }
+
+  return {
+    notify,
+    /** Starts listening to suggestions and agent health. */
+    start() {
+      if (subscriptions.length > 0) return;
+      consume<ImprovementChange>('improvement:changed', fromImprovement);
+      consume<AgentStatusChange>('agent:status', fromAgent);
+    },
+    /** Sends the daily digest once a day at digest.hourUtc, when enabled. */
+    async maybeSendDigest(): Promise<boolean> {
+      if (!n.digest.enabled) return false;
+      const now = new Date(clock.now());
+      if (now.getUTCHours() !== n.digest.hourUtc) return false;
+      const today = now.toISOString().slice(0, 10);
+      const state = await store.notificationState.get('digest');
+      if (state?.state === today) return false;
+      await store.notificationState.put({ key: 'digest', state: today, last_sent_at: now.toISOString(), changes: [], flapping: false });
+      const since = toIso(now.getTime() - 24 * 60 * MINUTE);
+      const [counts, pending, events] = await Promise.all([
+        store.improvements.countByStatus(),
+        store.improvements.list('pending'),
+        store.improvements.eventsSince(since, 10_000),
+      ]);
+      const lines = [
+        `Suggestions by status: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        `Status changes in the last 24 h: ${events.length}.`,
+        ...pending.slice(0, 10).map((i) => `- [${i.priority}] ${i.title} (${i.id})`),
+      ];
+      await track(dispatch({ key: 'digest', state: 'digest', severity: Severity.info, title: `Daily digest ${today}`, text: lines.join('\n'), agent: null, at: now.toISOString(), link: null }));
+      return true;
+    },
+    /** Resolves when every notification under way has been handed to its channels. */
+    async settled(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    async stop() {
+      for (const iterator of subscriptions.splice(0)) await iterator.return?.();
+      for (const channel of channels) channel.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { sampleErrorRate } from '../analysis/series.js';
+import { BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric } from '../analysis/series.js';
+import { toIso } from '../clock.js';
+import { familyOf } from '../coordination/routing.js';
+import { judgeOutcome, type OutcomeVerdict } from '../coordination/verify.js';
+import { ImprovementStatus, Priority } from '../domain/enums.js';
+import { Outcome, type Improvement } from '../domain/improvement.js';
+import { ImprovementEventKind } from '../pubsub.js';
+import type { StoredSample } from '../store/store.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import type { ImprovementService } from './improvements.js';
+
+const VERIFIER: Actor = { id: 'meta-agent:verification' };
+const MINUTE = 60_000;
+const MAX_ROWS = 100_000;
+
+export type VerificationService = ReturnType<typeof createVerificationService>;
+
+/**
+ * After work is completed, compares the affected metric of the affected agents in a window
+ * before the work began with one after it was done (past a settling time), records the
+ * outcome with its numbers, and raises a high-priority follow-up when it regressed.
+ */
+export function createVerificationService(deps: ServiceDeps, improvements: ImprovementService) {
+  const { store, config, clock, pubsub, logger } = deps;
+  const log = logger.child({ module: 'verification' });
+  const v = config.coordination.verification;
+
+  async function valuesOf(metric: string, agents: readonly string[], from: number, to: number): Promise<number[]> {
+    if (metric === 'host_cpu' || metric === 'host_memory') {
+      const rows = await store.systemMetrics.list(toIso(from), MAX_ROWS);
+      const column = metric === 'host_cpu' ? 'system_cpu_usage' : 'system_memory_usage';
+      return rows.filter((r) => Date.parse(r.timestamp) < to && r[column] !== null).map((r) => r[column] as number);
+    }
+    const values: number[] = [];
+    for (const agent of agents) {
+      const samples = await store.samples.between(agent, toIso(from), toIso(to), MAX_ROWS);
+      if (metric === 'availability') values.push(samples.length);
+      else for (const s of samples) {
+        const value = valueOf(s, metric);
+        if (value !== null) values.push(value);
+      }
+    }
+    return values;
+  }
+
+  async function judge(improvement: Improvement): Promise<OutcomeVerdict> {
+    const metric = String(improvement.estimated_impact.metric ?? 'response_time');
+    const family = familyOf(improvement.fingerprint);
+    // Failures are judged by the error rate per sample, whichever rate the finding named.
+    const measured = family === 'failures' ? 'error_rate' : metric;
+    const windowMs = v.windowMinutes * MINUTE;
+    const completed = Date.parse(improvement.completion_time!);
+    const began = Date.parse(improvement.claimed_at ?? improvement.decided_at ?? improvement.completion_time!);
+    const afterFrom = completed + v.settleMinutes * MINUTE;
+    const [before, after] = await Promise.all([
+      valuesOf(measured, improvement.affected_components, began - windowMs, began),
+      valuesOf(measured, improvement.affected_components, afterFrom, afterFrom + windowMs),
+    ]);
+    const known = measured in BAD_DIRECTION;
+    return judgeOutcome({
+      metric: measured,
+      badDirection: measured === 'availability' ? -1 : known ? BAD_DIRECTION[measured as AnalysedMetric] : 1,
+      before,
+      after,
+      minChange: v.minChange,
+      floor: known ? MATERIAL_CHANGE[measured as AnalysedMetric] / 2 : 0,
+    });
+  }
+
+  async function followUp(improvement: Improvement, verdict: OutcomeVerdict): Promise<Improvement> {
+    const summary = improvement.result?.summary ?? 'no summary';
+    return improvements.create(
+      {
+        type: improvement.type,
+        priority: Priority.high,
+        title: `Regression after: ${improvement.title}`,
+        description: `After '${improvement.title}' (${improvement.id}) was completed at ${improvement.completion_time} (${summary}), ${verdict.reason}: worse than before.`,
+        affected_components: improvement.affected_components,
+        estimated_impact: { ...improvement.estimated_impact, regression: verdict },
+        implementation_plan: {
+          owner: improvement.assigned_agent,
+          steps: [
+            `Review the change made for ${improvement.id}: ${summary}`,
+            ...(improvement.result?.changes.length ? [`Changed: ${JSON.stringify(improvement.result.changes).slice(0, 500)}`] : []),
+            `Compare ${verdict.metric} before (${verdict.before_mean}) and after (${verdict.after_mean}) the change and find what made it worse.`,
+            'Roll the change back if the cause is not clear within the hour.',
+            ...(Array.isArray(improvement.implementation_plan.steps) ? (improvement.implementation_plan.steps as string[]) : []),
+          ],
+          verification: improvement.implementation_plan.verification ?? null,
+        },
+        confidence: 0.9,
+        fingerprint: improvement.fingerprint,
+        evidence: improvement.evidence,
+        follow_up_of: improvement.id,
+      },
+      VERIFIER,
+    );
+  }
+
+  return {
+    judge,
+    /** Verifies every completed improvement whose "after" window has passed. */
+    async verifyDue(): Promise<Improvement[]> {
+      const now = clock.now();
+      const due = await store.improvements.completedBefore(toIso(now - (v.settleMinutes + v.windowMinutes) * MINUTE));
+      const verified: Improvement[] = [];
+      for (const improvement of due) {
+        const verdict = await judge(improvement);
+        const at = toIso(now);
+        const updated = await store.improvements.patch(
+          improvement.id,
+          { outcome: verdict.outcome, outcome_details: { ...verdict }, verified_at: at },
+          at,
+          { status: ImprovementStatus.completed },
+        );
+        if (!updated) continue;
+        log.info({ id: improvement.id, outcome: verdict.outcome, reason: verdict.reason }, 'improvement verified');
+        pubsub.publish('improvement:changed', { kind: ImprovementEventKind.verified, at, actor: VERIFIER.id, improvement: updated });
+        verified.push(updated);
+        if (verdict.outcome === Outcome.regressed) await followUp(updated, verdict);
+      }
+      return verified;
+    },
+  };
+}
+
+function valueOf(sample: StoredSample, metric: string): number | null {
+  if (metric === 'error_rate') return sampleErrorRate(sample);
+  const value = (sample as unknown as Record<string, unknown>)[metric];
+  return typeof value === 'number' ? value : null;
+}
