@@ -30,7 +30,8 @@ const headers: Record<string, string> = { 'content-type': 'application/json' };
 if (values.token) headers.authorization = `Bearer ${values.token}`;
 const random = seededRandom(Number(values.seed));
 const start = Date.now();
-const fleet = demoFleet(start);
+const healed = new Set<string>();
+const fleet = demoFleet(start, healed);
 
 async function call(method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -66,7 +67,20 @@ async function analyse(): Promise<void> {
   );
 }
 
+/** A completed fix heals the agent it was for, so verification has something to find. */
+async function applyCompletedFixes(): Promise<void> {
+  const completed = (await call('GET', '/api/meta-agent/improvements?status=completed')).data as Array<{ title: string; affected_components: string[] }>;
+  for (const improvement of completed) {
+    for (const name of improvement.affected_components) {
+      if (healed.has(name) || !fleet.some((a) => a.name === name)) continue;
+      healed.add(name);
+      console.log(`${name} healed: "${improvement.title}" was completed`);
+    }
+  }
+}
+
 async function tick(): Promise<void> {
+  await applyCompletedFixes();
   const now = Date.now();
   const samples = fleet.map((a) => a.sample(now, random)).filter((s): s is DemoSample => s !== null);
   await post(samples);

@@ -61,8 +61,13 @@ function base(name: string, t: number, random: () => number, p: { rt: number; su
   };
 }
 
-/** `start` is when the demo began (ms): live faults are timed from it, histories end there. */
-export function demoFleet(start: number): DemoAgent[] {
+/**
+ * `start` is when the demo began (ms): live faults are timed from it, histories end there.
+ * An agent named in `healed` behaves like its healthy self from then on (its fix was completed).
+ */
+export function demoFleet(start: number, healed: ReadonlySet<string> = new Set()): DemoAgent[] {
+  const faulty = (name: string, healthy: DemoAgent['sample'], fault: DemoAgent['sample']): DemoAgent['sample'] => (t, r) =>
+    healed.has(name) ? healthy(t, r) : fault(t, r);
   return [
     {
       name: 'alpha_hunter',
@@ -82,27 +87,35 @@ export function demoFleet(start: number): DemoAgent[] {
     {
       name: 'market_scanner',
       story: 'gradual slow-down: response time climbs ~9 s an hour toward the 30 s threshold',
-      sample: (t, r) => {
-        const s = base('market_scanner', t, r, { rt: 1, success: 0.96, memory: 380, cpu: 30, requests: 30 });
-        s.response_time = round(noisy(28 + (9 * (t - start)) / HOUR, 0.05, r));
-        return s;
-      },
+      sample: faulty(
+        'market_scanner',
+        (t, r) => base('market_scanner', t, r, { rt: 8, success: 0.96, memory: 380, cpu: 30, requests: 30 }),
+        (t, r) => {
+          const s = base('market_scanner', t, r, { rt: 1, success: 0.96, memory: 380, cpu: 30, requests: 30 });
+          s.response_time = round(noisy(28 + (9 * (t - start)) / HOUR, 0.05, r));
+          return s;
+        },
+      ),
     },
     {
       name: 'portfolio_optimizer',
       story: 'memory leak: resident memory grows ~150 MB an hour',
-      sample: (t, r) => {
-        const s = base('portfolio_optimizer', t, r, { rt: 4, success: 0.98, memory: 1, cpu: 40, requests: 20 });
-        s.memory_usage = round(1200 + (150 * (t - start)) / HOUR + (r() - 0.5) * 6, 1);
-        return s;
-      },
+      sample: faulty(
+        'portfolio_optimizer',
+        (t, r) => base('portfolio_optimizer', t, r, { rt: 4, success: 0.98, memory: 900, cpu: 40, requests: 20 }),
+        (t, r) => {
+          const s = base('portfolio_optimizer', t, r, { rt: 4, success: 0.98, memory: 1, cpu: 40, requests: 20 });
+          s.memory_usage = round(1200 + (150 * (t - start)) / HOUR + (r() - 0.5) * 6, 1);
+          return s;
+        },
+      ),
     },
     {
       name: 'risk_assessor',
       story: 'error burst: from 30 s to 3.5 min after start, half its operations fail',
       sample: (t, r) => {
         const s = base('risk_assessor', t, r, { rt: 2, success: 0.98, memory: 310, cpu: 25, requests: 50 });
-        if (t >= start + 30_000 && t < start + 210_000) {
+        if (!healed.has('risk_assessor') && t >= start + 30_000 && t < start + 210_000) {
           s.error_count = Math.round(s.requests * 0.5);
           s.success_rate = round(1 - s.error_count / s.requests, 4);
         }
@@ -112,7 +125,8 @@ export function demoFleet(start: number): DemoAgent[] {
     {
       name: 'news_reader',
       story: 'goes silent: last report 8 minutes before the demo started',
-      sample: (t, r) => (t > start - 8 * 60_000 ? null : base('news_reader', t, r, { rt: 1.5, success: 0.99, memory: 200, cpu: 10, requests: 25 })),
+      sample: (t, r) =>
+        t > start - 8 * 60_000 && !healed.has('news_reader') ? null : base('news_reader', t, r, { rt: 1.5, success: 0.99, memory: 200, cpu: 10, requests: 25 }),
     },
   ];
 }

@@ -11,8 +11,18 @@ export interface Route {
 /** The problem family of a fingerprint `agent:family`. */
 export const familyOf = (fingerprint: string | null): string => (fingerprint ? fingerprint.slice(fingerprint.indexOf(':') + 1) : '');
 
-/** Health reasons that say latency or resources are out of bounds. */
-const LATENCY_OR_RESOURCES = /response time|CPU|memory/;
+/** Latency and CPU within their thresholds, and memory within its share of the agent's limit. */
+function latencyAndResourcesHealthy(agent: AgentStatus, config: Config): boolean {
+  const t = config.thresholds;
+  const m = agent.metrics;
+  const limit = config.agents.find((a) => a.name === agent.name)?.memoryLimitMb;
+  return (
+    agent.health !== 'offline' &&
+    (m.response_time === null || m.response_time <= t.response_time) &&
+    (m.cpu_usage === null || m.cpu_usage <= t.cpu_usage) &&
+    (!limit || m.memory_usage === null || (100 * m.memory_usage) / limit <= t.memory_usage)
+  );
+}
 
 /**
  * Which specialist gets an approved improvement: by its type through the configured table,
@@ -21,13 +31,14 @@ const LATENCY_OR_RESOURCES = /response time|CPU|memory/;
  */
 export function routeImprovement(
   improvement: Pick<Improvement, 'type' | 'fingerprint' | 'affected_components'>,
-  coordination: Config['coordination'],
+  config: Config,
   statuses: readonly AgentStatus[],
 ): Route {
+  const { coordination } = config;
   const family = familyOf(improvement.fingerprint);
   if (coordination.promptEngineerForQuality && family === 'failures') {
     const agents = statuses.filter((s) => improvement.affected_components.includes(s.name));
-    const healthyOtherwise = agents.length > 0 && agents.every((s) => s.health !== 'offline' && !LATENCY_OR_RESOURCES.test(s.health_reason));
+    const healthyOtherwise = agents.length > 0 && agents.every((s) => latencyAndResourcesHealthy(s, config));
     if (healthyOtherwise) {
       return {
         role: SpecialistRole.prompt_engineer,

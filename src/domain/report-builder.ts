@@ -1,7 +1,7 @@
 import type { AgentStatus } from './agent.js';
 import { AgentHealth, ImprovementStatus, Priority } from './enums.js';
 import { countByHealth, round, toWindowMetrics, type FleetCounts, type WindowAggregate } from './health.js';
-import type { Improvement } from './improvement.js';
+import type { Improvement, Outcome } from './improvement.js';
 import type { HealthSnapshot } from './snapshot.js';
 
 export interface Recommendation {
@@ -58,6 +58,9 @@ export interface SystemReport {
     by_status: Record<ImprovementStatus, number>;
     total: number;
     pending: Array<{ id: string; priority: Priority; title: string; confidence: number }>;
+    /** How the verified fixes turned out, all time, and the ones verified in this report's period. */
+    outcomes: Record<Outcome, number>;
+    verified_in_period: Array<{ id: string; title: string; outcome: Outcome | null; reason: string | null }>;
   };
   recommendations: Recommendation[];
   changes_since_previous: ReportChanges | null;
@@ -106,12 +109,22 @@ export function buildReport(input: ReportInput): SystemReport {
       pending: input.improvements
         .filter((i) => i.status === ImprovementStatus.pending)
         .map((i) => ({ id: i.id, priority: i.priority, title: i.title, confidence: i.confidence })),
+      outcomes: countOutcomes(input.improvements),
+      verified_in_period: input.improvements
+        .filter((i) => i.verified_at !== null && Date.parse(i.verified_at) > input.periodStart)
+        .map((i) => ({ id: i.id, title: i.title, outcome: i.outcome, reason: (i.outcome_details?.reason as string | undefined) ?? null })),
     },
     recommendations: recommend(input),
     changes_since_previous: null,
   };
   report.changes_since_previous = input.previous ? diff(input.previous, report, input.improvements) : null;
   return report;
+}
+
+function countOutcomes(improvements: readonly Improvement[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { improved: 0, no_effect: 0, regressed: 0 };
+  for (const i of improvements) if (i.outcome) counts[i.outcome] += 1;
+  return counts;
 }
 
 function activityOf(activity: ReadonlyMap<string, WindowAggregate>) {

@@ -90,7 +90,9 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     }
     next.last_sent_at = toIso(now);
     await store.notificationState.put(next);
-    return { verdict: 'sent', send: notification };
+    // "Resolved" goes where the problem went: at the problem's severity.
+    const severity = isProblem ? notification.severity : ((previous.state.split(':')[1] as Severity | undefined) ?? notification.severity);
+    return { verdict: 'sent', send: { ...notification, severity } };
   }
 
   /** Decides and hands the notice to its channels; resolves once delivered (after retries). */

@@ -60,7 +60,7 @@ export function createWorkService(deps: ServiceDeps, agents: AgentService, deliv
   return {
     /** Routes a just-approved improvement to its specialist role and offers it. */
     async assign(improvement: Improvement, actor: Actor): Promise<Improvement> {
-      const route = routeImprovement(improvement, config.coordination, await agents.statuses());
+      const route = routeImprovement(improvement, config, await agents.statuses());
       const at = toIso(clock.now());
       const routed = await store.improvements.patch(improvement.id, { assigned_agent: route.role, routing_reason: route.reason }, at, {
         status: ImprovementStatus.approved,
