@@ -110,7 +110,9 @@ async function main(): Promise<void> {
       .catch((error: Error) => console.error(`report failed: ${error.message}`));
     if (durationMs > 0 && Date.now() - start >= durationMs) {
       clearInterval(timer);
-      console.log('demo finished');
+      void analyse()
+        .catch((error: Error) => console.error(`analysis failed: ${error.message}`))
+        .finally(() => console.log('demo finished'));
     }
   }, intervalMs);
   const stop = () => {

@@ -50,13 +50,16 @@ export class AppError extends GraphQLError {
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors: FieldError[] | undefined;
+  /** HTTP headers the answer needs, e.g. Allow for 405 or Retry-After for 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, errors?: FieldError[]) {
+  constructor(code: ErrorCode, message: string, errors?: FieldError[], headers: Record<string, string> = {}) {
     super(message, { extensions: errors ? { code, errors } : { code } });
     this.name = 'AppError';
     this.code = code;
     this.status = HTTP_STATUS[code];
     this.errors = errors;
+    this.headers = headers;
   }
 }
 

@@ -89,3 +89,58 @@ describe('HTTP edges', () => {
     expect(res.text).toMatch(/graphiql/i);
   });
 });
+
+describe('HTTP edges found by review', () => {
+  it.each([
+    ['/api/meta-agent/metrics?hours=0x10'],
+    ['/api/meta-agent/metrics?hours=0b11'],
+    ['/api/meta-agent/metrics?hours=%205'],
+    ['/api/meta-agent/metrics?hours=%2B3'],
+    ['/api/meta-agent/metrics?limit=0x10'],
+  ])('reads numbers as plain decimals only: %s is a 400', async (url) => {
+    const t = createTestApp();
+    expect((await t.get(url)).status).toBe(400);
+  });
+
+  it('refuses a body on an endpoint that takes none, but accepts an empty one', async () => {
+    const t = createTestApp();
+    expect((await t.request('POST', '/api/meta-agent/control/stop', '{bad')).status).toBe(400);
+    const extra = await t.post('/api/meta-agent/trigger-analysis', { bogus: 1 });
+    expect(extra.status).toBe(400);
+    expect(extra.body.message).toMatch(/takes no request body/);
+    expect((await t.post('/api/meta-agent/control/stop', {})).status).toBe(200);
+    expect((await t.request('POST', '/api/meta-agent/control/stop')).status).toBe(200);
+  });
+
+  it('answers 415 for a compressed body, and a 405 with an Allow header', async () => {
+    const t = createTestApp();
+    const gz = await t.request('POST', '/api/agents/metrics', '{"samples":[]}', { 'content-encoding': 'gzip' });
+    expect(gz.status).toBe(415);
+    expect(gz.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const wrong = await t.request('DELETE', '/api/meta-agent/status');
+    expect(wrong.headers.get('allow')).toBe('GET');
+  });
+
+  it('cuts long ids in error messages and refuses impossible report dates', async () => {
+    const t = createTestApp();
+    const long = await t.post(`/api/meta-agent/improvements/${'i'.repeat(5000)}/approve`);
+    expect(long.status).toBe(404);
+    expect(long.body.message.length).toBeLessThan(200);
+    expect((await t.get('/api/meta-agent/reports/system_report_20201399_999999.json')).status).toBe(400);
+  });
+
+  it('serves long-range system metrics over GraphQL from the rollups', async () => {
+    const t = createTestApp();
+    for (let i = 0; i < 3; i++) {
+      await t.post('/api/agents/metrics', { samples: [{ agent_name: `a${i}`, response_time: 1 }] });
+      await t.agent.services.health.tick();
+      t.clock.advance(60_000);
+    }
+    await t.agent.services.retention.run();
+    const res = await t.gql('{ metrics(hours: 48) { id samples totalAgents windowSeconds } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.metrics).toEqual([{ id: null, samples: 3, totalAgents: 2, windowSeconds: 300 }]);
+    const rest = await t.get('/api/meta-agent/metrics?hours=48');
+    expect(Object.keys(rest.body.data[0]).sort()).toEqual(Object.keys((await t.get('/api/meta-agent/metrics?hours=1')).body.data[0]).concat('samples').sort());
+  });
+});

@@ -140,3 +140,18 @@ describe('improvements', () => {
     expect(list.data).toEqual({ improvements: [{ id: improvement.id }], pending: [] });
   });
 });
+
+describe('decision input', () => {
+  it('refuses a reason given twice, or with control characters or broken Unicode', async () => {
+    const t = createTestApp();
+    const improvement = await slowAgentSuggestion(t);
+    const twice = await t.post(`/api/meta-agent/improvements/${improvement.id}/reject?reason=q`, { reason: 'b' });
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toMatch(/once/);
+    const nul = await t.request('POST', `/api/meta-agent/improvements/${improvement.id}/reject`, '{"reason":"a\\u0000b"}');
+    expect(nul.status).toBe(400);
+    const surrogate = await t.request('POST', `/api/meta-agent/improvements/${improvement.id}/reject`, '{"reason":"x\\ud800"}');
+    expect(surrogate.status).toBe(400);
+    expect((await t.get(`/api/meta-agent/improvements/${improvement.id}`)).body.data.status).toBe('pending');
+  });
+});

@@ -143,7 +143,7 @@ describe('POST /api/agents/metrics', () => {
       { samples: [{ agentName: 'alpha_hunter' }, { agentName: 'x', successRate: 2 }] },
     );
     expect(bad.errors[0].extensions.code).toBe('VALIDATION_FAILED');
-    expect(bad.errors[0].extensions.errors).toEqual([{ index: 1, field: 'success_rate', message: expect.stringMatching(/between 0 and 1/) }]);
+    expect(bad.errors[0].extensions.errors).toEqual([{ index: 1, field: 'successRate', message: expect.stringMatching(/between 0 and 1/) }]);
     const perf = await t.get('/api/meta-agent/agent-performance');
     expect(perf.body.count).toBe(1);
   });

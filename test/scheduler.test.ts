@@ -125,3 +125,19 @@ describe('scheduler', () => {
     expect(jobs.retention.interval_seconds).toBe(86400);
   });
 });
+
+describe('scheduler restarts', () => {
+  it('keeps the rhythm: a job that ran is due one interval after its last start, not one interval after the restart', async () => {
+    let runs = 0;
+    const { clock, scheduler } = setup([{ name: 'analysis', intervalSeconds: 300, runAtStart: false, run: async () => void (runs += 1) }]);
+    scheduler.start();
+    clock.advance(300_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toBe(1);
+    clock.advance(200_000);
+    scheduler.stop();
+    scheduler.start();
+    expect(scheduler.status()[0]!.next_run_at).toBe(new Date(clock.now() + 100_000).toISOString());
+  });
+});

@@ -73,3 +73,22 @@ describe('status and health', () => {
     expect(res.body.data[0]).toMatchObject({ name: 'trade_executor', health: 'offline', health_reason: 'no sample or check for 61 s' });
   });
 });
+
+describe('retiring an agent', () => {
+  it('removes it from the registry so it is no longer reported silent, keeping its history', async () => {
+    const t = createTestApp({ health: { offlineAfterSeconds: 60 } });
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'old_bot', response_time: 1 }] });
+    t.clock.advance(120_000);
+    const first = await t.post('/api/meta-agent/trigger-analysis');
+    const silence = first.body.data.improvements_created.find((i: any) => i.fingerprint === 'old_bot:availability:silent');
+    expect(silence).toBeDefined();
+
+    const removed = await t.request('DELETE', '/api/agents/old_bot');
+    expect(removed.body).toEqual({ status: 'success', message: "Agent 'old_bot' removed from the registry", data: { name: 'old_bot', samples_kept: 1 } });
+    expect((await t.get('/api/agents/status')).body.count).toBe(0);
+    expect((await t.get('/api/meta-agent/agent-performance?agent_name=old_bot')).body.count).toBe(1);
+    const next = await t.post('/api/meta-agent/trigger-analysis');
+    expect(next.body.data.improvements_cleared.map((i: any) => i.id)).toEqual([silence.id]);
+    expect((await t.request('DELETE', '/api/agents/old_bot')).status).toBe(404);
+  });
+});

@@ -90,8 +90,8 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
   const severity = group.some((f) => f.severity === Severity.critical) ? Severity.critical : latest.severity;
   const priority = group.map(priorityOfFinding).reduce((a, b) => (PRIORITY_RANK[b] > PRIORITY_RANK[a] ? b : a));
   const value = latest.value ?? 0;
-  const target = typeof latest.details.clear_at === 'number' ? latest.details.clear_at : latest.expected;
   const metric = latest.metric;
+  const outcome = expectedOutcome(latest, agent, value);
   const evidenceText = group
     .slice(0, 3)
     .map((f) => f.message)
@@ -110,11 +110,8 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
         metric,
         current_value: value,
         threshold: latest.expected,
-        target_value: target,
-        expected_change:
-          target !== null && target !== undefined
-            ? `${METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric} from ${formatValue(metric, value)} to ${formatValue(metric, target)} or better`
-            : null,
+        target_value: outcome.target,
+        expected_change: outcome.change,
         affected_agents: agents,
         still_occurring: active,
         evidence_kinds: [...new Set(group.map((f) => f.kind))],
@@ -122,16 +119,47 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
       implementation_plan: {
         owner: playbook.owner,
         steps: playbook.steps,
-        verification:
-          target !== null && target !== undefined
-            ? `${metric} of ${agent} stays ${metric === 'success_rate' ? 'above' : 'under'} ${formatValue(metric, target)} for 30 minutes after the change`
-            : `${agent} reports normally for 30 minutes after the change`,
+        verification: outcome.verification,
         evidence_window: { from: formatTime(Math.min(...group.map((f) => Date.parse(f.started_at)))), to: latest.ended_at },
       },
       confidence: confidenceOf(group),
       fingerprint,
       evidence: group.map((f) => f.id),
     },
+  };
+}
+
+/**
+ * What the fix should achieve, in the finding's own terms: back past the level where a breach
+ * ends (the clear level, not the threshold itself); reporting again for a silent agent;
+ * memory that stops growing for a leak.
+ */
+function expectedOutcome(f: Finding, agent: string, value: number): { target: number | null; change: string; verification: string } {
+  const metric = f.metric;
+  if (f.kind === 'offline') {
+    return {
+      target: null,
+      change: `${agent} reports again (silent for ${Math.round(value)} s; offline after ${f.expected} s)`,
+      verification: `${agent} reports at its usual rate for 30 minutes after the change`,
+    };
+  }
+  if (metric === 'memory_usage' && (f.kind === 'leak' || f.kind === 'trend')) {
+    const slope = typeof f.details.slope_mb_per_hour === 'number' ? ` (now growing ${round(f.details.slope_mb_per_hour, 1)} MB per hour)` : '';
+    return {
+      target: f.expected,
+      change: `resident memory of ${agent} stops growing${slope}`,
+      verification: `resident memory of ${agent} stays flat for several hours after the change`,
+    };
+  }
+  const clearAt = typeof f.details.clear_at === 'number' ? f.details.clear_at : f.expected;
+  if (clearAt === null) {
+    return { target: null, change: `${METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric} of ${agent} back to normal`, verification: `${metric} of ${agent} back to normal for 30 minutes after the change` };
+  }
+  const lowerIsWorse = metric === 'success_rate';
+  return {
+    target: clearAt,
+    change: `${METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric} from ${formatValue(metric, value)} to ${lowerIsWorse ? 'above' : 'under'} ${formatValue(metric, clearAt)}`,
+    verification: `${metric} of ${agent} stays ${lowerIsWorse ? 'above' : 'under'} ${formatValue(metric, clearAt)} for 30 minutes after the change`,
   };
 }
 

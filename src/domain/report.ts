@@ -1,6 +1,15 @@
 /** Report files are named by their UTC time: system_report_YYYYMMDD_HHMMSS.json. */
 export const REPORT_NAME = /^system_report_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})\.json$/;
 
+/** A report name that matches the pattern and names a real moment (no 13th month or 99th second). */
+export function isReportName(name: string): boolean {
+  const m = REPORT_NAME.exec(name);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  return date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d && h! < 24 && mi! < 60 && s! < 60;
+}
+
 export interface ReportSummary {
   filename: string;
   timestamp: string | null;

@@ -6,6 +6,10 @@ import { AppError, badRequest, ErrorCode } from '../errors.js';
  * An empty body is undefined.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const encoding = request.headers.get('content-encoding');
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    throw new AppError(ErrorCode.unsupportedMediaType, `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the JSON uncompressed`);
+  }
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return undefined;

@@ -13,7 +13,7 @@ export function failure(error: unknown, logger: Logger, headers: Record<string, 
   if (isAppError(error)) {
     const body: Record<string, unknown> = { status: 'error', message: error.message, code: error.code };
     if (error.errors) body.errors = error.errors;
-    return new Response(JSON.stringify(body), { status: error.status, headers: { ...JSON_HEADERS, ...headers } });
+    return new Response(JSON.stringify(body), { status: error.status, headers: { ...JSON_HEADERS, ...error.headers, ...headers } });
   }
   logger.error({ err: error }, 'unexpected error in REST handler');
   const body = { status: 'error', message: 'Internal server error', code: ErrorCode.internal };

@@ -24,7 +24,7 @@ export interface RestContext {
 
 /** One REST endpoint: its contract (for the router and the OpenAPI document) and its handler. */
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   summary: string;
   query?: ParamDoc[];
@@ -77,9 +77,12 @@ export function createRouter(routes: readonly Route[]) {
         return { route, params };
       }
       if (allowed.size > 0) {
-        throw new AppError(ErrorCode.methodNotAllowed, `${method} is not allowed on ${pathname}; use ${[...allowed].join(' or ')}`);
+        const methods = [...allowed];
+        throw new AppError(ErrorCode.methodNotAllowed, `${method} is not allowed on ${pathname.slice(0, 200)}; use ${methods.join(' or ')}`, undefined, {
+          allow: methods.join(', '),
+        });
       }
-      throw new AppError(ErrorCode.notFound, `No endpoint at ${method} ${pathname}; see /docs for the API`);
+      throw new AppError(ErrorCode.notFound, `No endpoint at ${method} ${pathname.slice(0, 200)}; see /docs for the API`);
     },
     routes,
   };

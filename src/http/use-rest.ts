@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { badRequest } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../services/deps.js';
 import type { Services } from '../services/services.js';
@@ -41,13 +42,15 @@ export function useRestApi(options: RestOptions): Plugin {
       const { route, params } = router.match(request.method, pathname);
       const query = parseQuery(url, route);
       let body: Promise<unknown> | undefined;
+      const readBody = () => (body ??= readJsonBody(request, options.maxBodyBytes));
+      if (!route.body) await refuseBody(readBody, route.path);
       const result = await route.handle({
         services: options.services,
         actor: options.actorOf(request),
         request,
         params,
         query,
-        body: () => (body ??= readJsonBody(request, options.maxBodyBytes)),
+        body: readBody,
         maxRows: options.maxRows,
       });
       return success(result);
@@ -62,6 +65,14 @@ export function useRestApi(options: RestOptions): Plugin {
       return handle(request, url).then(endResponse);
     },
   };
+}
+
+/** An endpoint that takes no body accepts none, or an empty object; anything else is a mistake worth saying. */
+async function refuseBody(read: () => Promise<unknown>, path: string): Promise<void> {
+  const body = await read();
+  if (body === undefined) return;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+  throw badRequest(`${path} takes no request body`);
 }
 
 function html(body: string): Response {

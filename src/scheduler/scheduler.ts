@@ -146,7 +146,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       active = true;
       const now = clock.now();
       for (const state of states.values()) {
-        state.nextDueMs = state.job.runAtStart ? now : now + state.job.intervalSeconds * 1000;
+        // A restart keeps the rhythm: a job that ran before is due one interval after its last start.
+        const last = state.status.last_started_at ? Date.parse(state.status.last_started_at) : undefined;
+        const interval = state.job.intervalSeconds * 1000;
+        state.nextDueMs = last !== undefined ? Math.max(now, last + interval) : state.job.runAtStart ? now : now + interval;
         state.status.next_run_at = toIso(state.nextDueMs);
       }
       if (options.useCron !== false) {

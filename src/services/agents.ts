@@ -2,8 +2,8 @@ import { toIso } from '../clock.js';
 import type { AgentStatus } from '../domain/agent.js';
 import { assessAgentHealth, toWindowMetrics, type WindowAggregate } from '../domain/health.js';
 import { notFound } from '../errors.js';
-import type { ServiceDeps } from './deps.js';
-import { parseAgentNameFilter } from './inputs.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { parseAgentNameFilter, quoted } from './inputs.js';
 
 const EMPTY_WINDOW: WindowAggregate = {
   samples: 0,
@@ -20,7 +20,7 @@ const EMPTY_WINDOW: WindowAggregate = {
 
 export type AgentService = ReturnType<typeof createAgentService>;
 
-export function createAgentService({ config, store, clock }: ServiceDeps) {
+export function createAgentService({ config, store, clock, logger }: ServiceDeps) {
   const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
 
   /** Every registered agent with its health over the recent window. */
@@ -46,10 +46,18 @@ export function createAgentService({ config, store, clock }: ServiceDeps) {
 
   return {
     statuses,
+    /** Removes an agent from the registry; its samples stay until retention prunes them. */
+    async forget(name: unknown, actor: Actor) {
+      const agentName = parseAgentNameFilter(name, 'name')!;
+      const removed = await store.agents.remove(agentName);
+      if (!removed) throw notFound(`No agent named ${quoted(agentName)} has reported`);
+      logger.child({ module: 'agents' }).info({ agent: agentName, actor: actor.id }, 'agent removed from the registry');
+      return removed;
+    },
     async status(name: unknown): Promise<AgentStatus> {
       const agentName = parseAgentNameFilter(name, 'name');
       const found = (await statuses()).find((a) => a.name === agentName);
-      if (!found) throw notFound(`No agent named '${agentName}' has reported`);
+      if (!found) throw notFound(`No agent named ${quoted(String(agentName))} has reported`);
       return found;
     },
   };

@@ -4,7 +4,7 @@ import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/
 import { conflict, notFound } from '../errors.js';
 import { ImprovementEventKind } from '../pubsub.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { parseHours, parseImprovementStatus, parseLimit, parseReason } from './inputs.js';
+import { parseHours, parseImprovementStatus, parseLimit, parseReason, quoted } from './inputs.js';
 
 export interface Decision {
   improvement: Improvement;
@@ -24,7 +24,7 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
 
   async function get(id: string): Promise<Improvement> {
     const improvement = await store.improvements.get(id);
-    if (!improvement) throw notFound(`Improvement '${id}' not found`);
+    if (!improvement) throw notFound(`Improvement ${quoted(id)} not found`);
     return improvement;
   }
 
@@ -46,9 +46,9 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
       patch: { decided_by: actor.id, decided_at: at, decision_reason: reason },
     });
     if (!result.ok) {
-      if (result.current === null) throw notFound(`Improvement '${id}' not found`);
+      if (result.current === null) throw notFound(`Improvement ${quoted(id)} not found`);
       const verb = to === ImprovementStatus.approved ? 'approved' : 'rejected';
-      throw conflict(`Improvement '${id}' is ${result.current}, not pending; only a pending improvement can be ${verb}`);
+      throw conflict(`Improvement ${quoted(id)} is ${result.current}, not pending; only a pending improvement can be ${verb}`);
     }
     let { improvement } = result;
     log.info({ id, to, actor: actor.id, reason }, 'improvement decided');

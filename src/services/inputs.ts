@@ -9,9 +9,13 @@ import { badRequest } from '../errors.js';
 export const MAX_HOURS = 8760;
 export const DEFAULT_HOURS = 24;
 
+/** A plain decimal number, as query strings carry it: no hex, binary, blanks or signs. */
+const DECIMAL = /^\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+const numeric = (value: unknown) => (typeof value === 'string' ? (DECIMAL.test(value) ? Number(value) : NaN) : value);
+
 export function parseHours(value: unknown, fallback = DEFAULT_HOURS): number {
   if (value === undefined || value === null) return fallback;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const n = numeric(value);
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > MAX_HOURS) {
     throw badRequest(`hours must be a number greater than 0 and at most ${MAX_HOURS} (got ${show(value)})`);
   }
@@ -20,7 +24,7 @@ export function parseHours(value: unknown, fallback = DEFAULT_HOURS): number {
 
 export function parseLimit(value: unknown, max: number): number {
   if (value === undefined || value === null) return max;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const n = numeric(value);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) {
     throw badRequest(`limit must be a whole number from 1 to ${max} (got ${show(value)})`);
   }
@@ -61,9 +65,23 @@ export function parseMetricFilter(value: unknown): string | undefined {
 export function parseReason(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw badRequest(`reason must be a string (got ${typeof value})`);
-  const reason = value.trim();
-  if (reason.length > 2000) throw badRequest(`reason must be at most 2000 characters (got ${reason.length})`);
+  const reason = checkText('reason', value.trim(), 2000);
   return reason === '' ? null : reason;
+}
+
+/** Free text a person will read: bounded, well-formed Unicode, no control characters but tab and newline. */
+export function checkText(field: string, value: string, max: number): string {
+  if (value.length > max) throw badRequest(`${field} must be at most ${max} characters (got ${value.length})`);
+  if (!value.isWellFormed() || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+    throw badRequest(`${field} must be text without control characters or broken Unicode`);
+  }
+  return value;
+}
+
+/** A value quoted in an error message, cut to a readable length. */
+export function quoted(value: string, max = 80): string {
+  const printable = value.replace(/[^\x20-\x7e]/g, '?');
+  return `'${printable.length > max ? `${printable.slice(0, max)}…` : printable}'`;
 }
 
 function parseEnum<T extends string>(field: string, value: unknown, allowed: readonly T[]): T | undefined {

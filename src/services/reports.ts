@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { REPORT_NAME, summarizeReport, type ReportSummary } from '../domain/report.js';
+import { isReportName, REPORT_NAME, summarizeReport, type ReportSummary } from '../domain/report.js';
 import { badRequest, notFound } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -18,7 +18,7 @@ export function createReportService({ paths, logger }: ServiceDeps) {
    * outside the folder is ever opened.
    */
   async function readReport(filename: string): Promise<{ body: unknown; mtimeMs: number }> {
-    if (!REPORT_NAME.test(filename)) {
+    if (!isReportName(filename)) {
       throw badRequest(`'${truncate(filename)}' is not a report name; names look like system_report_YYYYMMDD_HHMMSS.json`);
     }
     let handle;

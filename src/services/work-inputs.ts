@@ -1,5 +1,6 @@
 import type { WorkResult } from '../domain/improvement.js';
 import { badRequest } from '../errors.js';
+import { checkText } from './inputs.js';
 
 const WORKER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const MAX_RESULT_BYTES = 256 * 1024;
@@ -14,7 +15,7 @@ export function parseWorkerId(value: unknown): string {
 
 export function parseWorkResult(summary: unknown, changes: unknown): WorkResult {
   if (typeof summary !== 'string' || summary.trim() === '') throw badRequest('summary is required: what was done');
-  if (summary.length > 10_000) throw badRequest(`summary must be at most 10000 characters (got ${summary.length})`);
+  checkText('summary', summary, 10_000);
   const list = changes ?? [];
   if (!Array.isArray(list) || list.some((c) => c === null || typeof c !== 'object' || Array.isArray(c))) {
     throw badRequest('changes must be an array of objects, e.g. [{"file": "agents/alpha.py", "description": "…"}]');
@@ -27,6 +28,5 @@ export function parseWorkResult(summary: unknown, changes: unknown): WorkResult 
 
 export function parseRequiredReason(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw badRequest('reason is required: why the work failed');
-  if (value.length > 2000) throw badRequest(`reason must be at most 2000 characters (got ${value.length})`);
-  return value.trim();
+  return checkText('reason', value.trim(), 2000);
 }

@@ -10,6 +10,7 @@ import { ImprovementEventKind, type ImprovementEventKind as Kind } from '../pubs
 import type { TransitionRequest } from '../store/store.js';
 import type { AgentService } from './agents.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { quoted } from './inputs.js';
 import { parseRequiredReason, parseWorkerId, parseWorkResult } from './work-inputs.js';
 
 const LEASES: Actor = { id: 'meta-agent:leases' };
@@ -49,7 +50,7 @@ export function createWorkService(deps: ServiceDeps, agents: AgentService, deliv
   async function transitionOrExplain(request: TransitionRequest, verb: string, worker?: string): Promise<Improvement> {
     const result = await store.improvements.transition(request);
     if (result.ok) return result.improvement;
-    if (result.current === null) throw notFound(`Improvement '${request.id}' not found`);
+    if (result.current === null) throw notFound(`Improvement ${quoted(request.id)} not found`);
     const current = await store.improvements.get(request.id);
     if (worker && current?.status === ImprovementStatus.in_progress && current.lease_owner !== worker) {
       throw conflict(`Improvement '${request.id}' is in progress by ${current.lease_owner} (lease until ${current.lease_expires_at}); ${worker} cannot ${verb} it`);
@@ -101,7 +102,7 @@ export function createWorkService(deps: ServiceDeps, agents: AgentService, deliv
       });
       if (renewed) return renewed;
       const current = await store.improvements.get(id);
-      if (!current) throw notFound(`Improvement '${id}' not found`);
+      if (!current) throw notFound(`Improvement ${quoted(id)} not found`);
       if (current.status !== ImprovementStatus.in_progress) throw conflict(`Improvement '${id}' is ${current.status}; there is no lease to renew`);
       throw conflict(`Improvement '${id}' is leased to ${current.lease_owner}, not ${worker}`);
     },

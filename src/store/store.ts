@@ -55,6 +55,8 @@ export interface SampleRepo {
 export interface AgentRepo {
   list(): Promise<AgentRecord[]>;
   get(name: string): Promise<AgentRecord | undefined>;
+  /** Removes the registry entry; answers what it was. */
+  remove(name: string): Promise<AgentRecord | undefined>;
 }
 
 export interface SystemMetricsRepo {
@@ -142,12 +144,11 @@ export interface StoreInfo {
 export const ROLLUP_RESOLUTIONS = [300, 3600] as const;
 export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
 
-/** A rollup bucket in the shape of a sample: means (sums for counts), the bucket start as timestamp. */
-export type RolledSample = Omit<AgentSample, 'source'> & { samples: number };
+/** A rollup bucket in the shape of a sample: means (sums for counts), the bucket start as timestamp, no id or source. */
+export type RolledSample = Omit<AgentSample, 'source'> & { id: null; source: null; samples: number };
 
-export type RolledSystemMetrics = Omit<SystemMetrics, 'id' | 'window_seconds' | 'load_average' | 'disk_used_percent'> & {
-  samples: number;
-};
+/** A rollup bucket of snapshots: means; window_seconds is the bucket size; no id. */
+export type RolledSystemMetrics = Omit<SystemMetrics, 'id'> & { id: null; samples: number };
 
 export interface RollupQuery {
   resolution: RollupResolution;

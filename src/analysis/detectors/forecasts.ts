@@ -82,13 +82,16 @@ export function detectForecasts({ agents, state, now, settings }: DetectorContex
       const points = state.buckets(agent.name, metric, 'fiveMinute', now).filter((p) => p.t >= now - settings.forecastHours * HOUR);
       const hourly = state.buckets(agent.name, metric, 'hourly', now);
       const forecast = forecastCrossing(points, hourly, metric, threshold, now, settings.forecastHorizonHours * HOUR);
-      if (forecast) findings.push(forecastFinding(agent.name, metric, threshold, forecast, now));
+      if (!forecast) continue;
+      // Where a breach would end again: the fix should bring the metric back past it.
+      const clearAt = BAD_DIRECTION[metric] > 0 ? threshold * (1 - settings.hysteresis) : 1 - (1 - threshold) * (1 - settings.hysteresis);
+      findings.push(forecastFinding(agent.name, metric, threshold, clearAt, forecast, now));
     }
   }
   return findings;
 }
 
-function forecastFinding(agentName: string, metric: AnalysedMetric, threshold: number, f: Forecast, now: number): FindingDraft {
+function forecastFinding(agentName: string, metric: AnalysedMetric, threshold: number, clearAt: number, f: Forecast, now: number): FindingDraft {
   const eta = f.crossingAt - now;
   const label = METRIC_LABEL[metric];
   const how = f.slopePerHour !== 0 ? `at ${formatValue(metric, Math.abs(f.slopePerHour))} per hour` : 'at its daily peak';
@@ -113,6 +116,7 @@ function forecastFinding(agentName: string, metric: AnalysedMetric, threshold: n
       method: f.seasonal ? 'theil-sen + daily profile' : 'theil-sen',
       points: f.points,
       direction: BAD_DIRECTION[metric] > 0 ? 'above' : 'below',
+      clear_at: round(clearAt, 6),
       active: true,
     },
     episode_key: `forecast:${agentName}:${metric}:${now}`,

@@ -43,3 +43,12 @@ builder.queryFields((t) => ({
     resolve: (_, { name }, { services }) => services.agents.status(name),
   }),
 }));
+
+builder.mutationField('forgetAgent', (t) =>
+  t.field({
+    type: 'String',
+    description: 'Removes a retired agent from the registry (it is no longer reported silent); its history stays until retention.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_, { name }, { services, actor }) => (await services.agents.forget(name, actor)).name,
+  }),
+);

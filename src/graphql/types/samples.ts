@@ -1,4 +1,5 @@
 import { METRIC_FIELDS, type MetricField } from '../../domain/sample.js';
+import { isAppError, validationFailed } from '../../errors.js';
 import type { SamplePoint } from '../../services/metrics.js';
 import { builder } from '../builder.js';
 import { ResolutionEnum, SampleSourceEnum } from '../enums.js';
@@ -7,7 +8,7 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
   description:
     'One report from one agent about one interval, or (at 5m/1h resolution) a bucket of them: means, and sums for counts.',
   fields: (t) => ({
-    id: t.int({ nullable: true, description: 'Null for a rollup bucket.', resolve: (s) => ('id' in s ? s.id : null) }),
+    id: t.exposeInt('id', { nullable: true, description: 'Null for a rollup bucket.' }),
     samples: t.int({ description: 'Raw samples the row stands for (1 for a raw row).', resolve: (s) => s.samples ?? 1 }),
     agentName: t.exposeString('agent_name'),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
@@ -19,11 +20,10 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
     cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Percent of one core.' }),
     requests: t.exposeFloat('requests', { nullable: true }),
     researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
-    source: t.field({
+    source: t.expose('source', {
       type: SampleSourceEnum,
       nullable: true,
       description: 'push, pull or process; null for a rollup bucket (which merges them).',
-      resolve: (s) => ('source' in s ? s.source : null),
     }),
   }),
 });
@@ -42,6 +42,7 @@ const INPUT_FIELDS: Record<string, MetricField | 'agent_name' | 'timestamp'> = {
   researchCycles: 'research_cycles',
 };
 if (Object.values(INPUT_FIELDS).length !== METRIC_FIELDS.length + 2) throw new Error('AgentSampleInput is missing a field');
+const GRAPHQL_NAME: Record<string, string> = Object.fromEntries(Object.entries(INPUT_FIELDS).map(([graphql, rest]) => [rest, graphql]));
 
 const AgentSampleInput = builder.inputType('AgentSampleInput', {
   description: 'The same fields and units as a REST sample; timestamp defaults to now and may be in the past.',
@@ -85,7 +86,7 @@ builder.mutationField('reportMetrics', (t) =>
     type: IngestPayload,
     description: 'Stores a batch of 1..5000 samples, all or nothing; errors list each bad sample and field.',
     args: { samples: t.arg({ type: [AgentSampleInput], required: true }) },
-    resolve: (_, { samples }, { services }) => {
+    resolve: async (_, { samples }, { services }) => {
       const batch = samples.map((input) => {
         const sample: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(input)) {
@@ -93,7 +94,15 @@ builder.mutationField('reportMetrics', (t) =>
         }
         return sample;
       });
-      return services.ingest.ingest({ samples: batch });
+      try {
+        return await services.ingest.ingest({ samples: batch });
+      } catch (error) {
+        // Name the fields as this API spells them.
+        if (isAppError(error) && error.errors) {
+          throw validationFailed(error.message, error.errors.map((e) => ({ ...e, field: GRAPHQL_NAME[e.field] ?? e.field })));
+        }
+        throw error;
+      }
     },
   }),
 );

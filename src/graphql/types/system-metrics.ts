@@ -6,14 +6,15 @@ export const SystemMetricsRef = builder.objectRef<SystemMetricsPoint>('SystemMet
   description:
     'A fleet-wide health snapshot over the recent window, or (at 5m/1h resolution) the mean of the snapshots in a bucket. Averages are null when nothing reported them.',
   fields: (t) => ({
-    id: t.int({ nullable: true, description: 'Null for a rollup bucket.', resolve: (m) => ('id' in m ? (m.id ?? null) : null) }),
+    id: t.int({ nullable: true, description: 'Null for a rollup bucket.', resolve: (m) => m.id ?? null }),
     samples: t.int({ description: 'Snapshots the row stands for.', resolve: (m) => ('samples' in m ? m.samples : 1) }),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
-    totalAgents: t.exposeInt('total_agents'),
-    activeAgents: t.exposeInt('active_agents', { description: 'Agents not offline.' }),
-    failedAgents: t.exposeInt('failed_agents', { description: 'Agents whose health is failing.' }),
-    degradedAgents: t.exposeInt('degraded_agents'),
-    offlineAgents: t.exposeInt('offline_agents'),
+    // Floats: a rollup bucket holds the mean count over its snapshots.
+    totalAgents: t.exposeFloat('total_agents'),
+    activeAgents: t.exposeFloat('active_agents', { description: 'Agents not offline.' }),
+    failedAgents: t.exposeFloat('failed_agents', { description: 'Agents whose health is failing.' }),
+    degradedAgents: t.exposeFloat('degraded_agents'),
+    offlineAgents: t.exposeFloat('offline_agents'),
     avgResponseTime: t.exposeFloat('avg_response_time', { nullable: true, description: 'Seconds.' }),
     avgSuccessRate: t.exposeFloat('avg_success_rate', { nullable: true, description: '0..1.' }),
     systemCpuUsage: t.exposeFloat('system_cpu_usage', { nullable: true, description: 'Host CPU, percent.' }),
@@ -22,9 +23,9 @@ export const SystemMetricsRef = builder.objectRef<SystemMetricsPoint>('SystemMet
     totalInsights: t.exposeFloat('total_insights'),
     researchCyclesCompleted: t.exposeFloat('research_cycles_completed'),
     performanceScore: t.exposeFloat('performance_score', { nullable: true, description: '0–100; see the README.' }),
-    windowSeconds: t.int({ nullable: true, resolve: (m) => ('window_seconds' in m ? m.window_seconds : null) }),
-    loadAverage: t.float({ nullable: true, resolve: (m) => ('load_average' in m ? m.load_average : null) }),
-    diskUsedPercent: t.float({ nullable: true, resolve: (m) => ('disk_used_percent' in m ? m.disk_used_percent : null) }),
+    windowSeconds: t.exposeInt('window_seconds', { description: 'The snapshot window, or the bucket size of a rollup row.' }),
+    loadAverage: t.exposeFloat('load_average', { nullable: true }),
+    diskUsedPercent: t.exposeFloat('disk_used_percent', { nullable: true }),
   }),
 });
 

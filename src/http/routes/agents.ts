@@ -12,6 +12,17 @@ export const agentRoutes: Route[] = [
     },
   },
   {
+    method: 'DELETE',
+    path: '/api/agents/{name}',
+    summary:
+      'Forget an agent that was retired: it leaves the registry (so it is no longer reported silent); its history stays until retention. A new report registers it again.',
+    returns: 'message, data: {name, samples_kept}',
+    async handle({ services, params, actor }) {
+      const removed = await services.agents.forget(params.name!, actor);
+      return { message: `Agent '${removed.name}' removed from the registry`, data: { name: removed.name, samples_kept: removed.sample_count } };
+    },
+  },
+  {
     method: 'POST',
     path: '/api/agents/metrics',
     summary:

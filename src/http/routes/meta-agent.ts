@@ -1,3 +1,4 @@
+import { badRequest } from '../../errors.js';
 import { bodyFields } from './body-fields.js';
 import type { Route } from '../router.js';
 import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, RESOLUTION, STATUS } from './params.js';
@@ -159,8 +160,9 @@ export const metaAgentRoutes: Route[] = [
   },
 ];
 
-/** The JSON body's reason wins over ?reason=. */
+/** The reason from ?reason= or the JSON body {"reason"}, but not both. */
 async function reasonOf(body: () => Promise<unknown>, query: Record<string, string>): Promise<unknown> {
   const { reason } = await bodyFields(body, ['reason']);
+  if (reason !== undefined && query.reason !== undefined) throw badRequest('Give the reason once: in ?reason= or in the body, not both');
   return reason ?? query.reason;
 }

@@ -31,7 +31,7 @@ export const KIND: ParamDoc = {
   description: 'Only findings of this kind.',
 };
 export const METRIC: ParamDoc = { name: 'metric', type: 'string', description: 'Only findings about this metric, e.g. response_time.' };
-export const REASON: ParamDoc = { name: 'reason', type: 'string', description: 'Why (at most 2000 characters); a JSON body {"reason"} wins.' };
+export const REASON: ParamDoc = { name: 'reason', type: 'string', description: 'Why (at most 2000 characters); or give it in a JSON body {"reason"}, not both.' };
 export const RESOLUTION: ParamDoc = {
   name: 'resolution',
   type: 'string',

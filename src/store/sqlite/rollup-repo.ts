@@ -37,9 +37,12 @@ export function createRollupRepo(db: Db): RollupRepo {
 
   const foldSamples = folder(AGENT_ROLLUP);
   const foldSnapshots = folder(SYSTEM_ROLLUP);
-  const agentAll = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false));
-  const agentOne = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true));
-  const system = db.prepare(rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false));
+  // The same keys as raw rows: a bucket has no id or source, and its window is its size.
+  const agentAll = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source'));
+  const agentOne = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source'));
+  const system = db.prepare(
+    rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false, ', resolution AS window_seconds, NULL AS load_average, NULL AS disk_used_percent'),
+  );
 
   return {
     async update() {

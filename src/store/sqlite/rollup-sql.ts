@@ -74,7 +74,7 @@ export function rollupInsertSql(spec: RollupSpec): string {
  * Rollup rows read back in the shape of their source rows: a mean for each metric
  * (null where no row had it), bucket start as timestamp, and the row count.
  */
-export function rollupSelectSql(spec: RollupSpec, sumColumns: readonly string[], filterByKey: boolean): string {
+export function rollupSelectSql(spec: RollupSpec, sumColumns: readonly string[], filterByKey: boolean, extraColumns = ''): string {
   const values = spec.metrics.map(({ column }) =>
     sumColumns.includes(column)
       ? `CASE WHEN ${column}_n > 0 THEN ${column}_sum END AS ${column}`
@@ -83,6 +83,6 @@ export function rollupSelectSql(spec: RollupSpec, sumColumns: readonly string[],
   const key = spec.key ? `${spec.key}, ` : '';
   const where = ['resolution = @resolution', 'bucket >= @since'];
   if (filterByKey && spec.key) where.push(`${spec.key} = @key`);
-  return `SELECT ${key}bucket AS timestamp, samples, ${values.join(', ')} FROM ${spec.target}
+  return `SELECT NULL AS id, ${key}bucket AS timestamp, samples, ${values.join(', ')}${extraColumns} FROM ${spec.target}
     WHERE ${where.join(' AND ')} ORDER BY bucket DESC${spec.key ? `, ${spec.key}` : ''} LIMIT @limit`;
 }
