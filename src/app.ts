@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Principal } from './auth/roles.js';
+import type { TokenRegistry } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { isAppError } from './errors.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -7,9 +9,10 @@ import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
 import { metaAgentRoutes } from './http/routes/meta-agent.js';
 import { workRoutes } from './http/routes/work.js';
+import { graphqlProtections } from './graphql/plugins.js';
+import { principalOf, useGuard } from './http/guard.js';
 import { useRestApi } from './http/use-rest.js';
 import type { Logger } from './logger.js';
-import { ANONYMOUS, type Actor } from './services/deps.js';
 import type { Services } from './services/services.js';
 import { VERSION } from './version.js';
 
@@ -20,6 +23,7 @@ export interface AppDeps {
   config: Config;
   services: Services;
   logger: Logger;
+  tokens: TokenRegistry;
 }
 
 export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -28,9 +32,14 @@ export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
  * The whole API as one fetch handler: GraphQL at /graphql (GraphiQL in a browser),
  * the REST shims and /docs. Side-effect free: nothing listens until main.ts says so.
  */
-export function createApp({ config, services, logger }: AppDeps): App {
+export function createApp({ config, services, logger, tokens }: AppDeps): App {
   const log = logger.child({ module: 'graphql' });
-  const actorOf = (_request: Request | undefined): Actor => ANONYMOUS;
+  /** HTTP: the guard's verdict on the request. Websocket: the verdict made on connection_init. */
+  const principalIn = (initial: Record<string, unknown>): Principal | undefined => {
+    const request = initial.request as Request | undefined;
+    if (request) return principalOf(request);
+    return (initial.extra as { principal?: Principal } | undefined)?.principal;
+  };
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -56,8 +65,15 @@ export function createApp({ config, services, logger }: AppDeps): App {
         });
       },
     },
-    context: (initial) => ({ services, actor: actorOf(initial.request as Request | undefined), maxRows: config.limits.maxRowsPerQuery }),
+    context: (initial) => {
+      const principal = principalIn(initial);
+      return { services, principal, actor: { id: principal?.id ?? 'anonymous' }, maxRows: config.limits.maxRowsPerQuery };
+    },
+    // Cross-origin browsers only from http.allowedOrigins; no CORS headers otherwise.
+    cors: config.http.allowedOrigins.length > 0 ? { origin: config.http.allowedOrigins, credentials: true } : false,
     plugins: [
+      useGuard({ config, tokens, logger, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      ...graphqlProtections(config),
       useRestApi({
         routes: REST_ROUTES,
         services,
@@ -66,7 +82,7 @@ export function createApp({ config, services, logger }: AppDeps): App {
         maxBodyBytes: config.limits.maxBodyBytes,
         maxRows: config.limits.maxRowsPerQuery,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
-        actorOf,
+        principalOf,
       }),
     ],
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTokenList } from './auth/tokens.js';
 import { AGENT_NAME_PATTERN } from './domain/agent-name.js';
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -60,6 +61,15 @@ const ChannelSchema = z.discriminatedUnion('type', [
     minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
   }),
 ]);
+
+const TokenSchema = z
+  .strictObject({
+    role: z.enum(['viewer', 'agent', 'operator', 'admin']),
+    token: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (the SHA-256 of the token)').optional(),
+    name: z.string().regex(/^[A-Za-z0-9_.@:-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . @ : -').optional(),
+  })
+  .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), 'give exactly one of token and sha256');
 
 export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -181,7 +191,34 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   graphql: z
-    .strictObject({ graphiql: z.boolean().default(true), introspection: z.boolean().default(true) })
+    .strictObject({
+      graphiql: z.boolean().default(true),
+      introspection: z.boolean().default(true),
+      maxDepth: z.number().int().min(2).max(100).default(12),
+      maxAliases: z.number().int().min(1).max(1000).default(15),
+      maxTokens: z.number().int().min(100).max(100_000).default(2000),
+      maxCost: z.number().int().min(100).max(1_000_000).default(20_000),
+      maxDirectives: z.number().int().min(1).max(1000).default(10),
+    })
+    .prefault({}),
+  auth: z.strictObject({ tokens: z.array(TokenSchema).default([]) }).prefault({}),
+  http: z
+    .strictObject({
+      /** Browser origins allowed to call the API cross-site (CORS and CSRF); same-origin always is. */
+      allowedOrigins: z.array(z.url()).default([]),
+      rateLimit: z
+        .strictObject({
+          /** Sustained requests per second per token, with bursts up to `burst`. */
+          perTokenPerSecond: z.number().positive().max(1e6).default(200),
+          /** The same for requests without a token, per client address. */
+          perAddressPerSecond: z.number().positive().max(1e6).default(50),
+          burst: z.number().int().min(1).max(1e6).default(400),
+          /** Agents on the same host are trusted not to flood it. */
+          exemptLoopback: z.boolean().default(true),
+        })
+        .prefault({}),
+      maxWebsocketMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    })
     .prefault({}),
   agents: z.array(AgentTargetSchema).default([]),
 });
@@ -212,6 +249,7 @@ const ENV_MAP: ReadonlyArray<[name: string, path: string[], kind: 'string' | 'nu
   ['META_AGENT_REPORT_INTERVAL_S', ['intervals', 'reports'], 'number'],
   ['META_AGENT_RETENTION_DAYS', ['retention', 'rawDays'], 'number'],
 ];
+const TOKENS_VARIABLE = 'META_AGENT_API_TOKENS';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -245,6 +283,15 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
     setPath(raw, keyPath, kind === 'number' ? parseEnvNumber(value) : value);
   }
   Object.assign(raw, overrides);
+
+  // Tokens from the environment join those of the file; a token is never echoed in a problem.
+  const tokenList = env[TOKENS_VARIABLE];
+  if (tokenList) {
+    const { specs, problems: tokenProblems } = parseTokenList(tokenList);
+    problems.push(...tokenProblems.map((p) => `${TOKENS_VARIABLE}: ${p}`));
+    const auth = (raw.auth ?? {}) as { tokens?: unknown };
+    raw.auth = { ...auth, tokens: [...(Array.isArray(auth.tokens) ? auth.tokens : []), ...specs] };
+  }
 
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -6,6 +6,8 @@ import { createHostCollector } from './collectors/host.js';
 import { createProcessSampler } from './collectors/processes.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveDataPaths, type Config } from './config.js';
+import { createTokenRegistry, type TokenRegistry } from './auth/tokens.js';
+import { isLoopback } from './http/origin.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAppPubSub, type PubSub } from './pubsub.js';
@@ -45,6 +47,21 @@ export interface MetaAgent {
   stop(): Promise<void>;
 }
 
+/**
+ * Without tokens anyone who can reach the port could approve work and stop monitoring, so the
+ * server then listens on loopback only ("protected mode") and refuses any other address.
+ */
+function assertProtectedMode(config: Config, tokens: TokenRegistry, logger: Logger): void {
+  if (tokens.enabled) return;
+  if (!isLoopback(config.host)) {
+    throw new Error(
+      `Refusing to listen on ${config.host} without API tokens: anyone who could reach it could approve work and stop monitoring. ` +
+        'Set META_AGENT_API_TOKENS (role:token pairs) or auth.tokens in the config file, or listen on 127.0.0.1.',
+    );
+  }
+  logger.warn({ host: config.host }, 'protected mode: no API tokens configured, listening on loopback only; every local client has every role');
+}
+
 /** Builds the meta agent from a validated Config: the one composition root. */
 export function createMetaAgent(config: Config, options: MetaAgentOptions = {}): MetaAgent {
   const paths = resolveDataPaths(config);
@@ -76,7 +93,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer });
   services.notifier.start();
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
-  const app = createApp({ config, services, logger });
+  const tokens = createTokenRegistry(config.auth.tokens);
+  const app = createApp({ config, services, logger, tokens });
   let http: HttpServer | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -91,7 +109,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     stopMonitoring: () => scheduler.stop(),
     async start() {
       if (http) throw new Error('already started');
-      http = createHttpServer({ app, logger, maxBodyBytes: config.limits.maxBodyBytes });
+      assertProtectedMode(config, tokens, logger);
+      http = createHttpServer({ app, logger, config, tokens });
       const address = await http.listen(config.port, config.host);
       scheduler.start();
       return address;

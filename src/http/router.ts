@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors.js';
+import type { Permission, Principal } from '../auth/roles.js';
 import type { Actor } from '../services/deps.js';
 import type { Services } from '../services/services.js';
 
@@ -12,6 +13,7 @@ export interface ParamDoc {
 export interface RestContext {
   services: Services;
   actor: Actor;
+  principal: Principal;
   request: Request;
   /** Path parameters, e.g. {id} of /improvements/{id}/approve, already URL-decoded. */
   params: Record<string, string>;
@@ -27,6 +29,8 @@ export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   summary: string;
+  /** What the caller's role must allow (see src/auth/roles.ts). */
+  permission: Permission;
   query?: ParamDoc[];
   /** Describes the JSON body, if the route reads one. */
   body?: { description: string; example: unknown; required: boolean };

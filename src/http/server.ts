@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { App } from '../app.js';
 import { GRAPHQL_ENDPOINT } from '../app.js';
+import type { TokenRegistry } from '../auth/tokens.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { attachWebsocket } from './websocket.js';
 
 export interface HttpServerOptions {
   app: App;
   logger: Logger;
-  maxBodyBytes: number;
+  config: Config;
+  tokens: TokenRegistry;
 }
 
 export interface HttpServer {
@@ -18,7 +21,8 @@ export interface HttpServer {
 }
 
 /** The Node HTTP server around the app's fetch handler, with graphql-ws on the same port and path. */
-export function createHttpServer({ app, logger, maxBodyBytes }: HttpServerOptions): HttpServer {
+export function createHttpServer({ app, logger, config, tokens }: HttpServerOptions): HttpServer {
+  const maxBodyBytes = config.limits.maxBodyBytes;
   const log = logger.child({ module: 'http' });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // Refuse an announced oversize body before reading any of it; streamed bodies are bounded where read.
@@ -35,7 +39,13 @@ export function createHttpServer({ app, logger, maxBodyBytes }: HttpServerOption
     log.debug({ err: error }, 'malformed HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
-  const websocket = attachWebsocket(server, app, { path: GRAPHQL_ENDPOINT, maxPayloadBytes: maxBodyBytes, logger });
+  const websocket = attachWebsocket(server, app, {
+    path: GRAPHQL_ENDPOINT,
+    maxPayloadBytes: config.http.maxWebsocketMessageBytes,
+    allowedOrigins: config.http.allowedOrigins,
+    tokens,
+    logger,
+  });
 
   return {
     listen(port, host) {

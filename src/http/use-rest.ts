@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
-import { badRequest } from '../errors.js';
+import { can, rolesWith, type Principal } from '../auth/roles.js';
+import { AppError, badRequest, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Actor } from '../services/deps.js';
 import type { Services } from '../services/services.js';
 import { readJsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
@@ -17,8 +17,8 @@ export interface RestOptions {
   maxBodyBytes: number;
   maxRows: number;
   graphqlEndpoint: string;
-  /** Who is asking, from the request (auth fills this in). */
-  actorOf(request: Request): Actor;
+  /** Who is asking: set by the guard. */
+  principalOf(request: Request): Principal | undefined;
 }
 
 /**
@@ -40,13 +40,20 @@ export function useRestApi(options: RestOptions): Plugin {
     }
     try {
       const { route, params } = router.match(request.method, pathname);
+      const principal = options.principalOf(request);
+      if (!principal || !can(principal, route.permission)) {
+        const allowed = rolesWith(route.permission).join(' or ');
+        log.warn({ path: pathname, principal: principal?.id, role: principal?.role, needs: route.permission }, 'request refused: role');
+        throw new AppError(ErrorCode.forbidden, `Role ${principal?.role ?? 'none'} may not ${route.method} ${route.path}: it needs ${allowed}`);
+      }
       const query = parseQuery(url, route);
       let body: Promise<unknown> | undefined;
       const readBody = () => (body ??= readJsonBody(request, options.maxBodyBytes));
       if (!route.body) await refuseBody(readBody, route.path);
       const result = await route.handle({
         services: options.services,
-        actor: options.actorOf(request),
+        actor: { id: principal.id },
+        principal,
         request,
         params,
         query,

@@ -1,10 +1,14 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Principal } from '../auth/roles.js';
+import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
+import { bearerToken } from './guard.js';
+import { originAllowed } from './origin.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -14,6 +18,8 @@ interface EnvelopedRoot {
 export interface WebsocketOptions {
   path: string;
   maxPayloadBytes: number;
+  allowedOrigins: readonly string[];
+  tokens: TokenRegistry;
   logger: Logger;
 }
 
@@ -23,9 +29,31 @@ export interface WebsocketOptions {
  */
 export function attachWebsocket(server: Server, app: App, options: WebsocketOptions) {
   const log = options.logger.child({ module: 'websocket' });
-  const wss = new WebSocketServer({ server, path: options.path, maxPayload: options.maxPayloadBytes });
+  const wss = new WebSocketServer({
+    server,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes,
+    // A page from another origin must not ride a user's network position (cross-site websocket hijacking).
+    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
+      const ok = originAllowed(origin, req.headers.host, options.allowedOrigins);
+      if (!ok) log.warn({ origin, address: req.socket.remoteAddress }, 'websocket refused: cross-site origin');
+      return ok;
+    },
+  });
   const graphqlWs = useServer(
     {
+      // The token travels in connection_init: {"authorization": "Bearer <token>"} (or {"token": "<token>"}).
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const token = bearerToken(params.authorization ?? params.Authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
+        const principal = options.tokens.enabled ? options.tokens.authenticate(token) : ANONYMOUS_ADMIN;
+        if (!principal) {
+          log.warn({ address: ctx.extra.request.socket.remoteAddress, reason: token ? 'invalid token' : 'no token' }, 'websocket refused: authentication');
+          return false;
+        }
+        (ctx.extra as { principal?: Principal }).principal = principal;
+        return true;
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {

@@ -29,7 +29,9 @@ export function subscribe<T = any>(client: Client, query: { toString(): string }
         wake?.();
       },
       error: (error) => {
-        errors.push(error);
+        // A closed socket reports a CloseEvent: keep its code and reason readable.
+        const close = error as { code?: number; reason?: string };
+        errors.push(typeof close.code === 'number' ? `close ${close.code} ${close.reason ?? ''}` : error);
         wake?.();
       },
       complete: () => wake?.(),

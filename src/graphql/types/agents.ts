@@ -33,11 +33,13 @@ export const AgentRef = builder.objectRef<AgentStatus>('Agent').implement({
 
 builder.queryFields((t) => ({
   agents: t.field({
+    authScopes: { read: true },
     type: [AgentRef],
     description: 'Every agent that has reported, with its current health.',
     resolve: (_, __, { services }) => services.agents.statuses(),
   }),
   agent: t.field({
+    authScopes: { read: true },
     type: AgentRef,
     args: { name: t.arg.string({ required: true }) },
     resolve: (_, { name }, { services }) => services.agents.status(name),
@@ -46,6 +48,7 @@ builder.queryFields((t) => ({
 
 builder.mutationField('forgetAgent', (t) =>
   t.field({
+    authScopes: { operate: true },
     type: 'String',
     description: 'Removes a retired agent from the registry (it is no longer reported silent); its history stays until retention.',
     args: { name: t.arg.string({ required: true }) },

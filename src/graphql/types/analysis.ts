@@ -20,6 +20,7 @@ const AnalysisPayload = builder.objectRef<AnalysisResult>('AnalysisPayload').imp
 
 builder.mutationField('triggerAnalysis', (t) =>
   t.field({
+    authScopes: { operate: true },
     type: AnalysisPayload,
     description: 'Runs the full analysis now and answers when it is done.',
     resolve: (_, __, { services }) => services.analysis.run(),

@@ -23,6 +23,7 @@ export const FindingRef = builder.objectRef<Finding>('Finding').implement({
 
 builder.queryField('findings', (t) =>
   t.field({
+    authScopes: { read: true },
     type: [FindingRef],
     description: 'Findings whose span ended in the last `hours`, newest first.',
     args: {

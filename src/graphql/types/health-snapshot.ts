@@ -37,6 +37,7 @@ const AgentStatusChangeRef = builder.objectRef<AgentStatusChange>('AgentStatusCh
 
 builder.queryField('healthSnapshot', (t) =>
   t.field({
+    authScopes: { read: true },
     type: HealthSnapshotRef,
     nullable: true,
     description: 'The latest health snapshot; null before the first tick.',
@@ -46,12 +47,14 @@ builder.queryField('healthSnapshot', (t) =>
 
 builder.subscriptionFields((t) => ({
   healthSnapshot: t.field({
+    authScopes: { read: true },
     type: HealthSnapshotRef,
     description: "Each health tick's snapshot; the latest one arrives at once on subscribing.",
     subscribe: (_, __, { services }) => services.health.snapshots(),
     resolve: (snapshot) => snapshot,
   }),
   agentStatus: t.field({
+    authScopes: { read: true },
     type: AgentStatusChangeRef,
     description: "Each tick's status of one agent (or of every agent); with changesOnly, only health changes.",
     args: { agentName: t.arg.string(), changesOnly: t.arg.boolean({ defaultValue: false }) },

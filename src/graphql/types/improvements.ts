@@ -82,18 +82,21 @@ const ImprovementChangeRef = builder.objectRef<ImprovementChange>('ImprovementEv
 
 builder.queryFields((t) => ({
   auditTrail: t.field({
+    authScopes: { read: true },
     type: [ImprovementEventRef],
     description: 'Every status change of every improvement in the last `hours`, newest first.',
     args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
     resolve: (_, args, { services, maxRows }) => services.improvements.auditTrail(args, maxRows),
   }),
   improvements: t.field({
+    authScopes: { read: true },
     type: [ImprovementRef],
     description: 'Improvement suggestions, newest first; all statuses when `status` is omitted.',
     args: { status: t.arg({ type: ImprovementStatusEnum }) },
     resolve: async (_, { status }, { services }) => (await services.improvements.list(status ?? undefined)).rows,
   }),
   improvement: t.field({
+    authScopes: { read: true },
     type: ImprovementRef,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_, { id }, { services }) => services.improvements.get(String(id)),
@@ -102,12 +105,14 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   approveImprovement: t.field({
+    authScopes: { operate: true },
     type: DecisionPayload,
     description: 'Approves a pending improvement. NOT_FOUND for an unknown id, CONFLICT when it is not pending.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
     resolve: (_, { id, reason }, { services, actor }) => services.improvements.approve(String(id), actor, reason),
   }),
   rejectImprovement: t.field({
+    authScopes: { operate: true },
     type: DecisionPayload,
     description: 'Rejects a pending improvement, storing the reason with who decided and when.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
@@ -117,6 +122,7 @@ builder.mutationFields((t) => ({
 
 builder.subscriptionField('improvementEvents', (t) =>
   t.field({
+    authScopes: { read: true },
     type: ImprovementChangeRef,
     description: 'Improvements created, updated, approved or rejected, as they happen.',
     args: { kinds: t.arg({ type: [ImprovementEventKindEnum], description: 'Only these kinds; all when omitted.' }) },

@@ -13,11 +13,13 @@ const ReportSummaryRef = builder.objectRef<ReportSummary>('ReportSummary').imple
 
 builder.queryFields((t) => ({
   reports: t.field({
+    authScopes: { read: true },
     type: [ReportSummaryRef],
     description: 'Report files in meta_agent_data/system_reports, newest first.',
     resolve: (_, __, { services }) => services.reports.list(),
   }),
   report: t.field({
+    authScopes: { read: true },
     type: 'JSONObject',
     description: 'One report, by a name of the form system_report_YYYYMMDD_HHMMSS.json.',
     args: { filename: t.arg.string({ required: true }) },

@@ -69,6 +69,7 @@ const IngestPayload = builder.objectRef<{ accepted: number; agents: string[] }>(
 
 builder.queryField('agentPerformance', (t) =>
   t.field({
+    authScopes: { read: true },
     type: [AgentSampleRef],
     description: 'Samples of the last `hours`, newest first, for one agent or all.',
     args: {
@@ -83,6 +84,7 @@ builder.queryField('agentPerformance', (t) =>
 
 builder.mutationField('reportMetrics', (t) =>
   t.field({
+    authScopes: { report: true },
     type: IngestPayload,
     description: 'Stores a batch of 1..5000 samples, all or nothing; errors list each bad sample and field.',
     args: { samples: t.arg({ type: [AgentSampleInput], required: true }) },

@@ -125,17 +125,20 @@ const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implemen
 
 builder.queryFields((t) => ({
   status: t.field({
+    authScopes: { read: true },
     type: SystemStatusRef,
     description: 'Improvement counts, the performance score and the latest snapshot.',
     resolve: (_, __, { services }) => services.status.status(),
   }),
   deliveries: t.field({
+    authScopes: { read: true },
     type: [DeliveryRef],
     description: 'The delivery log (every attempt), newest first.',
     args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
     resolve: (_, args, { services }) => services.status.deliveries(args),
   }),
   health: t.field({
+    authScopes: { read: true },
     type: HealthReportRef,
     description: 'Overall health, thresholds, intervals, agent counts, database and jobs.',
     resolve: (_, __, { services }) => services.status.health(),

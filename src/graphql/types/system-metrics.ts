@@ -31,6 +31,7 @@ export const SystemMetricsRef = builder.objectRef<SystemMetricsPoint>('SystemMet
 
 builder.queryField('metrics', (t) =>
   t.field({
+    authScopes: { read: true },
     type: [SystemMetricsRef],
     description: 'Health snapshots of the last `hours` (0 < hours ≤ 8760), newest first.',
     args: {

@@ -11,24 +11,28 @@ const WorkResultInput = builder.inputType('WorkResultInput', {
 
 builder.mutationFields((t) => ({
   claimImprovement: t.field({
+    authScopes: { work: true },
     type: ImprovementRef,
     description: 'Takes approved work under a lease (status IN_PROGRESS). Of concurrent claimers exactly one wins; the others get CONFLICT.',
     args: { id: t.arg.id({ required: true }), worker: t.arg.string({ required: true }) },
     resolve: (_, { id, worker }, { services, actor }) => services.work.claim(String(id), worker, actor),
   }),
   renewLease: t.field({
+    authScopes: { work: true },
     type: ImprovementRef,
     description: 'Extends the lease by coordination.leaseSeconds; a worker that stops renewing loses the work.',
     args: { id: t.arg.id({ required: true }), worker: t.arg.string({ required: true }) },
     resolve: (_, { id, worker }, { services }) => services.work.renew(String(id), worker),
   }),
   completeImprovement: t.field({
+    authScopes: { work: true },
     type: ImprovementRef,
     description: 'Reports the work done; verification compares the metrics before and after.',
     args: { id: t.arg.id({ required: true }), worker: t.arg.string({ required: true }), result: t.arg({ type: WorkResultInput, required: true }) },
     resolve: (_, { id, worker, result }, { services, actor }) => services.work.complete(String(id), worker, result.summary, result.changes ?? [], actor),
   }),
   failImprovement: t.field({
+    authScopes: { work: true },
     type: ImprovementRef,
     args: { id: t.arg.id({ required: true }), worker: t.arg.string({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: (_, { id, worker, reason }, { services, actor }) => services.work.fail(String(id), worker, reason, actor),
@@ -37,6 +41,7 @@ builder.mutationFields((t) => ({
 
 builder.subscriptionField('assignments', (t) =>
   t.field({
+    authScopes: { work: true },
     type: ImprovementRef,
     description: 'Approved work for a specialist role: what is already waiting, then each new offer (also work whose lease ran out).',
     args: { role: t.arg({ type: SpecialistRoleEnum, required: true }) },

@@ -1,9 +1,11 @@
+import { Permission } from '../../auth/roles.js';
 import type { Route } from '../router.js';
 
 export const agentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/agents/status',
+    permission: Permission.read,
     summary: 'Every agent that has reported, with its health, last seen time and latest windowed metrics.',
     returns: 'data: [{name, health, health_reason, first_seen, last_seen, registered_at, sample_count, metrics}], count',
     async handle({ services }) {
@@ -14,6 +16,7 @@ export const agentRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/agents/{name}',
+    permission: Permission.operate,
     summary:
       'Forget an agent that was retired: it leaves the registry (so it is no longer reported silent); its history stays until retention. A new report registers it again.',
     returns: 'message, data: {name, samples_kept}',
@@ -25,6 +28,7 @@ export const agentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/agents/metrics',
+    permission: Permission.report,
     summary:
       'Report a batch of 1..5000 samples. All or nothing: one bad sample rejects the batch with 400 and an errors list naming index, field and problem.',
     body: {

@@ -1,3 +1,4 @@
+import { Permission } from '../../auth/roles.js';
 import { badRequest } from '../../errors.js';
 import { bodyFields } from './body-fields.js';
 import type { Route } from '../router.js';
@@ -9,6 +10,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/status',
+    permission: Permission.read,
     summary: 'Whether monitoring runs, improvement counts, the performance score and the latest snapshot.',
     returns:
       'data: {meta_agent_active, total_improvements, pending_improvements, approved_improvements, in_progress_improvements, completed_improvements, rejected_improvements, failed_improvements, performance_score, latest_metrics}',
@@ -19,6 +21,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/health',
+    permission: Permission.read,
     summary: 'Overall health, thresholds, monitoring intervals, agent counts by health, database info and the last run of each job.',
     returns:
       'data: {meta_agent_active, overall_health, performance_score, performance_thresholds, monitoring_intervals, agents, database, jobs, started_at, uptime_seconds}',
@@ -29,6 +32,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/metrics',
+    permission: Permission.read,
     summary: 'System metrics snapshots of the last `hours`, newest first; long ranges from rollups.',
     query: [HOURS, LIMIT, RESOLUTION],
     returns: 'data: [snapshot], count, time_period_hours, resolution',
@@ -40,6 +44,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/improvements',
+    permission: Permission.read,
     summary: 'Improvement suggestions, newest first, optionally by status.',
     query: [STATUS],
     returns: 'data: [improvement], count, filtered_by_status',
@@ -51,6 +56,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/improvements/{id}',
+    permission: Permission.read,
     summary: 'One improvement with its history (every status change: who, when, from, to, why).',
     returns: 'data: improvement with history',
     async handle({ services, params }) {
@@ -61,6 +67,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/approve',
+    permission: Permission.operate,
     summary: 'Approve a pending improvement. 404 for an unknown id; 409 naming the current status when it is not pending.',
     query: [REASON],
     body: REASON_BODY,
@@ -73,6 +80,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/reject',
+    permission: Permission.operate,
     summary: 'Reject a pending improvement; the reason is stored with who decided and when.',
     query: [REASON],
     body: REASON_BODY,
@@ -90,6 +98,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/agent-performance',
+    permission: Permission.read,
     summary: 'Agent samples of the last `hours`, newest first, for one agent or all; long ranges from rollups.',
     query: [AGENT_NAME, HOURS, LIMIT, RESOLUTION],
     returns: 'data: [sample], count, filtered_by_agent, time_period_hours, resolution',
@@ -101,6 +110,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/reports',
+    permission: Permission.read,
     summary: 'Report files, newest first.',
     returns: 'data: [{filename, timestamp, performance_score, active_agents, failed_agents}], count',
     async handle({ services }) {
@@ -111,6 +121,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/reports/{filename}',
+    permission: Permission.read,
     summary: 'One report. Only names of the form system_report_YYYYMMDD_HHMMSS.json are valid.',
     returns: 'data: report, filename',
     async handle({ services, params }) {
@@ -120,6 +131,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/trigger-analysis',
+    permission: Permission.operate,
     summary: 'Run the full analysis now; answers when done with the findings and the improvements created, updated and cleared.',
     returns: 'data: {started_at, duration_ms, findings, improvements_created, improvements_updated, improvements_cleared}, timestamp',
     async handle({ services }) {
@@ -130,6 +142,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/control/start',
+    permission: Permission.operate,
     summary: 'Start the monitoring jobs.',
     returns: 'message, data: {meta_agent_active}',
     async handle({ services, actor }) {
@@ -140,6 +153,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/control/stop',
+    permission: Permission.operate,
     summary: 'Stop the monitoring jobs; the API keeps answering and ingesting.',
     returns: 'message, data: {meta_agent_active}',
     async handle({ services, actor }) {
@@ -150,6 +164,7 @@ export const metaAgentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/findings',
+    permission: Permission.read,
     summary: 'Findings of the analysis whose span ended in the last `hours`, newest first.',
     query: [KIND, AGENT_NAME, METRIC, HOURS, LIMIT],
     returns: 'data: [finding], count',

@@ -1,3 +1,4 @@
+import { Permission } from '../../auth/roles.js';
 import type { Route } from '../router.js';
 import { bodyFields } from './body-fields.js';
 import { HOURS, LIMIT } from './params.js';
@@ -8,6 +9,7 @@ export const workRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/claim',
+    permission: Permission.work,
     summary: 'Take approved work under a lease (status in_progress). Of concurrent claimers exactly one wins; the others get 409.',
     body: { required: true, description: '{"worker": "<your worker id>"}', example: WORKER },
     returns: 'message, improvement_id, lease_expires_at, data: improvement',
@@ -20,6 +22,7 @@ export const workRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/renew',
+    permission: Permission.work,
     summary: 'Extend the lease (coordination.leaseSeconds); only its holder can.',
     body: { required: true, description: '{"worker": "<the lease holder>"}', example: WORKER },
     returns: 'message, improvement_id, lease_expires_at, data: improvement',
@@ -32,6 +35,7 @@ export const workRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/complete',
+    permission: Permission.work,
     summary: 'Report the work done (summary and changes); the outcome is verified from the metrics afterwards.',
     body: {
       required: true,
@@ -48,6 +52,7 @@ export const workRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/meta-agent/improvements/{id}/fail',
+    permission: Permission.work,
     summary: 'Report that the work could not be done, and why.',
     body: { required: true, description: '{"worker", "reason"}', example: { worker: 'worker-1', reason: 'cannot reproduce' } },
     returns: 'message, improvement_id, data: improvement',
@@ -60,6 +65,7 @@ export const workRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/audit',
+    permission: Permission.read,
     summary: 'The audit trail: every status change of every improvement (who, when, from, to, why), newest first.',
     query: [HOURS, LIMIT],
     returns: 'data: [{id, improvement_id, at, actor, from_status, to_status, reason}], count',
@@ -71,6 +77,7 @@ export const workRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/meta-agent/deliveries',
+    permission: Permission.read,
     summary: 'The delivery log of assignment webhooks and notifications (every attempt), newest first.',
     query: [HOURS, LIMIT],
     returns: 'data: [{kind, target, subject, attempt, at, ok, status_code, error, duration_ms}], count',
