@@ -197,7 +197,7 @@ export const ConfigSchema = z.strictObject({
       maxDepth: z.number().int().min(2).max(100).default(12),
       maxAliases: z.number().int().min(1).max(1000).default(15),
       maxTokens: z.number().int().min(100).max(100_000).default(2000),
-      maxCost: z.number().int().min(100).max(1_000_000).default(20_000),
+      maxCost: z.number().int().min(10).max(1_000_000).default(20_000),
       maxDirectives: z.number().int().min(1).max(1000).default(10),
     })
     .prefault({}),

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      process.exitCode = 2;
+      return;
     }
     throw error;
   }
@@ -41,5 +42,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`Meta Agent failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  // Not process.exit(): the log streams finish opening and flush, then the process ends by itself.
+  process.exitCode = 1;
 });

@@ -110,6 +110,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     async start() {
       if (http) throw new Error('already started');
       assertProtectedMode(config, tokens, logger);
+      await services.reportWriter.removeStaleTempFiles();
       http = createHttpServer({ app, logger, config, tokens });
       const address = await http.listen(config.port, config.host);
       scheduler.start();

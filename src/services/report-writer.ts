@@ -49,6 +49,19 @@ export function createReportWriterService(
   }
 
   return {
+    /** Removes temporary files a crash left behind mid-write (the real files were never touched). */
+    async removeStaleTempFiles(): Promise<string[]> {
+      const removed: string[] = [];
+      for (const dir of [paths.dataDir, paths.reportsDir]) {
+        const names = await readdir(dir).catch(() => [] as string[]);
+        for (const name of names.filter((n) => /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(n))) {
+          await rm(path.join(dir, name), { force: true });
+          removed.push(name);
+        }
+      }
+      if (removed.length > 0) log.warn({ removed }, 'removed temporary files left by an interrupted write');
+      return removed;
+    },
     async write(): Promise<WrittenReport> {
       const now = clock.now();
       const before = await previousReport();

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
@@ -17,7 +17,7 @@ export interface OpenDbOptions {
 
 /** Opens (creating if needed) the database, sets its pragmas and applies pending migrations. */
 export function openDb(file: string, options: OpenDbOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') assertWritableDirectory(path.dirname(file));
   let db: Db;
   try {
     db = new Database(file);
@@ -40,6 +40,20 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
     throw new DatabaseOpenError(`cannot use database ${file}: ${(error as Error).message}`);
   }
   return db;
+}
+
+/** The data directory must exist (it is created) and take writes: say so plainly when it does not. */
+function assertWritableDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'it is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    throw new DatabaseOpenError(`the data directory ${dir} is not writable (${why}): Meta Agent keeps its database, status file and reports there`);
+  }
 }
 
 export function schemaVersion(db: Db): number {

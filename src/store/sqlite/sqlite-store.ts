@@ -8,6 +8,7 @@ import { createMaintenanceRepo } from './maintenance-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
+import { withStorageErrors } from './storage-errors.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
 
 const COUNTED_TABLES = ['agents', 'agent_performance_history', 'system_metrics', 'system_improvements', 'findings'];
@@ -16,15 +17,15 @@ export function createSqliteStore(file: string, options: OpenDbOptions = {}): St
   const db = openDb(file, options);
   let closed = false;
   return {
-    samples: createSampleRepo(db),
-    agents: createAgentRepo(db),
-    systemMetrics: createSystemMetricsRepo(db),
-    improvements: createImprovementRepo(db),
-    findings: createFindingRepo(db),
-    rollups: createRollupRepo(db),
-    maintenance: createMaintenanceRepo(db, file),
-    deliveries: createDeliveryRepo(db),
-    notificationState: createNotificationStateRepo(db),
+    samples: withStorageErrors(createSampleRepo(db)),
+    agents: withStorageErrors(createAgentRepo(db)),
+    systemMetrics: withStorageErrors(createSystemMetricsRepo(db)),
+    improvements: withStorageErrors(createImprovementRepo(db)),
+    findings: withStorageErrors(createFindingRepo(db)),
+    rollups: withStorageErrors(createRollupRepo(db)),
+    maintenance: withStorageErrors(createMaintenanceRepo(db, file)),
+    deliveries: withStorageErrors(createDeliveryRepo(db)),
+    notificationState: withStorageErrors(createNotificationStateRepo(db)),
     async info(): Promise<StoreInfo> {
       const rows: Record<string, number> = {};
       for (const table of COUNTED_TABLES) {
