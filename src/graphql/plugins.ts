@@ -1,7 +1,15 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'QUERY_LIMIT_EXCEEDED' } })),
+  ],
+};
 
 /**
  * Limits for every operation, over HTTP and websockets alike (both go through the same
@@ -12,12 +20,14 @@ import type { Config } from '../config.js';
 export function graphqlProtections(config: Config): Plugin[] {
   const g = config.graphql;
   const plugins: Plugin[] = [
+    // Limits found during validation are reported as validation errors (400, with a code) instead
+    // of being thrown; the token limit works while parsing and fails as a syntax error.
     EnvelopArmorPlugin({
-      maxDepth: { n: g.maxDepth, ignoreIntrospection: true },
-      maxAliases: { n: g.maxAliases },
+      maxDepth: { n: g.maxDepth, ignoreIntrospection: true, ...asValidationError },
+      maxAliases: { n: g.maxAliases, ...asValidationError },
       maxTokens: { n: g.maxTokens },
-      costLimit: { maxCost: g.maxCost, ignoreIntrospection: true },
-      maxDirectives: { n: g.maxDirectives },
+      costLimit: { maxCost: g.maxCost, ignoreIntrospection: true, ...asValidationError },
+      maxDirectives: { n: g.maxDirectives, ...asValidationError },
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   ];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { defaultConfig, type Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import type { HostReading } from '../../src/collectors/host.js';
@@ -39,9 +39,13 @@ export interface TestResponse {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 const cleanups: Array<() => Promise<void>> = [];
+const fileCleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
+});
+afterAll(async () => {
+  while (fileCleanups.length > 0) await fileCleanups.pop()!();
 });
 
 /**
@@ -50,7 +54,15 @@ afterEach(async () => {
  */
 export function createTestApp(
   overrides: DeepPartial<Config> = {},
-  options: { clock?: FakeClock; dataDir?: string; keepData?: boolean; realHost?: boolean; processes?: ProcessSampler } = {},
+  options: {
+    clock?: FakeClock;
+    dataDir?: string;
+    keepData?: boolean;
+    realHost?: boolean;
+    processes?: ProcessSampler;
+    /** Keep it for every test of the file (created in beforeAll), not just one. */
+    perFile?: boolean;
+  } = {},
 ): TestApp {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meta-agent-test-'));
   const config = defaultConfig({ ...overrides, dataDir, logFile: '', port: 0 } as Partial<Config>);
@@ -79,7 +91,7 @@ export function createTestApp(
     stopped = true;
     await agent.stop();
   };
-  cleanups.push(async () => {
+  (options.perFile ? fileCleanups : cleanups).push(async () => {
     await stop();
     if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
