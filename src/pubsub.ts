@@ -1,6 +1,7 @@
 import { createPubSub } from 'graphql-yoga';
 import type { AgentStatus } from './domain/agent.js';
 import type { AgentHealth } from './domain/enums.js';
+import type { Finding } from './domain/finding.js';
 import type { Improvement } from './domain/improvement.js';
 import type { HealthSnapshot } from './domain/snapshot.js';
 
@@ -38,7 +39,15 @@ export type Topics = {
   'agent:status': [AgentStatusChange];
   /** Approved work offered to a specialist role (again, after a lease ran out). */
   'assignment:offered': [Improvement];
+  'finding:recorded': [FindingEvent];
 };
+
+/** A finding the analysis recorded: a new episode, or one it saw change. */
+export interface FindingEvent {
+  kind: 'new' | 'updated';
+  at: string;
+  finding: Finding;
+}
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;
 

@@ -61,3 +61,25 @@ describe('improvement events over graphql-ws', () => {
     expect((await good.waitFor(1))[0]).toEqual({ status: { totalImprovements: 0 } });
   });
 });
+
+describe('finding events over graphql-ws', () => {
+  it('pushes new findings of an agent, then their changes', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const client = wsClient(`ws://127.0.0.1:${port}/graphql`);
+    const events = subscribe(client, 'subscription { findingEvents(agentName: "alpha_hunter") { kind finding { kind metric agentName endedAt } } }');
+    await new Promise((r) => setTimeout(r, 100));
+    await t.post('/api/agents/metrics', { samples: series('alpha_hunter', t.clock.now(), 10, 30_000, () => ({ response_time: 45 })) });
+    await t.post('/api/agents/metrics', { samples: series('beta', t.clock.now(), 10, 30_000, () => ({ response_time: 45 })) });
+    await t.post('/api/meta-agent/trigger-analysis');
+    const [first] = await events.waitFor(1);
+    expect(first!.findingEvents).toMatchObject({ kind: 'new', finding: { kind: 'THRESHOLD', metric: 'response_time', agentName: 'alpha_hunter' } });
+
+    t.clock.advance(60_000);
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha_hunter', response_time: 50 }] });
+    await t.post('/api/meta-agent/trigger-analysis');
+    const all = await events.waitFor(2);
+    expect(all[1]!.findingEvents).toMatchObject({ kind: 'updated', finding: { agentName: 'alpha_hunter', endedAt: new Date(t.clock.now()).toISOString() } });
+    expect(all.every((e) => e.findingEvents.finding.agentName === 'alpha_hunter')).toBe(true);
+  });
+});

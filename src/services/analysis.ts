@@ -77,6 +77,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     ]);
     const at = toIso(started);
     const findings = await store.findings.upsert(continueEpisodes(drafts, recent, config.intervals.analysis * 2000), at);
+    publishFindingChanges(findings, recent, at);
 
     const result: AnalysisResult = {
       started_at: at,
@@ -107,6 +108,18 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
       'analysis run',
     );
     return result;
+  }
+
+  /** New episodes, and episodes whose span, value or severity moved, go to findingEvents subscribers. */
+  function publishFindingChanges(findings: readonly Finding[], before: readonly Finding[], at: string): void {
+    const previous = new Map(before.map((f) => [f.episode_key, f]));
+    for (const finding of findings) {
+      const old = previous.get(finding.episode_key);
+      if (!old) pubsub.publish('finding:recorded', { kind: 'new', at, finding });
+      else if (old.ended_at !== finding.ended_at || old.value !== finding.value || old.severity !== finding.severity) {
+        pubsub.publish('finding:recorded', { kind: 'updated', at, finding });
+      }
+    }
   }
 
   /**

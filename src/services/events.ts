@@ -18,6 +18,13 @@ export function createEventService({ pubsub }: ServiceDeps) {
         ),
       );
     },
+    /** Findings as the analysis records them, optionally of one agent or kind. */
+    findings(agentName?: string, kind?: string) {
+      return pipe(
+        pubsub.subscribe('finding:recorded'),
+        filter((event) => (agentName === undefined || event.finding.agent_name === agentName) && (kind === undefined || event.finding.kind === kind)),
+      );
+    },
     improvementChanges(kinds?: readonly ImprovementEventKind[]) {
       const source = pubsub.subscribe('improvement:changed');
       if (!kinds || kinds.length === 0) return source;

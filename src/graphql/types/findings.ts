@@ -1,4 +1,5 @@
 import type { Finding } from '../../domain/finding.js';
+import type { FindingEvent } from '../../pubsub.js';
 import { builder } from '../builder.js';
 import { FindingKindEnum, SeverityEnum } from '../enums.js';
 
@@ -34,5 +35,24 @@ builder.queryField('findings', (t) =>
       limit: t.arg.int(),
     },
     resolve: (_, args, { services }) => services.findings.list(args),
+  }),
+);
+
+const FindingEventRef = builder.objectRef<FindingEvent>('FindingEvent').implement({
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'new, or updated (its span, value or severity moved).' }),
+    at: t.expose('at', { type: 'DateTime' }),
+    finding: t.expose('finding', { type: FindingRef }),
+  }),
+});
+
+builder.subscriptionField('findingEvents', (t) =>
+  t.field({
+    authScopes: { read: true },
+    type: FindingEventRef,
+    description: 'Findings as each analysis run records them: new episodes and ones that changed.',
+    args: { agentName: t.arg.string(), kind: t.arg({ type: FindingKindEnum }) },
+    subscribe: (_, { agentName, kind }, { services }) => services.events.findings(agentName ?? undefined, kind ?? undefined),
+    resolve: (event) => event,
   }),
 );
