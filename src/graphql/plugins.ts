@@ -1,5 +1,6 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 
@@ -31,8 +32,20 @@ export function graphqlProtections(config: Config): Plugin[] {
       blockFieldSuggestion: { enabled: false },
     }) as Plugin,
   ];
+  // Compiled execution for queries: large lists (a day of snapshots) resolve several times faster
+  // than with graphql-js. Mutations and subscriptions keep graphql-js.
+  plugins.push(useGraphQlJit({}, { enableIf: isQuery }) as Plugin);
   if (!g.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }
   return plugins;
+}
+
+/** A query whose variables are valid: graphql-js reports bad variables (400, BAD_USER_INPUT) as it should. */
+function isQuery({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (operation?.operation !== 'query') return false;
+  if (!operation.variableDefinitions?.length) return true;
+  return getVariableValues(schema, operation.variableDefinitions, variableValues ?? {}).errors === undefined;
 }

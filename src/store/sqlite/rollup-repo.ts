@@ -1,5 +1,6 @@
 import { ROLLUP_RESOLUTIONS, type RolledSample, type RolledSystemMetrics, type RollupRepo } from '../store.js';
 import type { Db } from './open-db.js';
+import { rowReader } from './rows.js';
 import { AGENT_ROLLUP, rollupInsertSql, rollupSelectSql, SYSTEM_ROLLUP, type RollupSpec } from './rollup-sql.js';
 
 /** Rows folded per transaction; small enough that one step never holds the event loop long. */
@@ -38,10 +39,10 @@ export function createRollupRepo(db: Db): RollupRepo {
   const foldSamples = folder(AGENT_ROLLUP);
   const foldSnapshots = folder(SYSTEM_ROLLUP);
   // The same keys as raw rows: a bucket has no id or source, and its window is its size.
-  const agentAll = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source'));
-  const agentOne = db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source'));
-  const system = db.prepare(
-    rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false, ', resolution AS window_seconds, NULL AS load_average, NULL AS disk_used_percent'),
+  const agentAll = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source')));
+  const agentOne = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source')));
+  const system = rowReader<RolledSystemMetrics>(
+    db.prepare(rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false, ', resolution AS window_seconds, NULL AS load_average, NULL AS disk_used_percent')),
   );
 
   return {
@@ -49,11 +50,10 @@ export function createRollupRepo(db: Db): RollupRepo {
       return { samples: await foldSamples(), snapshots: await foldSnapshots() };
     },
     async agentSeries({ resolution, sinceIso, limit, agentName }) {
-      const params = { resolution, since: sinceIso, limit, key: agentName };
-      return (agentName ? agentOne.all(params) : agentAll.all({ resolution, since: sinceIso, limit })) as RolledSample[];
+      return agentName ? agentOne({ resolution, since: sinceIso, limit, key: agentName }) : agentAll({ resolution, since: sinceIso, limit });
     },
     async systemSeries({ resolution, sinceIso, limit }) {
-      return system.all({ resolution, since: sinceIso, limit }) as RolledSystemMetrics[];
+      return system({ resolution, since: sinceIso, limit });
     },
   };
 }

@@ -2,24 +2,29 @@ import type { WindowAggregate } from '../../domain/health.js';
 import type { AgentSample } from '../../domain/sample.js';
 import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
 import type { Db } from './open-db.js';
+import { rowReader } from './rows.js';
 
 const COLUMNS =
   'id, agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source';
 
 export function createSampleRepo(db: Db): SampleRepo {
+  // Positional parameters: binding by name costs a lookup per column, per row.
   const insertSample = db.prepare(`INSERT INTO agent_performance_history
     (agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source)
-    VALUES (@agent_name, @timestamp, @response_time, @success_rate, @error_count, @insights_generated, @memory_usage, @cpu_usage, @requests, @research_cycles, @source)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET
       first_seen = MIN(first_seen, excluded.first_seen),
       last_seen = MAX(last_seen, excluded.last_seen),
       sample_count = sample_count + excluded.sample_count`);
-  const listAll = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
-    WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
-  const listAgent = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
-    WHERE agent_name = ? AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const listAll = rowReader<StoredSample>(
+    db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`),
+  );
+  const listAgent = rowReader<StoredSample>(
+    db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+      WHERE agent_name = ? AND timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`),
+  );
   const between = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
     WHERE agent_name = ? AND timestamp >= ? AND timestamp < ? ORDER BY timestamp LIMIT ?`);
   const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
@@ -45,7 +50,8 @@ export function createSampleRepo(db: Db): SampleRepo {
   const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string, alive: boolean) => {
     const spans = new Map<string, { first: string; last: string; count: number }>();
     for (const sample of samples) {
-      insertSample.run(sample);
+      const s = sample;
+      insertSample.run(s.agent_name, s.timestamp, s.response_time, s.success_rate, s.error_count, s.insights_generated, s.memory_usage, s.cpu_usage, s.requests, s.research_cycles, s.source);
       const span = spans.get(sample.agent_name);
       if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
       else {
@@ -63,10 +69,7 @@ export function createSampleRepo(db: Db): SampleRepo {
       insertBatch.immediate(samples, receivedAt, options.alive ?? true);
     },
     async list(query: SampleQuery) {
-      const rows = query.agentName
-        ? listAgent.all(query.agentName, query.sinceIso, query.limit)
-        : listAll.all(query.sinceIso, query.limit);
-      return rows as StoredSample[];
+      return query.agentName ? listAgent(query.agentName, query.sinceIso, query.limit) : listAll(query.sinceIso, query.limit);
     },
     async between(agentName, fromIso, toIso, limit) {
       return between.all(agentName, fromIso, toIso, limit) as StoredSample[];

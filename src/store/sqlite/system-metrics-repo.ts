@@ -1,6 +1,7 @@
 import type { SystemMetrics } from '../../domain/system-metrics.js';
 import type { SystemMetricsRepo } from '../store.js';
 import type { Db } from './open-db.js';
+import { rowReader } from './rows.js';
 
 const COLUMNS = `id, timestamp, total_agents, active_agents, failed_agents, degraded_agents, offline_agents,
   avg_response_time, avg_success_rate, system_cpu_usage, system_memory_usage, total_errors, total_insights,
@@ -15,7 +16,7 @@ export function createSystemMetricsRepo(db: Db): SystemMetricsRepo {
       @avg_response_time, @avg_success_rate, @system_cpu_usage, @system_memory_usage, @total_errors,
       @total_insights, @research_cycles_completed, @performance_score, @window_seconds, @load_average,
       @disk_used_percent)`);
-  const list = db.prepare(`SELECT ${COLUMNS} FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`);
+  const list = rowReader<SystemMetrics>(db.prepare(`SELECT ${COLUMNS} FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp DESC, id DESC LIMIT ?`));
   const latest = db.prepare(`SELECT ${COLUMNS} FROM system_metrics ORDER BY timestamp DESC, id DESC LIMIT 1`);
   return {
     async insert(snapshot) {
@@ -24,7 +25,7 @@ export function createSystemMetricsRepo(db: Db): SystemMetricsRepo {
       return { ...row, id: Number(result.lastInsertRowid) };
     },
     async list(sinceIso, limit) {
-      return list.all(sinceIso, limit) as SystemMetrics[];
+      return list(sinceIso, limit);
     },
     async latest() {
       return latest.get() as SystemMetrics | undefined;

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { seededRandom } from '../../scripts/demo/fleet.js';
+import { openDb } from '../../src/store/sqlite/open-db.js';
+import { closedLoop, createClient, openLoop } from '../lib/http-load.js';
+import { makeSample, wireSample } from '../lib/seed.js';
+import { startServer, tempDir } from '../lib/server.js';
+import { percentile, round, type Row } from '../lib/stats.js';
+import type { BenchOptions } from '../run.js';
+
+const BATCH = 1000;
+
+/**
+ * Batch k of a stream in which 100 agents report as a live fleet does: timestamps moving
+ * forward (k·1000 + i ms after `start`), so both the server and the reference append to
+ * the time index as real ingestion does.
+ */
+function batch(k: number, start: number): Array<ReturnType<typeof makeSample>> {
+  const random = seededRandom(k + 1);
+  return Array.from({ length: BATCH }, (_, i) => makeSample(i % 100, start + k * BATCH + i, random));
+}
+
+/**
+ * The reference: the same rows into the same table and indexes, raw better-sqlite3, 1000-row
+ * transactions, as many as the server took (so both tables grow to the same size).
+ */
+function rawInsertRate(rows: Array<ReturnType<typeof makeSample>>): number {
+  const db = openDb(path.join(tempDir('raw'), 'raw.db'));
+  const insert = db.prepare(`INSERT INTO agent_performance_history
+    (agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const many = db.transaction((chunk: typeof rows) => {
+    for (const s of chunk) {
+      insert.run(s.agent_name, s.timestamp, s.response_time, s.success_rate, s.error_count, s.insights_generated, s.memory_usage, s.cpu_usage, s.requests, s.research_cycles, s.source);
+    }
+  });
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) many(rows.slice(i, i + BATCH));
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return rows.length / seconds;
+}
+
+export async function benchIngestBatched(options: BenchOptions): Promise<Row> {
+  const server = await startServer();
+  const client = createClient(server.url, 4);
+  const start = Date.now() - 3_600_000;
+  let next = 0;
+  try {
+    const { replies, elapsedMs } = await closedLoop(
+      () => client.send('POST', '/api/agents/metrics', JSON.stringify({ samples: batch(next++, start).map(({ source: _source, ...wire }) => wire) })),
+      4,
+      options.quick ? 4000 : 15_000,
+    );
+    const ok = replies.filter((r) => r.status === 200).length;
+    const ours = (ok * BATCH) / (elapsedMs / 1000);
+    const reference = rawInsertRate(Array.from({ length: ok }, (_, k) => batch(k, start)).flat());
+    return {
+      figure: 'batched ingestion, REST, 1000 samples/request, 4 clients',
+      ours: round(ours, 0),
+      unit: 'samples/s',
+      reference: round(reference, 0),
+      referenceLabel: 'raw better-sqlite3, same rows, 1000-row transactions',
+      ratio: round(ours / reference, 2),
+      target: '>= 0.50 of reference',
+      pass: ours / reference >= 0.5 && ok === replies.length,
+      notes: `${replies.length - ok} failed requests`,
+    };
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+export async function benchIngestSingle(options: BenchOptions): Promise<Row> {
+  const server = await startServer();
+  const client = createClient(server.url, 64);
+  const random = seededRandom(9);
+  try {
+    // Warm up the server's code paths, then measure.
+    await openLoop(() => client.send('POST', '/api/agents/metrics', JSON.stringify({ samples: [wireSample(1, Date.now(), random)] })), 500, 1000);
+    const replies = await openLoop(
+      () => client.send('POST', '/api/agents/metrics', JSON.stringify({ samples: [wireSample(Math.floor(random() * 100), Date.now(), random)] })),
+      1000,
+      options.quick ? 3000 : 10_000,
+    );
+    const latencies = replies.map((r) => r.ms);
+    const p99 = percentile(latencies, 99);
+    const failed = replies.filter((r) => r.status !== 200).length;
+    return {
+      figure: 'single-sample ingestion at 1,000 requests/s, p99 latency',
+      ours: round(p99, 2),
+      unit: 'ms',
+      reference: null,
+      referenceLabel: null,
+      ratio: null,
+      target: 'p99 < 10 ms',
+      pass: p99 < 10 && failed === 0,
+      notes: `p50 ${round(percentile(latencies, 50), 2)} ms, ${replies.length} requests, ${failed} failed`,
+    };
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
