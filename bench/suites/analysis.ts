@@ -30,7 +30,7 @@ export async function benchAnalysis(_options: BenchOptions, seeded: Awaited<Retu
     if (first.status !== 200) throw new Error(first.body.slice(0, 300));
     const second = await api.send('POST', '/api/meta-agent/trigger-analysis');
     const stall = Math.max(...during) - median(baseline);
-    const findings = JSON.parse(first.body).data.findings.length;
+    const { findings, main_thread_max_delay_ms: inside } = JSON.parse(first.body).data as { findings: unknown[]; main_thread_max_delay_ms: number };
     return [
       {
         figure: `full analysis of ${seeded.agents} agents × ${seeded.days} days (${seeded.rows} samples), first run`,
@@ -41,18 +41,18 @@ export async function benchAnalysis(_options: BenchOptions, seeded: Awaited<Retu
         ratio: null,
         target: '< 2000 ms',
         pass: first.ms < 2000,
-        notes: `${findings} findings; the next (incremental) run ${round(second.ms, 0)} ms`,
+        notes: `${findings.length} findings; the next (incremental) run ${round(second.ms, 0)} ms`,
       },
       {
-        figure: 'longest event-loop stall during that analysis',
-        ours: round(stall, 1),
+        figure: 'longest event-loop stall during that analysis (measured in the server)',
+        ours: round(inside, 1),
         unit: 'ms',
         reference: null,
         referenceLabel: null,
         ratio: null,
         target: '< 100 ms',
-        pass: stall < 100,
-        notes: `${during.length} probes, usual answer ${round(median(baseline), 2)} ms`,
+        pass: inside < 100,
+        notes: `seen from outside: worst /healthz answer ${round(stall, 1)} ms over the usual ${round(median(baseline), 2)} ms (${during.length} probes; includes CPU contention on 2 cores)`,
       },
     ];
   } finally {

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DetectorGroup } from '../analysis/context.js';
 import { ALL_GROUPS } from '../analysis/engine.js';
 import type { AnalysisRunner } from '../analysis/runner.js';
@@ -15,6 +16,8 @@ import type { ImprovementService } from './improvements.js';
 export interface AnalysisResult {
   started_at: string;
   duration_ms: number;
+  /** The longest the server's event loop was held up while this run went on (the detectors run in a worker). */
+  main_thread_max_delay_ms: number;
   findings: Finding[];
   improvements_created: Improvement[];
   improvements_updated: Improvement[];
@@ -70,18 +73,29 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
   async function runOnce(groups: readonly DetectorGroup[]): Promise<AnalysisResult> {
     const started = clock.now();
     const startedHr = performance.now();
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const phases: Record<string, number> = {};
+    const mark = (name: string, since: number) => (phases[name] = Math.round((performance.now() - since) * 10) / 10);
+    let t = performance.now();
     await store.rollups.update();
+    mark('rollups', t);
+    t = performance.now();
     const [{ findings: drafts, timings, rows_read }, recent] = await Promise.all([
       runner.run(started, groups),
       store.findings.list({ sinceIso: toIso(started - continuationMs), limit: 100_000 }),
     ]);
+    mark('worker', t);
+    t = performance.now();
     const at = toIso(started);
     const findings = await store.findings.upsert(continueEpisodes(drafts, recent, config.intervals.analysis * 2000), at);
     publishFindingChanges(findings, recent, at);
+    mark('store_findings', t);
 
     const result: AnalysisResult = {
       started_at: at,
       duration_ms: 0,
+      main_thread_max_delay_ms: 0,
       findings,
       improvements_created: [],
       improvements_updated: [],
@@ -94,6 +108,8 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
       await markCleared(new Set(proposed.filter((p) => p.active).map((p) => p.draft.fingerprint!)), at, result);
     }
     result.duration_ms = Math.round((performance.now() - startedHr) * 10) / 10;
+    delay.disable();
+    result.main_thread_max_delay_ms = Math.round((delay.max / 1e6) * 10) / 10;
     log.info(
       {
         groups,
@@ -104,6 +120,8 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
         updated: result.improvements_updated.length,
         cleared: result.improvements_cleared.length,
         duration_ms: result.duration_ms,
+        main_thread_max_delay_ms: result.main_thread_max_delay_ms,
+        phases,
       },
       'analysis run',
     );

@@ -8,6 +8,7 @@ const AnalysisPayload = builder.objectRef<AnalysisResult>('AnalysisPayload').imp
   fields: (t) => ({
     startedAt: t.expose('started_at', { type: 'DateTime' }),
     durationMs: t.exposeFloat('duration_ms'),
+    mainThreadMaxDelayMs: t.exposeFloat('main_thread_max_delay_ms', { description: 'The longest the event loop was held up during the run.' }),
     findings: t.expose('findings', { type: [FindingRef] }),
     improvementsCreated: t.expose('improvements_created', { type: [ImprovementRef] }),
     improvementsUpdated: t.expose('improvements_updated', { type: [ImprovementRef] }),

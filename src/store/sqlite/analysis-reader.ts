@@ -14,7 +14,9 @@ export function openAnalysisReader(file: string): AnalysisReader {
   db.pragma('busy_timeout = 5000');
   const agents = db.prepare('SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents ORDER BY name');
   const cursor = db.prepare("SELECT last_id FROM rollup_cursors WHERE name = 'agent_rollups'").pluck();
-  const window = db.prepare(`SELECT ${RAW} FROM agent_performance_history WHERE timestamp >= ? AND id <= ? ORDER BY id`);
+  // By the time index: ordering by id would walk every row ever kept.
+  const window = db.prepare(`SELECT ${RAW} FROM agent_performance_history INDEXED BY idx_samples_time
+    WHERE timestamp >= ? AND id <= ? ORDER BY timestamp`);
   const after = db.prepare(`SELECT ${RAW} FROM agent_performance_history WHERE id > ? ORDER BY id LIMIT ?`);
   const rollups = db.prepare(`SELECT agent_name, bucket, ${SUMS} FROM agent_rollups WHERE resolution = ? AND bucket >= ?`);
   const snapshots = db.prepare(

@@ -27,7 +27,9 @@ export function createSampleRepo(db: Db): SampleRepo {
   );
   const between = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
     WHERE agent_name = ? AND timestamp >= ? AND timestamp < ? ORDER BY timestamp LIMIT ?`);
-  const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history
+  // INDEXED BY: for a recent window the time index is right, but the planner, seeing GROUP BY or
+  // ORDER BY agent_name, would rather scan the whole (agent, time) index — every row ever kept.
+  const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history INDEXED BY idx_samples_time
     WHERE timestamp >= ? ORDER BY agent_name, timestamp`);
   const aggregates = db.prepare(`SELECT agent_name,
       COUNT(*) AS samples,
@@ -40,7 +42,7 @@ export function createSampleRepo(db: Db): SampleRepo {
       SUM(research_cycles) AS sum_research_cycles,
       AVG(cpu_usage) AS avg_cpu_usage,
       AVG(memory_usage) AS avg_memory_usage
-    FROM agent_performance_history WHERE timestamp >= ? GROUP BY agent_name`);
+    FROM agent_performance_history INDEXED BY idx_samples_time WHERE timestamp >= ? GROUP BY agent_name`);
 
   // A failed check registers the agent but is no sign of life: last_seen stays.
   const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
