@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
 import { readJsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
+import { createStaticFiles } from './static-files.js';
 import { buildOpenApi } from './openapi.js';
 import { failure, success } from './respond.js';
 import { createRouter, parseQuery, type Route } from './router.js';
@@ -30,13 +31,22 @@ export function useRestApi(options: RestOptions): Plugin {
   const log = options.logger.child({ module: 'rest' });
   const openapi = JSON.stringify(buildOpenApi(options.routes, options.version));
   const docsPage = renderDocsPage(options.routes, options.version);
+  const staticFiles = createStaticFiles();
 
   async function handle(request: Request, url: URL): Promise<Response> {
     const { pathname } = url;
     if (request.method === 'GET' || request.method === 'HEAD') {
       if (pathname === '/docs' || pathname === '/docs/') return html(docsPage);
       if (pathname === '/docs/openapi.json') return new Response(openapi, { headers: { 'content-type': 'application/json' } });
-      if (pathname === '/') return success({ data: { name: 'meta-agent', version: options.version, graphql: options.graphqlEndpoint, docs: '/docs' } });
+      if (!pathname.startsWith('/api/')) {
+        const file = await staticFiles.serve(pathname);
+        if (file) return file;
+        if (pathname === '/') {
+          return success({
+            data: { name: 'meta-agent', version: options.version, graphql: options.graphqlEndpoint, docs: '/docs', dashboard: 'not built: run npm run build' },
+          });
+        }
+      }
     }
     try {
       const { route, params } = router.match(request.method, pathname);

@@ -1,3 +1,4 @@
+import { ROLE_PERMISSIONS } from '../../auth/roles.js';
 import type { FleetCounts } from '../../domain/health.js';
 import type { JobStatus } from '../../scheduler/scheduler.js';
 import type { HealthReport, SystemStatus } from '../../services/status.js';
@@ -144,3 +145,20 @@ builder.queryFields((t) => ({
     resolve: (_, __, { services }) => services.status.health(),
   }),
 }));
+
+const WhoamiRef = builder.objectRef<{ id: string; role: string; permissions: readonly string[] }>('Whoami').implement({
+  description: 'Who the token belongs to, and what its role may do (the dashboard shows only what it may use).',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    role: t.exposeString('role'),
+    permissions: t.exposeStringList('permissions'),
+  }),
+});
+
+builder.queryField('whoami', (t) =>
+  t.field({
+    authScopes: { read: true },
+    type: WhoamiRef,
+    resolve: (_, __, { principal }) => ({ id: principal!.id, role: principal!.role, permissions: ROLE_PERMISSIONS[principal!.role] }),
+  }),
+);

@@ -1,0 +1,77 @@
+import { request } from '../api';
+import { lineChart, type Band } from '../charts';
+import { errorBox, fmt, h, mount, pill } from '../dom';
+import { graphql } from '../gql';
+import type { AgentDetailQuery } from '../gql/graphql';
+
+const AgentDetail = graphql(`
+  query AgentDetail($name: String!, $hours: Float!) {
+    agent(name: $name) { name health healthReason firstSeen lastSeen sampleCount }
+    agentPerformance(agentName: $name, hours: $hours) { timestamp samples responseTime successRate errorCount requests cpuUsage memoryUsage }
+    findings(agentName: $name, hours: $hours) { id kind metric severity startedAt endedAt message }
+  }
+`);
+
+const RANGES = [
+  ['1 h', 1],
+  ['24 h', 24],
+  ['7 d', 168],
+  ['30 d', 720],
+] as const;
+
+type Row = AgentDetailQuery['agentPerformance'][number];
+type Finding = AgentDetailQuery['findings'][number];
+
+const METRICS: Array<{ title: string; unit: string; pick: (r: Row) => number | null; findingMetrics: string[] }> = [
+  { title: 'Response time', unit: 's', pick: (r) => r.responseTime, findingMetrics: ['response_time'] },
+  { title: 'Success rate', unit: '%', pick: (r) => (r.successRate === null ? null : r.successRate * 100), findingMetrics: ['success_rate', 'error_rate'] },
+  { title: 'Errors', unit: 'errors', pick: (r) => r.errorCount, findingMetrics: ['error_rate'] },
+  { title: 'CPU', unit: '% of a core', pick: (r) => r.cpuUsage, findingMetrics: ['cpu_usage', 'host_cpu'] },
+  { title: 'Memory', unit: 'MB', pick: (r) => r.memoryUsage, findingMetrics: ['memory_usage'] },
+];
+
+/** One agent: charts of its metrics over a chosen range (long ranges come from rollups), findings marked on them. */
+export function agentPage(main: HTMLElement, name: string, hours: number): () => void {
+  const charts = h('div', { class: 'charts' });
+  const findings = h('section', { class: 'card wide' }, h('h2', {}, 'Findings in range'));
+  const header = h('div', { class: 'agent-head' }, h('h1', {}, name));
+  mount(
+    main,
+    h('p', {}, h('a', { href: '#/agents' }, '← All agents')),
+    header,
+    h(
+      'nav',
+      { class: 'ranges', 'aria-label': 'Time range' },
+      ...RANGES.map(([label, value]) =>
+        h('a', { href: `#/agents/${encodeURIComponent(name)}?hours=${value}`, class: 'range', 'aria-current': value === hours ? 'page' : null }, label),
+      ),
+    ),
+    charts,
+    findings,
+  );
+  const charted: Array<{ destroy(): void }> = [];
+  void request(AgentDetail, { name, hours })
+    .then(({ agent, agentPerformance, findings: found }) => {
+      header.append(pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples`));
+      const rows = [...agentPerformance].reverse();
+      const xs = rows.map((r) => Date.parse(r.timestamp) / 1000);
+      for (const metric of METRICS) {
+        const ys = rows.map(metric.pick);
+        if (ys.every((v) => v === null)) continue;
+        const bands: Band[] = found
+          .filter((f: Finding) => metric.findingMetrics.includes(f.metric))
+          .map((f) => ({ from: Date.parse(f.startedAt) / 1000, to: Date.parse(f.endedAt) / 1000, severity: f.severity, label: f.message }));
+        const box = h('figure', { class: 'chart', 'aria-label': `${metric.title} of ${name}` });
+        charts.append(box);
+        charted.push(lineChart(box, metric.title, xs, ys, bands, metric.unit));
+      }
+      if (charted.length === 0) charts.append(h('p', { class: 'muted' }, 'No samples in this range.'));
+      findings.append(
+        found.length === 0
+          ? h('p', { class: 'muted' }, 'None.')
+          : h('ul', { class: 'findings' }, ...found.map((f) => h('li', {}, pill(f.severity), ' ', h('strong', {}, f.kind.toLowerCase()), ` ${f.message}`))),
+      );
+    })
+    .catch((error: unknown) => main.append(errorBox(error)));
+  return () => charted.forEach((c) => c.destroy());
+}

@@ -1,0 +1,85 @@
+import { request, subscribe } from '../api';
+import { errorBox, fmt, h, mount, pill } from '../dom';
+import { graphql } from '../gql';
+
+const Overview = graphql(`
+  query Overview {
+    status { pendingImprovements inProgressImprovements completedImprovements totalImprovements }
+    health { jobs { name lastStartedAt lastOutcome lastError } }
+  }
+`);
+
+const Snapshots = graphql(`
+  subscription OverviewSnapshots {
+    healthSnapshot {
+      timestamp overallHealth performanceScore systemCpuUsage systemMemoryUsage loadAverage diskUsedPercent
+      avgResponseTime avgSuccessRate totalErrors
+      agents { total healthy degraded failing offline }
+    }
+  }
+`);
+
+
+const card = (label: string, id: string, hint = '') => h('section', { class: 'card' }, h('h2', {}, label), h('p', { class: 'big', id }, '–'), hint ? h('p', { class: 'muted' }, hint) : null);
+
+/** Overview: the fleet's health, live from the health-snapshot subscription (no polling). */
+export function overviewPage(main: HTMLElement): () => void {
+  const counts = h('section', { class: 'card wide' }, h('h2', {}, 'Agents by health'), h('div', { class: 'counts', id: 'agent-counts' }, '–'));
+  const jobs = h('section', { class: 'card wide' }, h('h2', {}, 'Jobs'), h('div', { id: 'jobs' }, '–'));
+  const suggestions = h('section', { class: 'card' }, h('h2', {}, 'Suggestions'), h('p', { class: 'big' }, h('a', { href: '#/improvements', id: 'pending' }, '–')), h('p', { class: 'muted', id: 'work' }, ''));
+  mount(
+    main,
+    h('h1', {}, 'Overview'),
+    h('p', { class: 'muted' }, 'Last health tick: ', h('span', { id: 'tick' }, 'waiting…')),
+    h(
+      'div',
+      { class: 'grid' },
+      card('Performance score', 'score', '0–100, see the README'),
+      card('Overall health', 'overall'),
+      card('Host CPU', 'cpu'),
+      card('Host memory', 'memory'),
+      suggestions,
+      counts,
+      jobs,
+    ),
+  );
+  const set = (id: string, value: Node | string) => {
+    const el = main.querySelector(`#${id}`);
+    if (el) el.replaceChildren(value);
+  };
+
+  void request(Overview)
+    .then(({ status, health }) => {
+      set('pending', `${status.pendingImprovements} pending`);
+      set('work', `${status.inProgressImprovements} in progress, ${status.completedImprovements} completed of ${status.totalImprovements}`);
+      set(
+        'jobs',
+        h('ul', { class: 'plain' }, ...health.jobs.map((j) => h('li', {}, h('strong', {}, j.name), ` ${j.lastOutcome ?? 'not run yet'} ${fmt.ago(j.lastStartedAt)}`, j.lastError ? h('span', { class: 'error' }, ` — ${j.lastError}`) : null))),
+      );
+    })
+    .catch((error: unknown) => main.prepend(errorBox(error)));
+
+  return subscribe(
+    Snapshots,
+    {},
+    ({ healthSnapshot: s }) => {
+      set('score', s.performanceScore === null ? '–' : s.performanceScore.toFixed(1));
+      set('overall', pill(s.overallHealth));
+      set('cpu', s.systemCpuUsage === null ? '–' : `${s.systemCpuUsage.toFixed(1)} %`);
+      set('memory', s.systemMemoryUsage === null ? '–' : `${s.systemMemoryUsage.toFixed(1)} %`);
+      set('tick', `${fmt.time(s.timestamp)} · load ${fmt.num(s.loadAverage, 2)} · disk ${fmt.num(s.diskUsedPercent)} %`);
+      const a = s.agents;
+      set(
+        'agent-counts',
+        h(
+          'div',
+          { class: 'counts' },
+          ...(['healthy', 'degraded', 'failing', 'offline'] as const).map((k) => h('a', { href: '#/agents', class: `count pill-${k}` }, h('strong', {}, String(a[k])), ` ${k}`)),
+          h('span', { class: 'muted' }, `of ${a.total}`),
+        ),
+      );
+    },
+    (message) => main.prepend(errorBox(message)),
+  );
+}
+
