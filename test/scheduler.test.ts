@@ -36,6 +36,19 @@ describe('scheduler', () => {
     expect(runs).toEqual(['fast', 'fast', 'fast', 'slow']);
   });
 
+  it('keeps a 2 s job on a 2 s beat when the per-second tick fires a few ms late', async () => {
+    let runs = 0;
+    const { clock, scheduler } = setup([{ name: 'health', intervalSeconds: 2, runAtStart: true, run: async () => void (runs += 1) }]);
+    scheduler.start(); // this run started 12 ms after the second, the next tick comes on time
+    await settle();
+    for (const step of [988, 1_000, 1_000, 1_000]) {
+      clock.advance(step);
+      scheduler.tick();
+      await settle();
+    }
+    expect(runs).toBe(3);
+  });
+
   it('keeps the schedule after a run throws, and records the error', async () => {
     let calls = 0;
     const { clock, scheduler } = setup([

@@ -56,6 +56,8 @@ export interface SchedulerOptions {
   useCron?: boolean;
 }
 
+const TICK_SLACK_MS = 500;
+
 /**
  * One cron task ticks every second and starts the jobs that are due, so any interval in
  * seconds works (not only divisors of a minute). A job never overlaps itself; an error
@@ -124,7 +126,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (!active || !isLeader()) return;
     const now = clock.now();
     for (const state of states.values()) {
-      if (state.current || now < state.nextDueMs) continue;
+      // Half a cron tick of slack: a tick that fired a few ms late must not push the next run
+      // a whole second later (a 2 s job would drift to every 3 s under load).
+      if (state.current || now < state.nextDueMs - TICK_SLACK_MS) continue;
       execute(state).catch(() => {
         // Recorded and logged in execute; a failed run never stops the schedule.
       });
