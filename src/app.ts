@@ -11,6 +11,7 @@ import { metaAgentRoutes } from './http/routes/meta-agent.js';
 import { workRoutes } from './http/routes/work.js';
 import { graphqlProtections } from './graphql/plugins.js';
 import { principalOf, useGuard } from './http/guard.js';
+import { useStrictGraphqlBody } from './http/graphql-body.js';
 import { useRestApi } from './http/use-rest.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/services.js';
@@ -57,7 +58,7 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
       maskError(error, message) {
         // Expected errors (AppError, and GraphQL's own syntax and validation errors) pass through.
         const original = isGraphQLError(error) ? error.originalError : error;
-        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) return error;
+        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) return withCode(error);
         log.error({ err: original ?? error }, 'unexpected error in GraphQL operation');
         return new GraphQLError(message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -73,6 +74,7 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     cors: config.http.allowedOrigins.length > 0 ? { origin: config.http.allowedOrigins, credentials: true } : false,
     plugins: [
       useGuard({ config, tokens, logger, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useStrictGraphqlBody(config.limits.maxBodyBytes),
       ...graphqlProtections(config),
       useRestApi({
         routes: REST_ROUTES,
@@ -90,4 +92,17 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
 
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
+}
+
+/** GraphQL's own request errors (a variable of the wrong type, say) come without a code: they are bad requests. */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions.code !== undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: 'BAD_REQUEST' },
+  });
 }

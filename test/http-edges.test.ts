@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from './helpers/app.js';
 
@@ -110,6 +111,23 @@ describe('HTTP edges found by review', () => {
     expect(extra.body.message).toMatch(/takes no request body/);
     expect((await t.post('/api/meta-agent/control/stop', {})).status).toBe(200);
     expect((await t.request('POST', '/api/meta-agent/control/stop')).status).toBe(200);
+  });
+
+  it('refuses a body sent with a GET, over a real socket', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'GET', path: '/api/meta-agent/status', headers: { 'content-type': 'application/json', 'content-length': '13' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end('{"hours": 24}');
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).message).toBe('GET /api/meta-agent/status takes no request body');
+    expect((await fetch(`http://127.0.0.1:${port}/api/meta-agent/status`)).status).toBe(200);
   });
 
   it('answers 415 for a compressed body, and a 405 with an Allow header', async () => {

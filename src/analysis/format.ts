@@ -30,6 +30,12 @@ export function formatValue(metric: string, value: number): string {
   }
 }
 
+/** The values a metric can take: rates are fractions, the host's percentages stop at 100. */
+export function clampToRange(metric: string, value: number): number {
+  const ceiling = metric === 'success_rate' || metric === 'error_rate' ? 1 : metric === 'host_cpu' || metric === 'host_memory' ? 100 : Infinity;
+  return Math.min(Math.max(value, 0), ceiling);
+}
+
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

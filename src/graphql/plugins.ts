@@ -3,6 +3,10 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { getVariableValues, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { introspectionDepthRule } from './introspection-depth.js';
+
+/** The standard introspection query (GraphiQL's) nests 15 fields deep; a little room above that. */
+export const INTROSPECTION_MAX_DEPTH = 20;
 
 const asValidationError = {
   propagateOnRejection: false,
@@ -35,6 +39,7 @@ export function graphqlProtections(config: Config): Plugin[] {
   // Compiled execution for queries: large lists (a day of snapshots) resolve several times faster
   // than with graphql-js. Mutations and subscriptions keep graphql-js.
   plugins.push(useGraphQlJit({}, { enableIf: isQuery }) as Plugin);
+  plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(introspectionDepthRule(INTROSPECTION_MAX_DEPTH)) });
   if (!g.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/roles.js';
 import type { Config } from '../config.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { isLoopback, originAllowed } from './origin.js';
+import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import { failure } from './respond.js';
 
@@ -65,7 +65,7 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
       const origin = request.headers.get('origin');
       const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
       if (!safe && !originAllowed(origin, url.host, allowedOrigins)) {
-        return endResponse(refuse(request, url, new AppError(ErrorCode.forbidden, 'Cross-site request refused: this origin is not allowed (http.allowedOrigins)'), { origin, address }));
+        return endResponse(refuse(request, url, new AppError(ErrorCode.forbidden, CROSS_SITE_REFUSED), { origin, address }));
       }
       if (isPublic(request, url, graphqlEndpoint)) return;
 

@@ -1,3 +1,5 @@
+export const CROSS_SITE_REFUSED = 'Cross-site request refused: this origin is not allowed (http.allowedOrigins)';
+
 /**
  * Whether a browser request may come from this Origin: same-origin (the Origin's host is the
  * Host the request was sent to) or listed in http.allowedOrigins. No Origin (curl, agents): yes.

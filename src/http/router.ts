@@ -96,7 +96,7 @@ export function createRouter(routes: readonly Route[]) {
 export function parseQuery(url: URL, route: Route): Record<string, string> {
   const allowed = new Set((route.query ?? []).map((p) => p.name));
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of strictSearchParams(url.search)) {
     if (!allowed.has(name)) {
       const known = allowed.size > 0 ? `; known parameters: ${[...allowed].join(', ')}` : '; it takes none';
       throw new AppError(ErrorCode.badRequest, `Unknown query parameter '${name.slice(0, 64)}' for ${route.path}${known}`);
@@ -105,6 +105,25 @@ export function parseQuery(url: URL, route: Route): Record<string, string> {
     query[name] = value;
   }
   return query;
+}
+
+/**
+ * The query string's pairs, decoded strictly: URLSearchParams turns broken percent-encoding and
+ * invalid UTF-8 into U+FFFD, which would silently store a reason other than the one sent.
+ */
+function strictSearchParams(search: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const [name, value] = eq === -1 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      pairs.push([decodeURIComponent(name.replaceAll('+', ' ')), decodeURIComponent(value.replaceAll('+', ' '))]);
+    } catch {
+      throw new AppError(ErrorCode.badRequest, 'Malformed percent-encoding or invalid UTF-8 in the query string');
+    }
+  }
+  return pairs;
 }
 
 function decodeSegment(segment: string): string {

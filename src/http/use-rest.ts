@@ -59,7 +59,7 @@ export function useRestApi(options: RestOptions): Plugin {
       const query = parseQuery(url, route);
       let body: Promise<unknown> | undefined;
       const readBody = () => (body ??= readJsonBody(request, options.maxBodyBytes));
-      if (!route.body) await refuseBody(readBody, route.path);
+      if (!route.body) await refuseBody(request, readBody, route.path);
       const result = await route.handle({
         services: options.services,
         actor: { id: principal.id },
@@ -85,7 +85,12 @@ export function useRestApi(options: RestOptions): Plugin {
 }
 
 /** An endpoint that takes no body accepts none, or an empty object; anything else is a mistake worth saying. */
-async function refuseBody(read: () => Promise<unknown>, path: string): Promise<void> {
+async function refuseBody(request: Request, read: () => Promise<unknown>, path: string): Promise<void> {
+  // A GET's body never reaches the Request object: its headers are what show it was sent.
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if ((request.method === 'GET' || request.method === 'HEAD') && (length > 0 || request.headers.has('transfer-encoding'))) {
+    throw badRequest(`${request.method} ${path} takes no request body`);
+  }
   const body = await read();
   if (body === undefined) return;
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;

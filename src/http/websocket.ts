@@ -8,7 +8,12 @@ import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { bearerToken } from './guard.js';
-import { originAllowed } from './origin.js';
+import { CROSS_SITE_REFUSED, originAllowed } from './origin.js';
+
+type VerifyDone = (result: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+
+/** The same answer a cross-site HTTP request gets from the guard. */
+const CROSS_SITE_REFUSAL = JSON.stringify({ status: 'error', message: CROSS_SITE_REFUSED, code: 'FORBIDDEN' });
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -34,10 +39,10 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
     path: options.path,
     maxPayload: options.maxPayloadBytes,
     // A page from another origin must not ride a user's network position (cross-site websocket hijacking).
-    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
-      const ok = originAllowed(origin, req.headers.host, options.allowedOrigins);
-      if (!ok) log.warn({ origin, address: req.socket.remoteAddress }, 'websocket refused: cross-site origin');
-      return ok;
+    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }, done: VerifyDone) => {
+      if (originAllowed(origin, req.headers.host, options.allowedOrigins)) return done(true);
+      log.warn({ origin, address: req.socket.remoteAddress }, 'websocket refused: cross-site origin');
+      done(false, 403, CROSS_SITE_REFUSAL, { 'Content-Type': 'application/json; charset=utf-8' });
     },
   });
   const graphqlWs = useServer(
@@ -71,7 +76,7 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
           throw error;
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(withoutHttpExtension);
         return {
           schema,
           operationName: params.operationName,
@@ -94,4 +99,11 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Yoga's `http` extension (the status for an HTTP answer) means nothing on a websocket. */
+function withoutHttpExtension(error: GraphQLError): GraphQLError {
+  if (!error.extensions.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
 }

@@ -9,8 +9,8 @@ import { badRequest } from '../errors.js';
 export const MAX_HOURS = 8760;
 export const DEFAULT_HOURS = 24;
 
-/** A plain decimal number, as query strings carry it: no hex, binary, blanks or signs. */
-const DECIMAL = /^\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+/** A plain decimal number, as query strings carry it: no hex, binary, exponents, blanks or signs. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
 const numeric = (value: unknown) => (typeof value === 'string' ? (DECIMAL.test(value) ? Number(value) : NaN) : value);
 
 export function parseHours(value: unknown, fallback = DEFAULT_HOURS): number {

@@ -53,7 +53,7 @@ export function createWorkService(deps: ServiceDeps, agents: AgentService, deliv
     if (result.current === null) throw notFound(`Improvement ${quoted(request.id)} not found`);
     const current = await store.improvements.get(request.id);
     if (worker && current?.status === ImprovementStatus.in_progress && current.lease_owner !== worker) {
-      throw conflict(`Improvement '${request.id}' is in progress by ${current.lease_owner} (lease until ${current.lease_expires_at}); ${worker} cannot ${verb} it`);
+      throw conflict(`Improvement '${request.id}' is in progress by ${current.lease_owner} (lease until ${current.lease_expires_at}); only its lease holder may do that, not ${worker}`);
     }
     throw conflict(`Improvement '${request.id}' is ${result.current}; it cannot be ${verb} (needs ${request.from.join(' or ')})`);
   }

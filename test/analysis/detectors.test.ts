@@ -86,6 +86,17 @@ describe('anomalies', () => {
     expect(again.find((s) => s.t === points[spikeIndex]!.t)!.score).toBe(flagged[0]!.score);
   });
 
+  it('keeps the normal band of a rate inside 0-100 %', () => {
+    const points = series(2 * 24, () => 0.97 + jitter(0.01));
+    points[points.length - 3]!.v = 0.4;
+    const scored = scoreAnomalies(points, [], 'success_rate', points[points.length - 12]!.t, 5);
+    const drop = scored.find((s) => s.t === points[points.length - 3]!.t)!;
+    expect(drop.score).toBeGreaterThanOrEqual(5);
+    expect(drop.expected + 5 * 0.05 * drop.expected).toBeGreaterThan(1); // unclamped, the band would pass 100 %
+    expect(Math.max(...scored.map((s) => s.upper))).toBe(1);
+    expect(Math.min(...scored.map((s) => s.lower))).toBeGreaterThanOrEqual(0);
+  });
+
   it('does not flag a healthy noisy series with a daily rhythm', () => {
     const points = series(3 * 24, (t) => 10 + 3 * daily(t) + jitter(0.6));
     const scored = scoreAnomalies(points, [], 'response_time', points[points.length - 48]!.t, 5);

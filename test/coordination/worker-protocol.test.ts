@@ -60,7 +60,8 @@ describe('worker protocol', () => {
     const losers = results.filter((r) => r.status === 409);
     expect(losers).toHaveLength(9);
     const winner = results.find((r) => r.status === 200)!.body.data.lease_owner;
-    expect(losers[0]!.body.message).toMatch(new RegExp(`in progress by ${winner}`));
+    const loser = losers[0]!.body.message as string;
+    expect(loser).toMatch(new RegExp(`in progress by ${winner} \\(lease until [^)]+\\); only its lease holder may do that, not w\\d$`));
   });
 
   it('takes the work back when the lease is not renewed, and offers it again', async () => {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { getIntrospectionQuery } from 'graphql';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp } from '../helpers/app.js';
+import { subscribe, wsClient } from '../helpers/ws.js';
 import { startServerProcess, tempDataDir } from '../helpers/process.js';
 
 describe('protected mode', () => {
@@ -53,6 +55,26 @@ describe('GraphQL limits', () => {
     expect(res.body.errors[0].message).toMatch(/cost/i);
   });
 
+  it("lets GraphiQL's standard introspection query through, but not introspection nested past 20", async () => {
+    const t = createTestApp();
+    const standard = await t.gql(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
+    expect(standard.errors).toBeUndefined();
+    expect(standard.data.__schema.queryType.name).toBe('Query');
+    const deep = `{ __schema { types { fields { type ${'{ ofType '.repeat(16)}{ name }${' }'.repeat(16)} } } } }`;
+    const refused = await t.gql(deep);
+    expect(refused.errors[0]).toMatchObject({ message: 'Introspection query depth limit of 20 exceeded (depth 21)', extensions: { code: 'QUERY_LIMIT_EXCEEDED' } });
+    // Hidden behind fragments, and spread many times, it is measured the same (once per fragment).
+    const hidden = await t.gql(`{ ...A ...A } fragment A on Query { ...B ...B } fragment B on Query { __schema { types { fields { type ${'{ ofType '.repeat(16)}{ name }${' }'.repeat(16)} } } } }`);
+    expect(hidden.errors[0].extensions.code).toBe('QUERY_LIMIT_EXCEEDED');
+  });
+
+  it('gives a bad variable the BAD_REQUEST code', async () => {
+    const t = createTestApp();
+    const res = await t.gql('query($h: Float) { metrics(hours: $h) { id } }', { h: 'abc' });
+    expect(res.status).toBe(400);
+    expect(res.errors[0]).toMatchObject({ message: expect.stringMatching(/Variable "\$h" got invalid value "abc"/), extensions: { code: 'BAD_REQUEST' } });
+  });
+
   it('turns introspection off when configured', async () => {
     const on = createTestApp();
     expect((await on.gql('{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
@@ -76,6 +98,24 @@ describe('browser requests', () => {
     expect(gql.status).toBe(403);
     expect((await t.request('POST', '/api/meta-agent/control/stop', '', { origin: 'http://meta-agent.test' })).status).toBe(200);
     expect((await t.request('POST', '/api/meta-agent/control/start', '', { origin: 'https://ops.example.com' })).status).toBe(200);
+  });
+
+  it('refuses a websocket upgrade from another origin with a JSON 403 before the handshake', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const refusal = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { origin: 'http://evil.example' });
+      ws.once('unexpected-response', (_, res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      });
+      ws.once('open', () => reject(new Error('the cross-site websocket was accepted')));
+      ws.once('error', () => undefined);
+    });
+    expect(refusal.status).toBe(403);
+    expect(refusal.type).toMatch(/application\/json/);
+    expect(JSON.parse(refusal.body)).toMatchObject({ status: 'error', code: 'FORBIDDEN', message: expect.stringMatching(/Cross-site request refused/) });
   });
 
   it('sends no CORS grant to an unlisted origin', async () => {
@@ -102,7 +142,19 @@ describe('rate limits', () => {
   });
 });
 
-describe('websocket message size', () => {
+describe('websocket limits', () => {
+  it('reports a limit breach over a websocket with its code and without HTTP details', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const client = wsClient(`ws://127.0.0.1:${port}/graphql`);
+    const sub = subscribe(client, `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: status { totalImprovements }`).join(' ')} }`);
+    await vi.waitFor(() => expect(sub.errors.length).toBeGreaterThan(0));
+    // graphql-ws reports the refused operation's errors as one array.
+    const [error] = sub.errors.flat() as Array<{ message: string; extensions?: Record<string, unknown> }>;
+    expect(error!.message).toMatch(/aliases/i);
+    expect(error!.extensions).toEqual({ code: 'QUERY_LIMIT_EXCEEDED' });
+  });
+
   it('closes a connection that sends a message over the limit (1009)', async () => {
     const t = createTestApp({ http: { maxWebsocketMessageBytes: 4096 } });
     const { port } = await t.agent.start();

@@ -2,7 +2,7 @@ import { toIso } from '../../clock.js';
 import { FindingKind, Severity } from '../../domain/enums.js';
 import type { FindingDraft } from '../../domain/finding.js';
 import type { DetectorContext } from '../context.js';
-import { formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
+import { clampToRange, formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
 import { ANALYSED_METRICS, BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
 import { MAD_TO_SIGMA, mad, median } from '../stats.js';
 import { profileBefore } from './seasonal.js';
@@ -68,7 +68,9 @@ export function scoreAnomalies(
     const expected = seasonal(t) + level;
     const scale = Math.max(sigma, 0.05 * Math.abs(expected), MATERIAL_CHANGE[metric] / 4);
     const score = (BAD_DIRECTION[metric] * (v - expected)) / scale;
-    result.push({ t, value: v, expected, lower: expected - threshold * scale, upper: expected + threshold * scale, score });
+    // The band is what a reader sees: never a success rate above 100 % or a negative latency.
+    const band = { lower: clampToRange(metric, expected - threshold * scale), upper: clampToRange(metric, expected + threshold * scale) };
+    result.push({ t, value: v, expected, ...band, score });
   }
   return result;
 }
@@ -120,7 +122,7 @@ function anomalyFinding(agentName: string, metric: AnalysedMetric, run: AnomalyP
     expected: round(worst.expected, 6),
     message:
       `${label} of ${agentName} was ${formatValue(metric, worst.value)} at ${formatTime(worst.t)} where ` +
-      `${formatValue(metric, worst.expected)} was expected (normal band ${formatValue(metric, Math.max(0, worst.lower))}–` +
+      `${formatValue(metric, worst.expected)} was expected (normal band ${formatValue(metric, worst.lower)}–` +
       `${formatValue(metric, worst.upper)}; score ${round(worst.score, 1)}${run.length > 1 ? `; ${run.length} five-minute periods in a row` : ''})`,
     details: {
       points: run.map((p) => ({
