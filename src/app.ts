@@ -11,6 +11,7 @@ import { metaAgentRoutes } from './http/routes/meta-agent.js';
 import { workRoutes } from './http/routes/work.js';
 import { graphqlProtections } from './graphql/plugins.js';
 import { principalOf, useGuard } from './http/guard.js';
+import { useGraphiqlPage } from './http/graphiql-page.js';
 import { useStrictGraphqlBody } from './http/graphql-body.js';
 import { useRestApi } from './http/use-rest.js';
 import type { Logger } from './logger.js';
@@ -44,7 +45,8 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    graphiql: config.graphql.graphiql ? { title: 'Meta Agent', subscriptionsProtocol: 'WS' } : false,
+    // GraphiQL is served by useGraphiqlPage: from here, not unpkg.com, compressed and cached.
+    graphiql: false,
     landingPage: false,
     // A bare liveness probe for load balancers; Yoga's default (/health) would shadow /api/meta-agent/health.
     healthCheckEndpoint: '/healthz',
@@ -74,6 +76,7 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     cors: config.http.allowedOrigins.length > 0 ? { origin: config.http.allowedOrigins, credentials: true } : false,
     plugins: [
       useGuard({ config, tokens, logger, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useGraphiqlPage({ enabled: config.graphql.graphiql, endpoint: GRAPHQL_ENDPOINT, graphiql: { title: 'Meta Agent', subscriptionsProtocol: 'WS' } }),
       useStrictGraphqlBody(config.limits.maxBodyBytes),
       ...graphqlProtections(config),
       useRestApi({

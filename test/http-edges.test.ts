@@ -83,11 +83,33 @@ describe('HTTP edges', () => {
     expect(page.text).toContain('href="/graphql"');
   });
 
-  it('serves GraphiQL to a browser at /graphql', async () => {
+  it('serves GraphiQL to a browser at /graphql from this server alone, compressed and revalidated', async () => {
     const t = createTestApp();
     const res = await t.request('GET', '/graphql', undefined, { accept: 'text/html' });
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/graphiql/i);
+    expect(res.text).toMatch(/YogaGraphiQL\.renderYogaGraphiQL/);
+    // Nothing loaded from elsewhere (it once came from unpkg.com): no external script or stylesheet.
+    expect(res.text).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+    const etag = res.headers.get('etag')!;
+    expect((await t.request('GET', '/graphql', undefined, { accept: 'text/html', 'if-none-match': etag })).status).toBe(304);
+    const { port } = await t.agent.start();
+    const zipped = await new Promise<{ encoding?: string; bytes: number }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/graphql', headers: { accept: 'text/html', 'accept-encoding': 'gzip' } }, (r) => {
+        let bytes = 0;
+        r.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        r.on('end', () => resolve({ encoding: r.headers['content-encoding'], bytes }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(zipped.encoding).toBe('gzip');
+    expect(zipped.bytes).toBeLessThan(Buffer.byteLength(res.text) / 2);
+  });
+
+  it('serves no GraphiQL when it is turned off', async () => {
+    const t = createTestApp({ graphql: { graphiql: false } });
+    const res = await t.request('GET', '/graphql', undefined, { accept: 'text/html' });
+    expect(res.text).not.toMatch(/YogaGraphiQL/);
   });
 });
 

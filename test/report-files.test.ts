@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestApp } from './helpers/app.js';
 import { series } from './helpers/samples.js';
 
@@ -45,6 +45,20 @@ describe('report and status files', () => {
     const listed = await t.get('/api/meta-agent/reports');
     expect(listed.body.data.map((r: any) => r.filename)).toEqual(['system_report_20261125_120500.json', 'system_report_20261125_120000.json']);
     expect(listed.body.data[0]).toMatchObject({ failed_agents: 1, active_agents: 2 });
+  });
+
+  it('writes the status file and a first report 15 s after monitoring starts, not a report interval later', async () => {
+    const t = createTestApp();
+    t.agent.scheduler.start();
+    const reports = () => (existsSync(path.join(t.dataDir, 'system_reports')) ? readdirSync(path.join(t.dataDir, 'system_reports')) : []);
+    t.clock.advance(14_000);
+    t.agent.scheduler.tick();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reports()).toEqual([]);
+    t.clock.advance(1_000);
+    t.agent.scheduler.tick();
+    await vi.waitFor(() => expect(reports()).toEqual(['system_report_20261125_120015.json']));
+    expect(existsSync(path.join(t.dataDir, 'system_status.json'))).toBe(true);
   });
 
   it('never shows a reader half a file while reports are rewritten', async () => {

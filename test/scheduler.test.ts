@@ -13,10 +13,10 @@ function setup(jobs: Job[]) {
 }
 
 describe('scheduler', () => {
-  it('runs each job when its interval has passed, and runAtStart jobs at once', async () => {
+  it('runs each job when its interval has passed, and jobs with firstRunAfterSeconds 0 at once', async () => {
     const runs: string[] = [];
     const { clock, scheduler } = setup([
-      { name: 'fast', intervalSeconds: 30, runAtStart: true, run: async () => runs.push('fast') },
+      { name: 'fast', intervalSeconds: 30, firstRunAfterSeconds: 0, run: async () => runs.push('fast') },
       { name: 'slow', intervalSeconds: 300, run: async () => runs.push('slow') },
     ]);
     scheduler.start();
@@ -36,9 +36,27 @@ describe('scheduler', () => {
     expect(runs).toEqual(['fast', 'fast', 'fast', 'slow']);
   });
 
+  it('runs a job with a first-run delay that long after start, then on its interval', async () => {
+    const runs: number[] = [];
+    const { clock, scheduler } = setup([{ name: 'reports', intervalSeconds: 300, firstRunAfterSeconds: 15, run: async () => void runs.push(clock.now()) }]);
+    const started = clock.now();
+    scheduler.start();
+    clock.advance(14_000);
+    scheduler.tick();
+    await settle();
+    expect(runs).toEqual([]);
+    clock.advance(1_000);
+    scheduler.tick();
+    await settle();
+    clock.advance(300_000);
+    scheduler.tick();
+    await settle();
+    expect(runs.map((t) => (t - started) / 1000)).toEqual([15, 315]);
+  });
+
   it('keeps a 2 s job on a 2 s beat when the per-second tick fires a few ms late', async () => {
     let runs = 0;
-    const { clock, scheduler } = setup([{ name: 'health', intervalSeconds: 2, runAtStart: true, run: async () => void (runs += 1) }]);
+    const { clock, scheduler } = setup([{ name: 'health', intervalSeconds: 2, firstRunAfterSeconds: 0, run: async () => void (runs += 1) }]);
     scheduler.start(); // this run started 12 ms after the second, the next tick comes on time
     await settle();
     for (const step of [988, 1_000, 1_000, 1_000]) {
@@ -55,7 +73,7 @@ describe('scheduler', () => {
       {
         name: 'flaky',
         intervalSeconds: 10,
-        runAtStart: true,
+        firstRunAfterSeconds: 0,
         run: async () => {
           calls += 1;
           if (calls === 1) throw new Error('database locked');
@@ -79,7 +97,7 @@ describe('scheduler', () => {
       {
         name: 'slow',
         intervalSeconds: 1,
-        runAtStart: true,
+        firstRunAfterSeconds: 0,
         run: () => {
           started += 1;
           return new Promise<void>((resolve) => (release = resolve));
@@ -103,7 +121,7 @@ describe('scheduler', () => {
 
   it('stops really: no run after stop, and start resumes', async () => {
     let runs = 0;
-    const { clock, scheduler } = setup([{ name: 'job', intervalSeconds: 5, runAtStart: true, run: async () => void (runs += 1) }]);
+    const { clock, scheduler } = setup([{ name: 'job', intervalSeconds: 5, firstRunAfterSeconds: 0, run: async () => void (runs += 1) }]);
     scheduler.start();
     await settle();
     scheduler.stop();
@@ -114,7 +132,7 @@ describe('scheduler', () => {
     expect(scheduler.status()[0]!.next_run_at).toBeNull();
     scheduler.start();
     await settle();
-    expect(runs).toBe(2); // a runAtStart job runs again on restart
+    expect(runs).toBe(2); // a job due at start runs again on restart
     clock.advance(4_000);
     scheduler.tick();
     await settle();
@@ -142,7 +160,7 @@ describe('scheduler', () => {
 describe('scheduler restarts', () => {
   it('keeps the rhythm: a job that ran is due one interval after its last start, not one interval after the restart', async () => {
     let runs = 0;
-    const { clock, scheduler } = setup([{ name: 'analysis', intervalSeconds: 300, runAtStart: false, run: async () => void (runs += 1) }]);
+    const { clock, scheduler } = setup([{ name: 'analysis', intervalSeconds: 300, run: async () => void (runs += 1) }]);
     scheduler.start();
     clock.advance(300_000);
     scheduler.tick();

@@ -2,13 +2,17 @@ import type { Config } from '../config.js';
 import type { Services } from '../services/services.js';
 import type { Job } from './scheduler.js';
 
+const FIRST_REPORT_AFTER_S = 15;
+
 /** The job table: what runs, how often. Each job only calls a service. */
 export function createJobs(services: Services, { intervals }: Config): Job[] {
   return [
-    { name: 'health', intervalSeconds: intervals.health, runAtStart: true, run: () => services.health.tick() },
+    { name: 'health', intervalSeconds: intervals.health, firstRunAfterSeconds: 0, run: () => services.health.tick() },
     { name: 'analysis', intervalSeconds: intervals.analysis, run: () => services.analysis.run() },
     { name: 'predictive', intervalSeconds: intervals.predictive, run: () => services.analysis.runPredictive() },
-    { name: 'reports', intervalSeconds: intervals.reports, run: () => services.reportWriter.write() },
+    // The status file and a first report soon after start (once the first health tick is in),
+    // not an interval later: a new install should not look empty for five minutes.
+    { name: 'reports', intervalSeconds: intervals.reports, firstRunAfterSeconds: Math.min(FIRST_REPORT_AFTER_S, intervals.reports), run: () => services.reportWriter.write() },
     { name: 'retention', intervalSeconds: intervals.retention, run: () => services.retention.run() },
     {
       name: 'coordination',

@@ -6,8 +6,8 @@ import type { Logger } from '../logger.js';
 export interface Job {
   name: string;
   intervalSeconds: number;
-  /** Run at start instead of one interval after it. */
-  runAtStart?: boolean;
+  /** When the first run is due after start (0: at once); one interval when absent. */
+  firstRunAfterSeconds?: number;
   run(): Promise<unknown>;
 }
 
@@ -153,7 +153,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         // A restart keeps the rhythm: a job that ran before is due one interval after its last start.
         const last = state.status.last_started_at ? Date.parse(state.status.last_started_at) : undefined;
         const interval = state.job.intervalSeconds * 1000;
-        state.nextDueMs = last !== undefined ? Math.max(now, last + interval) : state.job.runAtStart ? now : now + interval;
+        state.nextDueMs = last !== undefined ? Math.max(now, last + interval) : now + (state.job.firstRunAfterSeconds ?? state.job.intervalSeconds) * 1000;
         state.status.next_run_at = toIso(state.nextDueMs);
       }
       if (options.useCron !== false) {

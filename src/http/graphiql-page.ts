@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+const gzipAsync = promisify(gzip);
+
+interface Page {
+  html: Buffer;
+  gzipped: Buffer;
+  etag: string;
+}
+
+/**
+ * GraphiQL with its code inlined (no unpkg.com: it must work without internet). The page is
+ * 9 MB of HTML, so it is built once, gzipped off the event loop, and revalidated by ETag: a
+ * browser fetches ~2 MB the first time and a 304 after.
+ */
+export function useGraphiqlPage(options: { enabled: boolean; endpoint: string; graphiql: GraphiQLOptions }): Plugin {
+  let page: Promise<Page> | undefined;
+  const build = async (): Promise<Page> => {
+    const html = Buffer.from(renderGraphiQL(options.graphiql));
+    const gzipped = await gzipAsync(html);
+    return { html, gzipped, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"` };
+  };
+  return {
+    onRequest({ request, url, endResponse }) {
+      if (!options.enabled || url.pathname !== options.endpoint) return;
+      if (request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/html')) return;
+      return (page ??= build()).then((p) => endResponse(respond(p, request)));
+    },
+  };
+}
+
+function respond(page: Page, request: Request): Response {
+  const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', etag: page.etag, 'cache-control': 'no-cache', vary: 'accept, accept-encoding' };
+  if (request.headers.get('if-none-match') === page.etag) return new Response(null, { status: 304, headers });
+  const gzipOk = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
+  return new Response(new Uint8Array(gzipOk ? page.gzipped : page.html), { headers: gzipOk ? { ...headers, 'content-encoding': 'gzip' } : headers });
+}
