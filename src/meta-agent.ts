@@ -76,6 +76,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     stop: () => scheduler?.stop(),
     isActive: () => scheduler?.isActive() ?? false,
     jobs: () => scheduler?.status() ?? [],
+    runJob: (name) => scheduler!.runNow(name),
   };
   const collectors: Collectors = {
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),

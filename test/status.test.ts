@@ -39,6 +39,16 @@ describe('status and health', () => {
     expect(body.data.jobs.map((j: any) => j.name)).toContain('analysis');
   });
 
+  it('shows a requested analysis as a run of the analysis job, over REST and GraphQL', async () => {
+    const t = createTestApp();
+    const analysisJob = async () => (await t.get('/api/meta-agent/health')).body.data.jobs.find((j: any) => j.name === 'analysis');
+    expect(await analysisJob()).toMatchObject({ runs: 0, last_started_at: null });
+    expect((await t.post('/api/meta-agent/trigger-analysis')).status).toBe(200);
+    expect(await analysisJob()).toMatchObject({ runs: 1, last_outcome: 'success', last_started_at: '2026-11-25T12:00:00.000Z' });
+    expect((await t.gql('mutation { triggerAnalysis { findings { id } } }')).errors).toBeUndefined();
+    expect((await analysisJob()).runs).toBe(2);
+  });
+
   it('starts and stops monitoring over REST and GraphQL, and status reports it', async () => {
     const t = createTestApp();
     const start = await t.post('/api/meta-agent/control/start');

@@ -1,10 +1,13 @@
+import type { AnalysisResult } from './analysis.js';
 import type { Actor, ServiceDeps } from './deps.js';
 
-/** The part of the scheduler that control/start and control/stop drive. */
+/** The part of the scheduler that control/start, control/stop and trigger-analysis drive. */
 export interface MonitoringControl {
   start(): void;
   stop(): void;
   isActive(): boolean;
+  /** Runs a job now, as the job (its status shows the run), after any run in progress. */
+  runJob(name: string): Promise<unknown>;
 }
 
 export type ControlService = ReturnType<typeof createControlService>;
@@ -20,6 +23,11 @@ export function createControlService({ logger }: ServiceDeps, monitoring: Monito
         message: was ? 'Meta agent monitoring is already running' : 'Meta agent monitoring started',
         active: monitoring.isActive(),
       };
+    },
+    /** The full analysis now, run as the analysis job so the job table shows it (and never overlaps it). */
+    async runAnalysis(actor: Actor): Promise<AnalysisResult> {
+      log.info({ actor: actor.id }, 'analysis requested');
+      return (await monitoring.runJob('analysis')) as AnalysisResult;
     },
     stop(actor: Actor) {
       const was = monitoring.isActive();

@@ -24,6 +24,6 @@ builder.mutationField('triggerAnalysis', (t) =>
     authScopes: { operate: true },
     type: AnalysisPayload,
     description: 'Runs the full analysis now and answers when it is done.',
-    resolve: (_, __, { services }) => services.analysis.run(),
+    resolve: (_, __, { services, actor }) => services.control.runAnalysis(actor),
   }),
 );

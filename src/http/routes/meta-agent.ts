@@ -134,8 +134,8 @@ export const metaAgentRoutes: Route[] = [
     permission: Permission.operate,
     summary: 'Run the full analysis now; answers when done with the findings and the improvements created, updated and cleared.',
     returns: 'data: {started_at, duration_ms, findings, improvements_created, improvements_updated, improvements_cleared}, timestamp',
-    async handle({ services }) {
-      const result = await services.analysis.run();
+    async handle({ services, actor }) {
+      const result = await services.control.runAnalysis(actor);
       return { data: result, timestamp: result.started_at };
     },
   },
