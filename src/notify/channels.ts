@@ -25,7 +25,9 @@ export function createChannel(config: ChannelConfig, logger: Logger): Channel {
       return {
         ...base,
         async send(n) {
-          log[n.severity === 'critical' ? 'error' : n.severity === 'warning' ? 'warn' : 'info']({ key: n.key, state: n.state, agent: n.agent }, `${n.title}: ${n.text}`);
+          // A resolved notice keeps its problem's severity for routing, but is good news in a log.
+          const level = n.state === 'resolved' || n.state === 'digest' ? 'info' : n.severity === 'critical' ? 'error' : n.severity === 'warning' ? 'warn' : 'info';
+          log[level]({ key: n.key, state: n.state, agent: n.agent, severity: n.severity }, `${n.title}: ${n.text}`);
           return null;
         },
       };

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/logger.js';
+import { createChannel } from '../../src/notify/channels.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { createTestApp } from '../helpers/app.js';
 
@@ -114,5 +116,16 @@ describe('notifications', () => {
     const targets = (await t.get('/api/meta-agent/deliveries')).body.data.map((d: any) => `${d.subject}->${d.target}`).sort();
     expect(targets).toEqual(['k1->channel:log', 'k2->channel:log', 'k2->channel:mail']);
     expect(box.mails).toHaveLength(1);
+  });
+
+  it('logs a problem at its severity and its resolved notice at info', async () => {
+    const lines: string[] = [];
+    const record = (level: string) => (_fields: unknown, message: string) => void lines.push(`${level} ${message}`);
+    const logger = { child: () => ({ error: record('error'), warn: record('warn'), info: record('info') }) } as unknown as Logger;
+    const channel = createChannel({ type: 'log', name: 'log', minSeverity: 'info' }, logger);
+    await channel.send(note());
+    await channel.send(note({ state: 'resolved', title: 'alpha is healthy again' }));
+    await channel.send(note({ severity: 'warning', title: 'alpha is degraded' }));
+    expect(lines).toEqual(['error alpha is failing: success rate 40 %', 'info alpha is healthy again: success rate 40 %', 'warn alpha is degraded: success rate 40 %']);
   });
 });
