@@ -85,12 +85,24 @@ async function handle(improvement: { id: string; title: string; implementation_p
   }
 }
 
+let online = false;
 const client = createClient({
   url: `${base.replace(/^http/, 'ws')}/graphql`,
   webSocketImpl: WebSocket,
   connectionParams: values.token ? { authorization: `Bearer ${values.token}` } : undefined,
   retryAttempts: Infinity,
   shouldRetry: () => true,
+  // Say when the server goes away and comes back, once each, not once per retry.
+  on: {
+    connected: () => {
+      if (!online) console.log(`connected to ${base}`);
+      online = true;
+    },
+    closed: (event) => {
+      if (online) console.log(`connection to ${base} lost (${(event as { code?: number }).code ?? 'no code'}); reconnecting…`);
+      online = false;
+    },
+  },
 });
 console.log(`${worker} serving role ${values.role} at ${base}`);
 const queue: Array<{ id: string; title: string }> = [];
