@@ -58,7 +58,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
       valuesOf(measured, improvement.affected_components, afterFrom, afterFrom + windowMs),
     ]);
     const known = measured in BAD_DIRECTION;
-    return judgeOutcome({
+    const verdict = judgeOutcome({
       metric: measured,
       badDirection: measured === 'availability' ? -1 : known ? BAD_DIRECTION[measured as AnalysedMetric] : 1,
       before,
@@ -66,6 +66,16 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
       minChange: v.minChange,
       floor: known ? MATERIAL_CHANGE[measured as AnalysedMetric] / 2 : 0,
     });
+    if (measured !== 'availability') return verdict;
+    // Availability is judged on how many samples the agents sent per window: say so in those words.
+    const sent = (counts: readonly number[]) => counts.reduce((sum, n) => sum + n, 0);
+    const samples = (n: number) => `${n} sample${n === 1 ? '' : 's'}`;
+    return {
+      ...verdict,
+      samples_before: sent(before),
+      samples_after: sent(after),
+      reason: `${improvement.affected_components.join(', ')} sent ${samples(sent(before))} in the ${v.windowMinutes} minutes before the work and ${sent(after)} in the ${v.windowMinutes} minutes after it`,
+    };
   }
 
   async function followUp(improvement: Improvement, verdict: OutcomeVerdict): Promise<Improvement> {

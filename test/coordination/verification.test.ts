@@ -56,4 +56,27 @@ describe('verification of completed work', () => {
     const next = await suggestionFor(t, 'alpha_hunter', () => ({ response_time: 45 }));
     expect(next.estimated_impact.track_record).toEqual({ improved: 1, no_effect: 0, regressed: 0, improved_share: 0.667 });
   });
+
+  it('judges a silent agent by the samples it sent before and after, and says so', async () => {
+    const t = createTestApp();
+    expect((await t.post('/api/agents/metrics', { samples: series('news_reader', t.clock.now() - 25 * MIN, 5, 30_000, () => ({ response_time: 2 })) })).status).toBe(200);
+    t.clock.advance(10 * MIN); // silent past the 5-minute offline limit
+    const silence = (await t.post('/api/meta-agent/trigger-analysis')).body.data.improvements_created.find((i: any) => i.affected_components.includes('news_reader'));
+    expect(silence.estimated_impact.metric).toBe('availability');
+    await t.post(`/api/meta-agent/improvements/${silence.id}/approve`);
+    await t.post(`/api/meta-agent/improvements/${silence.id}/claim`, { worker: 'editor-1' });
+    await t.post(`/api/meta-agent/improvements/${silence.id}/complete`, { worker: 'editor-1', summary: 'Restarted the feed' });
+    t.clock.advance(40 * MIN);
+    const back = series('news_reader', t.clock.now() - 10 * MIN, 20, 30_000, () => ({ response_time: 2 }));
+    expect((await t.post('/api/agents/metrics', { samples: back })).status).toBe(200);
+    await t.agent.scheduler.runNow('coordination');
+    const verified = (await t.get(`/api/meta-agent/improvements/${silence.id}`)).body.data;
+    expect(verified.outcome).toBe('improved');
+    expect(verified.outcome_details).toMatchObject({
+      metric: 'availability',
+      samples_before: 0,
+      samples_after: 20,
+      reason: 'news_reader sent 0 samples in the 30 minutes before the work and 20 in the 30 minutes after it',
+    });
+  });
 });
