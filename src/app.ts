@@ -3,7 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Principal } from './auth/roles.js';
 import type { TokenRegistry } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { isAppError } from './errors.js';
+import { isAppError, withExtensions } from './errors.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
@@ -47,6 +47,10 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // GraphiQL is served by useGraphiqlPage: from here, not unpkg.com, compressed and cached.
     graphiql: false,
+    // The other body types Yoga parses itself (form-encoded, application/graphql) get the same cap;
+    // file uploads are not part of this API.
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    multipart: false,
     landingPage: false,
     // A bare liveness probe for load balancers; Yoga's default (/health) would shadow /api/meta-agent/health.
     healthCheckEndpoint: '/healthz',
@@ -60,7 +64,12 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
       maskError(error, message) {
         // Expected errors (AppError, and GraphQL's own syntax and validation errors) pass through.
         const original = isGraphQLError(error) ? error.originalError : error;
-        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) return withCode(error);
+        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) {
+          // GraphQL's own request errors (a variable of the wrong type) come without a code, and
+          // without a path: they are bad requests. One with a path arose while executing.
+          if (error.extensions.code !== undefined) return error;
+          if (error.path === undefined) return withExtensions(error, { ...error.extensions, code: 'BAD_REQUEST' });
+        }
         log.error({ err: original ?? error }, 'unexpected error in GraphQL operation');
         return new GraphQLError(message, {
           extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -95,17 +104,4 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
 
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
-}
-
-/** GraphQL's own request errors (a variable of the wrong type, say) come without a code: they are bad requests. */
-function withCode(error: GraphQLError): GraphQLError {
-  if (error.extensions.code !== undefined) return error;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code: 'BAD_REQUEST' },
-  });
 }

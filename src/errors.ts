@@ -75,3 +75,9 @@ export const conflict = (message: string) => new AppError(ErrorCode.conflict, me
 export function isAppError(error: unknown): error is AppError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[APP_ERROR] === true;
 }
+
+/** The same error with other extensions (GraphQLError's are read-only). */
+export function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
+  const { nodes, source, positions, path, originalError } = error;
+  return new GraphQLError(error.message, { nodes, source, positions, path, originalError, extensions });
+}

@@ -82,6 +82,29 @@ describe('improvements', () => {
     expect(stored.body.data).toMatchObject({ status: 'rejected', decision_reason: 'not now' });
   });
 
+  it.each([
+    ['caf%C3%A9+at+95%25', 'café at 95%'],
+    ['95%+busy', '95% busy'], // a '%' without two hex digits stays as typed, as URLSearchParams reads it
+    ['a%zzb', 'a%zzb'],
+  ])('decodes a query reason %s as %s', async (raw, reason) => {
+    const t = createTestApp();
+    const improvement = await slowAgentSuggestion(t);
+    const res = await t.request('POST', `/api/meta-agent/improvements/${improvement.id}/reject?reason=${raw}`);
+    expect(res.status).toBe(200);
+    expect((await t.get(`/api/meta-agent/improvements/${improvement.id}`)).body.data.decision_reason).toBe(reason);
+  });
+
+  it('refuses a query reason whose percent-encoded bytes are not UTF-8, and stores nothing', async () => {
+    const t = createTestApp();
+    const improvement = await slowAgentSuggestion(t);
+    for (const raw of ['caf%E9', '%ED%A0%80', '%FF']) {
+      const res = await t.request('POST', `/api/meta-agent/improvements/${improvement.id}/reject?reason=${raw}`);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toBe('The query string percent-encodes bytes that are not UTF-8');
+    }
+    expect((await t.get(`/api/meta-agent/improvements/${improvement.id}`)).body.data).toMatchObject({ status: 'pending', decision_reason: null });
+  });
+
   it('answers 404 for an unknown id and 409 naming the status when not pending', async () => {
     const t = createTestApp();
     const improvement = await slowAgentSuggestion(t);

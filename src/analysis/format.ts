@@ -1,4 +1,4 @@
-import type { AnalysedMetric } from './series.js';
+import { IS_RATE, type AnalysedMetric } from './series.js';
 
 /** Human wording of metrics and values, shared by findings and suggestions. */
 export const METRIC_LABEL: Record<AnalysedMetric | 'availability' | 'host_cpu' | 'host_memory', string> = {
@@ -30,10 +30,9 @@ export function formatValue(metric: string, value: number): string {
   }
 }
 
-/** The values a metric can take: rates are fractions, the host's percentages stop at 100. */
-export function clampToRange(metric: string, value: number): number {
-  const ceiling = metric === 'success_rate' || metric === 'error_rate' ? 1 : metric === 'host_cpu' || metric === 'host_memory' ? 100 : Infinity;
-  return Math.min(Math.max(value, 0), ceiling);
+/** The values a metric can take: none is negative, and rates are fractions. */
+export function clampToRange(metric: AnalysedMetric, value: number): number {
+  return Math.min(Math.max(value, 0), IS_RATE[metric] ? 1 : Infinity);
 }
 
 export function formatTime(ms: number): string {

@@ -20,6 +20,7 @@ export interface OutcomeVerdict {
   after_mean: number | null;
   change: number | null;
   relative_change: number | null;
+  /** How many values each mean is over; for availability, the samples the agents sent. */
   samples_before: number;
   samples_after: number;
   reason: string;

@@ -29,7 +29,11 @@ export function useGraphiqlPage(options: { enabled: boolean; endpoint: string; g
     onRequest({ request, url, endResponse }) {
       if (!options.enabled || url.pathname !== options.endpoint) return;
       if (request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/html')) return;
-      return (page ??= build()).then((p) => endResponse(respond(p, request)));
+      if (!page) {
+        page = build();
+        page.catch(() => (page = undefined)); // a failed build is tried again on the next visit
+      }
+      return page.then((p) => endResponse(respond(p, request)));
     },
   };
 }
@@ -38,5 +42,7 @@ function respond(page: Page, request: Request): Response {
   const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', etag: page.etag, 'cache-control': 'no-cache', vary: 'accept, accept-encoding' };
   if (request.headers.get('if-none-match') === page.etag) return new Response(null, { status: 304, headers });
   const gzipOk = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
-  return new Response(new Uint8Array(gzipOk ? page.gzipped : page.html), { headers: gzipOk ? { ...headers, 'content-encoding': 'gzip' } : headers });
+  const body = gzipOk ? page.gzipped : page.html;
+  // A view of the built page, not a copy: 9 MB per request would be an easy way to exhaust memory.
+  return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { headers: gzipOk ? { ...headers, 'content-encoding': 'gzip' } : headers });
 }

@@ -13,7 +13,8 @@ const JSON_TYPES = new Set(['application/json', 'application/graphql+json']);
 export function useStrictGraphqlBody(maxBodyBytes: number): Plugin {
   return {
     onRequestParse({ request, setRequestParser }) {
-      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      // Split as Yoga does (on ';' and ','), so no JSON body reaches its lenient parser.
+      const type = (request.headers.get('content-type') ?? '').split(/[;,]/)[0]!.trim().toLowerCase();
       if (request.method !== 'POST' || !JSON_TYPES.has(type)) return;
       setRequestParser(async (req) => {
         let body: unknown;

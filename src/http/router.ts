@@ -108,8 +108,9 @@ export function parseQuery(url: URL, route: Route): Record<string, string> {
 }
 
 /**
- * The query string's pairs, decoded strictly: URLSearchParams turns broken percent-encoding and
- * invalid UTF-8 into U+FFFD, which would silently store a reason other than the one sent.
+ * The query string's pairs, parsed as URLSearchParams does (a '%' not followed by two hex
+ * digits stays as typed, '+' is a space) except that bytes which are not UTF-8 are a 400:
+ * URLSearchParams turns them into U+FFFD, which would store a reason other than the one sent.
  */
 function strictSearchParams(search: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
@@ -117,13 +118,28 @@ function strictSearchParams(search: string): Array<[string, string]> {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const [name, value] = eq === -1 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
-    try {
-      pairs.push([decodeURIComponent(name.replaceAll('+', ' ')), decodeURIComponent(value.replaceAll('+', ' '))]);
-    } catch {
-      throw new AppError(ErrorCode.badRequest, 'Malformed percent-encoding or invalid UTF-8 in the query string');
-    }
+    pairs.push([formDecode(name), formDecode(value)]);
   }
   return pairs;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function formDecode(text: string): string {
+  const bytes = Buffer.from(text.replaceAll('+', ' '), 'utf8');
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = bytes[i] === 0x25 ? bytes.subarray(i + 1, i + 3).toString('latin1') : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else out.push(bytes[i]!);
+  }
+  try {
+    return UTF8.decode(Uint8Array.from(out));
+  } catch {
+    throw new AppError(ErrorCode.badRequest, 'The query string percent-encodes bytes that are not UTF-8');
+  }
 }
 
 function decodeSegment(segment: string): string {

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/roles.js';
 import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { withExtensions } from '../errors.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
@@ -105,5 +106,5 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
 function withoutHttpExtension(error: GraphQLError): GraphQLError {
   if (!error.extensions.http) return error;
   const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+  return withExtensions(error, extensions);
 }

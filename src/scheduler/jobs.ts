@@ -10,8 +10,9 @@ export function createJobs(services: Services, { intervals }: Config): Job[] {
     { name: 'health', intervalSeconds: intervals.health, firstRunAfterSeconds: 0, run: () => services.health.tick() },
     { name: 'analysis', intervalSeconds: intervals.analysis, run: () => services.analysis.run() },
     { name: 'predictive', intervalSeconds: intervals.predictive, run: () => services.analysis.runPredictive() },
-    // The status file and a first report soon after start (once the first health tick is in),
-    // not an interval later: a new install should not look empty for five minutes.
+    // The status file and a first report soon after start (the health tick that runs at start
+    // is normally done by then), not an interval later: a new install should not look empty
+    // for five minutes.
     { name: 'reports', intervalSeconds: intervals.reports, firstRunAfterSeconds: Math.min(FIRST_REPORT_AFTER_S, intervals.reports), run: () => services.reportWriter.write() },
     { name: 'retention', intervalSeconds: intervals.retention, run: () => services.retention.run() },
     {

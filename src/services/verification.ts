@@ -66,7 +66,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
       minChange: v.minChange,
       floor: known ? MATERIAL_CHANGE[measured as AnalysedMetric] / 2 : 0,
     });
-    if (measured !== 'availability') return verdict;
+    if (measured !== 'availability' || improvement.affected_components.length === 0) return verdict;
     // Availability is judged on how many samples the agents sent per window: say so in those words.
     const sent = (counts: readonly number[]) => counts.reduce((sum, n) => sum + n, 0);
     const samples = (n: number) => `${n} sample${n === 1 ? '' : 's'}`;
@@ -74,7 +74,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
       ...verdict,
       samples_before: sent(before),
       samples_after: sent(after),
-      reason: `${improvement.affected_components.join(', ')} sent ${samples(sent(before))} in the ${v.windowMinutes} minutes before the work and ${sent(after)} in the ${v.windowMinutes} minutes after it`,
+      reason: `${improvement.affected_components.join(', ')} sent ${samples(sent(before))} in the ${v.windowMinutes} minutes before the work and ${samples(sent(after))} in the ${v.windowMinutes} minutes after it`,
     };
   }
 

@@ -76,7 +76,7 @@ describe('verification of completed work', () => {
       metric: 'availability',
       samples_before: 0,
       samples_after: 20,
-      reason: 'news_reader sent 0 samples in the 30 minutes before the work and 20 in the 30 minutes after it',
+      reason: 'news_reader sent 0 samples in the 30 minutes before the work and 20 samples in the 30 minutes after it',
     });
   });
 });

@@ -214,6 +214,7 @@ const graphqlCases: Case[] = [
   gql('unknown argument', { query: '{ metrics(days: 3) { id } }' }),
   gql('introspection nested 35 deep', { query: `{ __schema { types { fields { type ${'{ ofType '.repeat(30)}{ name }${' }'.repeat(30)} } } } }` }),
   { name: 'graphql: a reason with bytes that are not UTF-8', method: 'POST', path: '/graphql', body: Buffer.from('{"query":"mutation { rejectImprovement(id: \\"x\\", reason: \\"caf\xe9\\") { message } }"}', 'latin1'), headers: { 'content-type': 'application/json' }, status: 400 },
+  { name: 'graphql: the same under a listed content type', method: 'POST', path: '/graphql', body: Buffer.from('{"query":"mutation { rejectImprovement(id: \\"x\\", reason: \\"caf\xe9\\") { message } }"}', 'latin1'), headers: { 'content-type': 'application/json, text/plain' }, status: 400 },
   gql('subscription over HTTP POST with the wrong accept', { query: 'subscription { healthSnapshot { timestamp } }' }, 406),
   { name: 'graphql: mutation over GET', path: `/graphql?query=${encodeURIComponent('mutation { stopMonitoring { active } }')}`, headers: { accept: 'application/json' }, status: 405 },
   { name: 'graphql: text/plain body', method: 'POST', path: '/graphql', body: '{ status { totalImprovements } }', headers: { 'content-type': 'text/plain' }, status: 415 },

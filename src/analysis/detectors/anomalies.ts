@@ -65,7 +65,7 @@ export function scoreAnomalies(
       sigma = residuals.length >= MIN_HISTORY ? MAD_TO_SIGMA * mad(residuals) : 0;
       sigmas.set(hour, sigma);
     }
-    const expected = seasonal(t) + level;
+    const expected = clampToRange(metric, seasonal(t) + level);
     const scale = Math.max(sigma, 0.05 * Math.abs(expected), MATERIAL_CHANGE[metric] / 4);
     const score = (BAD_DIRECTION[metric] * (v - expected)) / scale;
     // The band is what a reader sees: never a success rate above 100 % or a negative latency.
