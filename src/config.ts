@@ -278,7 +278,8 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
 
   for (const [name, keyPath, kind] of ENV_MAP) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    // Empty is unset, except for the log file, where it means "stdout only".
+    if (value === undefined || (value === '' && name !== 'META_AGENT_LOG_FILE')) continue;
     sourceOf.set(keyPath.join('.'), name);
     setPath(raw, keyPath, kind === 'number' ? parseEnvNumber(value) : value);
   }
@@ -301,27 +302,39 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
       problems.push(`${label}: ${issue.message}`);
     }
   }
-  if (parsed.success) resolveSecrets(parsed.data, env, problems);
+  // Secrets are read into the parsed config; an unset one is reported with the other problems.
+  for (const ref of secretRefs(parsed.success ? parsed.data : raw)) {
+    const value = env[ref.variable];
+    if (value === undefined || value === '') problems.push(`${file ? `${file}: ` : ''}${ref.where}: names ${ref.variable}, which is not set`);
+    else if (parsed.success) ref.owner[ref.key] = value;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data!;
 }
 
-/** `secretEnv` / `passwordEnv` name environment variables; read them once, here, into the config. */
-function resolveSecrets(config: Config, env: Env, problems: string[]): void {
-  const read = (name: string, where: string): string | undefined => {
-    const value = env[name];
-    if (value === undefined || value === '') problems.push(`${where}: names ${name}, which is not set`);
-    return value;
-  };
-  for (const [role, hook] of Object.entries(config.coordination.webhooks)) {
-    if (hook?.secretEnv) hook.secret = read(hook.secretEnv, `coordination.webhooks.${role}.secretEnv`);
-  }
-  config.notifications.channels.forEach((channel, i) => {
-    if ((channel.type === 'webhook' || channel.type === 'slack') && channel.secretEnv) {
-      channel.secret = read(channel.secretEnv, `notifications.channels.${i}.secretEnv`);
+interface SecretRef {
+  where: string;
+  variable: string;
+  owner: Record<string, unknown>;
+  key: 'secret' | 'password';
+}
+
+/** The `secretEnv` / `passwordEnv` fields naming environment variables, in a parsed or raw config. */
+function* secretRefs(config: unknown): Generator<SecretRef> {
+  const root = config as { coordination?: { webhooks?: unknown }; notifications?: { channels?: unknown } } | undefined;
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const webhooks = root?.coordination?.webhooks;
+  for (const [role, hook] of Object.entries(isObject(webhooks) ? webhooks : {})) {
+    if (isObject(hook) && typeof hook.secretEnv === 'string') {
+      yield { where: `coordination.webhooks.${role}.secretEnv`, variable: hook.secretEnv, owner: hook, key: 'secret' };
     }
-    if (channel.type === 'email' && channel.passwordEnv) channel.password = read(channel.passwordEnv, `notifications.channels.${i}.passwordEnv`);
-  });
+  }
+  const channels = root?.notifications?.channels;
+  for (const [i, channel] of (Array.isArray(channels) ? channels : []).entries()) {
+    if (!isObject(channel)) continue;
+    if (typeof channel.secretEnv === 'string') yield { where: `notifications.channels.${i}.secretEnv`, variable: channel.secretEnv, owner: channel, key: 'secret' };
+    if (typeof channel.passwordEnv === 'string') yield { where: `notifications.channels.${i}.passwordEnv`, variable: channel.passwordEnv, owner: channel, key: 'password' };
+  }
 }
 
 /** A Config with every default, for tests and library callers. */
@@ -360,11 +373,9 @@ function readConfigFile(file: string, problems: string[]): Record<string, unknow
   }
 }
 
-/** Keeps the original string when it is not a number, so the schema names the bad value. */
+/** A plain decimal, as in query strings (no hex, exponents or blanks); otherwise the string, so the schema names the bad value. */
 function parseEnvNumber(value: string): number | string {
-  const trimmed = value.trim();
-  const n = Number(trimmed);
-  return trimmed !== '' && Number.isFinite(n) ? n : value;
+  return /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
 function setPath(target: Record<string, unknown>, keyPath: string[], value: unknown): void {

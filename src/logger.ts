@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import { ensureDirSync } from './files/ensure-dir.js';
 
 export type Logger = pino.Logger;
 
@@ -31,8 +32,15 @@ export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   if (options.stdout !== false) streams.push({ stream: pino.destination({ dest: 1, sync: false }) });
   if (options.file) {
-    mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
-    streams.push({ stream: pino.destination({ dest: options.file, sync: false, mkdir: true }) });
+    const file = path.resolve(options.file);
+    // Opened once here so a bad path is an error at start, not an uncaught one from the stream later.
+    try {
+      ensureDirSync(path.dirname(file));
+      closeSync(openSync(file, 'a'));
+    } catch (error) {
+      throw new Error(`cannot write the log file ${file}: ${(error as Error).message}`);
+    }
+    streams.push({ stream: pino.destination({ dest: file, sync: false }) });
   }
   return pino(
     {

@@ -16,7 +16,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, file: config.logFile });
+  let logger;
+  try {
+    logger = createLogger({ level: config.logLevel, file: config.logFile });
+  } catch (error) {
+    process.stderr.write(`Invalid configuration:\n  - META_AGENT_LOG_FILE (logFile): ${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const agent = createMetaAgent(config, { logger });
   const address = await agent.start();
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -81,4 +81,22 @@ describe('configuration', () => {
     expect(problemsOf(() => loadConfig({ META_AGENT_CONFIG: file('{"port": 80,') }))[0]).toMatch(/not valid JSON/);
     expect(problemsOf(() => loadConfig({ META_AGENT_CONFIG: file('[1]') }))[0]).toMatch(/must hold a JSON object/);
   });
+
+  it('reports an unset secret together with the other problems, naming the file', () => {
+    const p = file({ port: -1, coordination: { webhooks: { code_editor: { url: 'http://127.0.0.1:9/hook', secretEnv: 'EDITOR_HOOK_SECRET' } } } });
+    const problems = problemsOf(() => loadConfig({ META_AGENT_CONFIG: p }));
+    expect(problems).toContain(`${p}: coordination.webhooks.code_editor.secretEnv: names EDITOR_HOOK_SECRET, which is not set`);
+    expect(problems.some((x) => x.startsWith(`${p}: port:`))).toBe(true);
+    const fixed = file({ coordination: { webhooks: { code_editor: { url: 'http://127.0.0.1:9/hook', secretEnv: 'EDITOR_HOOK_SECRET' } } } });
+    expect(loadConfig({ META_AGENT_CONFIG: fixed, EDITOR_HOOK_SECRET: 's3cret' }).coordination.webhooks.code_editor?.secret).toBe('s3cret');
+  });
+
+  it('takes an empty META_AGENT_LOG_FILE as stdout only, and other empty variables as unset', () => {
+    expect(loadConfig({ META_AGENT_LOG_FILE: '' }).logFile).toBe('');
+    expect(loadConfig({ META_AGENT_PORT: '' }).port).toBe(8081);
+  });
+
+  it.each(['0x4770', '1e4', ' 8082', '8082abc'])('reads numbers in variables as plain decimals only: %j is refused', (value) => {
+    expect(problemsOf(() => loadConfig({ META_AGENT_PORT: value }))[0]).toMatch(/^META_AGENT_PORT: /);
+  });
 });

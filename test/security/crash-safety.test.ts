@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,17 @@ describe('crash safety', () => {
     const before = readFileSync(file);
     await expect(startServerProcess(env(dataDir))).rejects.toThrow(/cannot (open|use) database .*enhanced_meta_agent\.db: file is not a database/);
     expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses to start on a log file it cannot write, naming the setting (it crashed from the log stream)', async () => {
+    const dataDir = tempDataDir();
+    await expect(startServerProcess(env(dataDir, { META_AGENT_LOG_FILE: dataDir }))).rejects.toThrow(
+      /META_AGENT_LOG_FILE \(logFile\): cannot write the log file .*: EISDIR/,
+    );
+  });
+
+  it.runIf(existsSync('/proc/self'))('refuses a data directory that cannot be created instead of hanging (Node loops on /proc)', async () => {
+    await expect(startServerProcess(env('/proc/meta-agent-nope/data'))).rejects.toThrow(/the data directory \/proc\/meta-agent-nope\/data is not writable/);
   });
 
   it('refuses to start while another process holds the database locked', async () => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDirSync } from '../../files/ensure-dir.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -45,7 +46,7 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
 /** The data directory must exist (it is created) and take writes: say so plainly when it does not. */
 function assertWritableDirectory(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDirSync(dir);
     const probe = path.join(dir, `.write-test-${process.pid}`);
     writeFileSync(probe, '');
     rmSync(probe);
