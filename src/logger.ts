@@ -40,7 +40,9 @@ export function createLogger(options: LoggerOptions): Logger {
     } catch (error) {
       throw new Error(`cannot write the log file ${file}: ${(error as Error).message}`);
     }
-    streams.push({ stream: pino.destination({ dest: file, sync: false }) });
+    const fileStream = pino.destination({ dest: file, sync: false });
+    stopOnError(fileStream, file);
+    streams.push({ stream: fileStream });
   }
   return pino(
     {
@@ -55,4 +57,21 @@ export function createLogger(options: LoggerOptions): Logger {
 
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/**
+ * A log file that fails (a full disk, say) must not take the service down: pino rethrows the
+ * stream's error, and its exit hook then retries the flush forever (measured: the process hung,
+ * answering nothing). The file is given up until restart, said once on stderr; stdout goes on.
+ */
+function stopOnError(stream: ReturnType<typeof pino.destination>, file: string): void {
+  let stopped = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (stopped) return;
+    stopped = true;
+    const silenced = stream as unknown as Record<'write' | 'flush' | 'flushSync' | 'end', () => boolean>;
+    for (const method of ['write', 'flush', 'flushSync', 'end'] as const) silenced[method] = () => true;
+    const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `log file ${file} failed (${error.code ?? error.message}); logging to stdout only until restart` };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+  });
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startServerProcess, tempDataDir } from '../helpers/process.js';
 
 const mounts: string[] = [];
@@ -126,6 +126,17 @@ describe('crash safety', () => {
     again.child.kill('SIGTERM');
     await again.exit();
   }, 30_000);
+
+  it.runIf(canMount)("stays up when the log file's disk fills: the file is given up, said once, and stdout goes on", async () => {
+    const logDisk = smallDisk(64)!;
+    const server = await startServerProcess(env(tempDataDir(), { META_AGENT_LOG_FILE: path.join(logDisk, 'meta.log') }));
+    // Each request logs a line: 1,000 of them are well over the 64 KB disk.
+    for (let i = 0; i < 1000; i++) expect((await fetch(`${server.url}/api/meta-agent/control/stop`, { method: 'POST' })).status).toBe(200);
+    await vi.waitFor(() => expect(server.output()).toMatch(/log file .*meta\.log failed \(ENOSPC\); logging to stdout only until restart/), { timeout: 5000 });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect((await server.exit()).code).toBe(0);
+  }, 60_000);
 
   it.runIf(canMount)('answers 507 when the disk fills, stays up, and keeps what it acknowledged', async () => {
     const dataDir = smallDisk(600)!;
