@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { parseTokenList } from './auth/tokens.js';
 import { AGENT_NAME_PATTERN } from './domain/agent-name.js';
 
+/** What secretEnv / passwordEnv may name. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const ThresholdsSchema = z.strictObject({
@@ -33,7 +36,7 @@ const Role = z.enum(ROLES);
 const SecretRef = {
   /** The secret itself, or the name of the environment variable holding it. */
   secret: z.string().min(1).max(4096).optional(),
-  secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+  secretEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
 };
 
 const WebhookSchema = z.strictObject({ url: z.url({ protocol: /^https?$/ }), ...SecretRef });
@@ -55,7 +58,7 @@ const ChannelSchema = z.discriminatedUnion('type', [
     secure: z.boolean().default(false),
     user: z.string().optional(),
     password: z.string().optional(),
-    passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    passwordEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
     from: z.string().min(3),
     to: z.array(z.string().min(3)).min(1),
     minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
@@ -302,8 +305,12 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
       problems.push(`${label}: ${issue.message}`);
     }
   }
-  // Secrets are read into the parsed config; an unset one is reported with the other problems.
+  // Secrets are read into the parsed config; an unset one is reported with the other problems
+  // (from the raw config when it failed, skipping what the schema already found wrong there).
+  const issuePaths = parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.')).filter((p) => p !== '');
+  const alreadyReported = (where: string) => issuePaths.some((p) => where === p || where.startsWith(`${p}.`));
   for (const ref of secretRefs(parsed.success ? parsed.data : raw)) {
+    if (!parsed.success && (alreadyReported(ref.where) || !ENV_NAME.test(ref.variable))) continue;
     const value = env[ref.variable];
     if (value === undefined || value === '') problems.push(`${file ? `${file}: ` : ''}${ref.where}: names ${ref.variable}, which is not set`);
     else if (parsed.success) ref.owner[ref.key] = value;
@@ -373,9 +380,10 @@ function readConfigFile(file: string, problems: string[]): Record<string, unknow
   }
 }
 
-/** A plain decimal, as in query strings (no hex, exponents or blanks); otherwise the string, so the schema names the bad value. */
+/** A plain decimal, as in query strings (no hex or exponents; surrounding blanks and a CRLF file's \\r are fine); otherwise the string, so the schema names the bad value. */
 function parseEnvNumber(value: string): number | string {
-  return /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value;
+  const trimmed = value.trim();
+  return /^-?\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) : value;
 }
 
 function setPath(target: Record<string, unknown>, keyPath: string[], value: unknown): void {

@@ -30,7 +30,11 @@ const REDACT_PATHS = [
 /** Structured JSON logger; modules take a child with `{ module }`. */
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
-  if (options.stdout !== false) streams.push({ stream: pino.destination({ dest: 1, sync: false }) });
+  if (options.stdout !== false) {
+    const stdout = pino.destination({ dest: 1, sync: false });
+    stopOnError(stdout, 'stdout');
+    streams.push({ stream: stdout });
+  }
   if (options.file) {
     const file = path.resolve(options.file);
     // Opened once here so a bad path is an error at start, not an uncaught one from the stream later.
@@ -40,7 +44,9 @@ export function createLogger(options: LoggerOptions): Logger {
     } catch (error) {
       throw new Error(`cannot write the log file ${file}: ${(error as Error).message}`);
     }
-    const fileStream = pino.destination({ dest: file, sync: false });
+    // Synchronous, so a failed write is an error at once and no exit hook is left to retry it
+    // (sonic-boom's flushSync retries ENOSPC forever); a few appends per minute cost nothing.
+    const fileStream = pino.destination({ dest: file, sync: true });
     stopOnError(fileStream, file);
     streams.push({ stream: fileStream });
   }
@@ -60,18 +66,19 @@ export function silentLogger(): Logger {
 }
 
 /**
- * A log file that fails (a full disk, say) must not take the service down: pino rethrows the
- * stream's error, and its exit hook then retries the flush forever (measured: the process hung,
- * answering nothing). The file is given up until restart, said once on stderr; stdout goes on.
+ * A log destination that fails (a full disk, say) must not take the service down: pino rethrows
+ * the stream's error, and the exit hook of an async stream then retries the flush forever
+ * (measured: the process hung, answering nothing). The destination is given up until restart,
+ * said once on stderr; the other destination and the service go on.
  */
-function stopOnError(stream: ReturnType<typeof pino.destination>, file: string): void {
+function stopOnError(stream: ReturnType<typeof pino.destination>, name: string): void {
   let stopped = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (stopped) return;
     stopped = true;
     const silenced = stream as unknown as Record<'write' | 'flush' | 'flushSync' | 'end', () => boolean>;
     for (const method of ['write', 'flush', 'flushSync', 'end'] as const) silenced[method] = () => true;
-    const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `log file ${file} failed (${error.code ?? error.message}); logging to stdout only until restart` };
+    const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `log ${name === 'stdout' ? 'output to stdout' : `file ${name}`} failed (${error.code ?? error.message}); ${name === 'stdout' ? 'no longer logging there' : 'logging to stdout only'} until restart` };
     process.stderr.write(`${JSON.stringify(line)}\n`);
   });
 }

@@ -96,7 +96,18 @@ describe('configuration', () => {
     expect(loadConfig({ META_AGENT_PORT: '' }).port).toBe(8081);
   });
 
-  it.each(['0x4770', '1e4', ' 8082', '8082abc'])('reads numbers in variables as plain decimals only: %j is refused', (value) => {
+  it.each(['0x4770', '1e4', '8082abc', '80 82'])('reads numbers in variables as plain decimals only: %j is refused', (value) => {
     expect(problemsOf(() => loadConfig({ META_AGENT_PORT: value }))[0]).toMatch(/^META_AGENT_PORT: /);
+  });
+
+  it('forgives blanks around a number, and the \\r of a CRLF env file', () => {
+    expect(loadConfig({ META_AGENT_PORT: ' 8082 ' }).port).toBe(8082);
+    expect(loadConfig({ META_AGENT_PORT: '8083\r' }).port).toBe(8083);
+  });
+
+  it('does not add a "not set" problem for a secret reference the schema already refused', () => {
+    const p = file({ coordination: { webhooks: { code_editor: { url: 'http://127.0.0.1:9/hook', secretEnv: 'bad-name' } } } });
+    const problems = problemsOf(() => loadConfig({ META_AGENT_CONFIG: p }));
+    expect(problems).toEqual([`${p}: coordination.webhooks.code_editor.secretEnv: must be an environment variable name`]);
   });
 });
