@@ -54,6 +54,29 @@ describe('scheduler', () => {
     expect(runs.map((t) => (t - started) / 1000)).toEqual([15, 315]);
   });
 
+  it('runs a requested job after the one in progress, once for every request made meanwhile', async () => {
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const { scheduler } = setup([
+      {
+        name: 'analysis',
+        intervalSeconds: 300,
+        run: () => new Promise<number>((resolve) => (release = () => resolve((runs += 1)))),
+      },
+    ]);
+    const first = scheduler.runNow('analysis');
+    const waiting = [scheduler.runNow('analysis'), scheduler.runNow('analysis'), scheduler.runNow('analysis')];
+    release();
+    expect(await first).toBe(1);
+    await settle();
+    release();
+    expect(await Promise.all(waiting)).toEqual([2, 2, 2]);
+    expect(scheduler.status()[0]).toMatchObject({ runs: 2 });
+    const later = scheduler.runNow('analysis'); // nothing in progress: a run of its own, at once
+    release();
+    expect(await later).toBe(3);
+  });
+
   it('keeps a 2 s job on a 2 s beat when the per-second tick fires a few ms late', async () => {
     let runs = 0;
     const { clock, scheduler } = setup([{ name: 'health', intervalSeconds: 2, firstRunAfterSeconds: 0, run: async () => void (runs += 1) }]);

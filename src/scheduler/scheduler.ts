@@ -32,7 +32,7 @@ export interface Scheduler {
   isActive(): boolean;
   /** Starts every job that is due now; the one-second cron tick calls this, tests call it directly. */
   tick(): void;
-  /** Runs a job now and resolves with its result; waits for a run in progress first. */
+  /** Runs a job now and resolves with its result: at once, or after the run in progress (one such run shared by every caller meanwhile). */
   runNow(name: string): Promise<unknown>;
   status(): JobStatus[];
   /** Stops and waits for runs in progress. */
@@ -44,6 +44,8 @@ interface JobState {
   status: JobStatus;
   nextDueMs: number;
   current: Promise<unknown> | undefined;
+  /** A requested run waiting for the current one to end; later requests share it. */
+  queued: Promise<unknown> | undefined;
 }
 
 export interface SchedulerOptions {
@@ -74,6 +76,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         job,
         nextDueMs: 0,
         current: undefined,
+        queued: undefined,
         status: {
           name: job.name,
           interval_seconds: job.intervalSeconds,
@@ -168,8 +171,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async runNow(name) {
       const state = states.get(name);
       if (!state) throw new Error(`no job named ${name}`);
-      while (state.current) await state.current.catch(() => undefined);
-      return execute(state);
+      if (!state.current) return execute(state);
+      // A run after the current one, on fresher data; requests made meanwhile share it rather
+      // than queueing one full run each.
+      state.queued ??= (async () => {
+        while (state.current) await state.current.catch(() => undefined);
+        state.queued = undefined;
+        return execute(state);
+      })();
+      return state.queued;
     },
     status: () => [...states.values()].map((s) => ({ ...s.status })),
     async close() {
