@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { ensureDirSync } from './files/ensure-dir.js';
@@ -31,7 +31,9 @@ const REDACT_PATHS = [
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   if (options.stdout !== false) {
-    const stdout = pino.destination({ dest: 1, sync: false });
+    // Asynchronous only into a pipe or socket, where a slow reader must not block the service;
+    // synchronous into a file or device (`> out.log`), for the same reason as the log file below.
+    const stdout = pino.destination({ dest: 1, sync: !stdoutIsPipe() });
     stopOnError(stdout, 'stdout');
     streams.push({ stream: stdout });
   }
@@ -81,4 +83,13 @@ function stopOnError(stream: ReturnType<typeof pino.destination>, name: string):
     const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `log ${name === 'stdout' ? 'output to stdout' : `file ${name}`} failed (${error.code ?? error.message}); ${name === 'stdout' ? 'no longer logging there' : 'logging to stdout only'} until restart` };
     process.stderr.write(`${JSON.stringify(line)}\n`);
   });
+}
+
+function stdoutIsPipe(): boolean {
+  try {
+    const stat = fstatSync(1);
+    return stat.isFIFO() || stat.isSocket();
+  } catch {
+    return false;
+  }
 }
