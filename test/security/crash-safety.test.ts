@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -33,6 +34,16 @@ const canMount = (() => {
   mounts.length = 0;
   return dir !== undefined;
 })();
+
+/** A port nobody listens on (for a server whose stdout cannot say which one it took). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 const env = (dataDir: string, extra: Record<string, string> = {}) => ({
   META_AGENT_DATA_DIR: dataDir,
@@ -137,6 +148,28 @@ describe('crash safety', () => {
     server.child.kill('SIGTERM');
     expect((await server.exit()).code).toBe(0);
   }, 60_000);
+
+  it.runIf(existsSync('/dev/full'))('stays up, and stops on SIGTERM, with stdout on a device that is always full', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, ...env(tempDataDir()), META_AGENT_PORT: String(port) },
+      stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await vi.waitFor(async () => expect((await fetch(`${base}/healthz`)).status).toBe(200), { timeout: 15_000, interval: 200 });
+      for (let i = 0; i < 50; i++) expect((await fetch(`${base}/api/meta-agent/control/stop`, { method: 'POST' })).status).toBe(200);
+      expect(stderr).toMatch(/log output to stdout failed \(ENOSPC\); no longer logging there until restart/);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
 
   it.runIf(canMount)('answers 507 when the disk fills, stays up, and keeps what it acknowledged', async () => {
     const dataDir = smallDisk(600)!;
