@@ -34,7 +34,7 @@ export function createLogger(options: LoggerOptions): Logger {
     // Asynchronous only into a pipe or socket, where a slow reader must not block the service;
     // synchronous into a file or device (`> out.log`), for the same reason as the log file below.
     const stdout = pino.destination({ dest: 1, sync: !stdoutIsPipe() });
-    stopOnError(stdout, 'stdout');
+    stopOnError(stdout, 'log output to stdout', 'no longer logging there');
     streams.push({ stream: stdout });
   }
   if (options.file) {
@@ -49,7 +49,7 @@ export function createLogger(options: LoggerOptions): Logger {
     // Synchronous, so a failed write is an error at once and no exit hook is left to retry it
     // (sonic-boom's flushSync retries ENOSPC forever); a few appends per minute cost nothing.
     const fileStream = pino.destination({ dest: file, sync: true });
-    stopOnError(fileStream, file);
+    stopOnError(fileStream, `log file ${file}`, 'logging to stdout only');
     streams.push({ stream: fileStream });
   }
   return pino(
@@ -73,14 +73,14 @@ export function silentLogger(): Logger {
  * (measured: the process hung, answering nothing). The destination is given up until restart,
  * said once on stderr; the other destination and the service go on.
  */
-function stopOnError(stream: ReturnType<typeof pino.destination>, name: string): void {
+function stopOnError(stream: ReturnType<typeof pino.destination>, what: string, then: string): void {
   let stopped = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (stopped) return;
     stopped = true;
     const silenced = stream as unknown as Record<'write' | 'flush' | 'flushSync' | 'end', () => boolean>;
     for (const method of ['write', 'flush', 'flushSync', 'end'] as const) silenced[method] = () => true;
-    const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `log ${name === 'stdout' ? 'output to stdout' : `file ${name}`} failed (${error.code ?? error.message}); ${name === 'stdout' ? 'no longer logging there' : 'logging to stdout only'} until restart` };
+    const line = { level: 50, time: new Date().toISOString(), service: 'meta-agent', msg: `${what} failed (${error.code ?? error.message}); ${then} until restart` };
     process.stderr.write(`${JSON.stringify(line)}\n`);
   });
 }

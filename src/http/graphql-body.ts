@@ -25,7 +25,7 @@ export function useStrictGraphqlBody(maxBodyBytes: number): Plugin {
           throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.status } } });
         }
         if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-          const got = body === undefined ? 'an empty body' : Array.isArray(body) ? 'an array' : String(body === null ? null : typeof body);
+          const got = body === undefined ? 'an empty body' : Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;
           throw new GraphQLError(`POST body must be a JSON object with a query, got ${got}`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
         }
         return body;
