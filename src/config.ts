@@ -191,6 +191,12 @@ export const ConfigSchema = z.strictObject({
       maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
       maxBatchSamples: z.number().int().min(1).max(100_000).default(5000),
       maxRowsPerQuery: z.number().int().min(1).max(1_000_000).default(10_000),
+      /** Live subscriptions one websocket may hold; the next one is refused. */
+      maxSubscriptionsPerSocket: z.number().int().min(1).max(10_000).default(50),
+      /** Open websockets per client address; the next connection is refused with 429. */
+      maxWebsocketsPerAddress: z.number().int().min(1).max(100_000).default(100),
+      /** Events a subscriber of suggestions, findings or assignments may leave unread before it is ended. */
+      subscriptionBacklog: z.number().int().min(100).max(1_000_000).default(10_000),
     })
     .prefault({}),
   graphql: z
@@ -221,6 +227,20 @@ export const ConfigSchema = z.strictObject({
         })
         .prefault({}),
       maxWebsocketMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      /** A client must send its request headers within this (Node's default is 60 s)... */
+      headersTimeoutSeconds: z.number().min(1).max(300).default(10),
+      /** ...and the whole request within this (Node's default is 300 s). */
+      requestTimeoutSeconds: z.number().min(1).max(3600).default(60),
+      /** An idle keep-alive connection is closed after this. */
+      keepAliveTimeoutSeconds: z.number().min(1).max(600).default(5),
+    })
+    .prefault({}),
+  registry: z
+    .strictObject({
+      /** An agent neither heard from nor checked for this long leaves the registry (its history stays). */
+      retireAfterDays: z.number().positive().max(3650).default(30),
+      /** New agent names an agent-role token may register per 24 hours; beyond it, 429. */
+      maxNewAgentsPerDay: z.number().int().min(1).max(10_000_000).default(10_000),
     })
     .prefault({}),
   agents: z.array(AgentTargetSchema).default([]),

@@ -13,6 +13,7 @@ export const ErrorCode = {
   rateLimited: 'RATE_LIMITED',
   unavailable: 'SERVICE_UNAVAILABLE',
   storageFull: 'INSUFFICIENT_STORAGE',
+  subscriberTooSlow: 'SUBSCRIBER_TOO_SLOW',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -30,6 +31,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INSUFFICIENT_STORAGE: 507,
+  // Only ever sent over a websocket; the status is for completeness.
+  SUBSCRIBER_TOO_SLOW: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -10,7 +10,7 @@ import { createTokenRegistry, type TokenRegistry } from './auth/tokens.js';
 import { isLoopback } from './http/origin.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
-import { createAppPubSub, type PubSub } from './pubsub.js';
+import { createEventBus, type EventBus } from './events/bus.js';
 import { createJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { analysisInit } from './services/analysis.js';
@@ -24,7 +24,7 @@ export interface MetaAgentOptions {
   clock?: Clock;
   logger?: Logger;
   store?: Store;
-  pubsub?: PubSub;
+  bus?: EventBus;
   /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
   useCron?: boolean;
   /** Replace the host collector or process sampler (tests). */
@@ -68,7 +68,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
   const store = options.store ?? createSqliteStore(paths.database, { synchronous: config.synchronous });
-  const pubsub = options.pubsub ?? createAppPubSub();
+  const bus =
+    options.bus ?? createEventBus({ onListenerError: (topic, error) => logger.error({ err: error, topic }, 'event listener failed') });
 
   let scheduler: Scheduler | undefined;
   const monitoring: Monitoring = {
@@ -82,7 +83,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),
     processes: options.collectors?.processes ?? createProcessSampler(),
   };
-  const deps = { config, store, clock, logger, pubsub, paths };
+  const deps = { config, store, clock, logger, bus, paths };
   const analysisRunner = createAnalysisRunner(analysisInit(config, paths.database), logger);
   const deliverer = createDeliverer({
     repo: store.deliveries,

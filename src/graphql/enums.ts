@@ -10,7 +10,7 @@ import {
   Severity,
 } from '../domain/enums.js';
 import { Outcome } from '../domain/improvement.js';
-import { ImprovementEventKind } from '../pubsub.js';
+import { ImprovementEventKind } from '../events/topics.js';
 import { builder } from './builder.js';
 
 /** GraphQL enums built from the domain's single definitions; values are the domain's strings. */

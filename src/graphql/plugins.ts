@@ -4,6 +4,7 @@ import { getVariableValues, GraphQLError, Kind, NoSchemaIntrospectionCustomRule,
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { introspectionDepthRule } from './introspection-depth.js';
+import { useSharedSubscriptionExecution } from './shared-subscriptions.js';
 
 /** The standard introspection query (GraphiQL's) nests 15 fields deep; a little room above that. */
 export const INTROSPECTION_MAX_DEPTH = 20;
@@ -39,6 +40,7 @@ export function graphqlProtections(config: Config): Plugin[] {
   // Compiled execution for queries: large lists (a day of snapshots) resolve several times faster
   // than with graphql-js. Mutations and subscriptions keep graphql-js.
   plugins.push(useGraphQlJit({}, { enableIf: isQuery }) as Plugin);
+  plugins.push(useSharedSubscriptionExecution());
   plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(introspectionDepthRule(INTROSPECTION_MAX_DEPTH)) });
   if (!g.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });

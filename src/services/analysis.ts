@@ -9,7 +9,7 @@ import { ImprovementStatus, Priority, Severity } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
 import type { Improvement, ImprovementDraft } from '../domain/improvement.js';
 import { familyOf } from '../coordination/routing.js';
-import { ImprovementEventKind } from '../pubsub.js';
+import { ImprovementEventKind, type FindingEvent } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import type { ImprovementService } from './improvements.js';
 
@@ -64,7 +64,7 @@ export function analysisInit(config: ServiceDeps['config'], dbFile: string): Wor
 }
 
 export function createAnalysisService(deps: ServiceDeps, improvements: ImprovementService, runner: AnalysisRunner) {
-  const { store, config, clock, logger, pubsub } = deps;
+  const { store, config, clock, logger, bus } = deps;
   const log = logger.child({ module: 'analysis' });
   let running: Promise<AnalysisResult> | undefined;
   // Episodes seen again by a later run are matched against what was stored in this span.
@@ -131,13 +131,15 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
   /** New episodes, and episodes whose span, value or severity moved, go to findingEvents subscribers. */
   function publishFindingChanges(findings: readonly Finding[], before: readonly Finding[], at: string): void {
     const previous = new Map(before.map((f) => [f.episode_key, f]));
+    const events: FindingEvent[] = [];
     for (const finding of findings) {
       const old = previous.get(finding.episode_key);
-      if (!old) pubsub.publish('finding:recorded', { kind: 'new', at, finding });
+      if (!old) events.push({ kind: 'new', at, finding });
       else if (old.ended_at !== finding.ended_at || old.value !== finding.value || old.severity !== finding.severity) {
-        pubsub.publish('finding:recorded', { kind: 'updated', at, finding });
+        events.push({ kind: 'updated', at, finding });
       }
     }
+    if (events.length > 0) bus.publish('finding:recorded', events);
   }
 
   /**
@@ -185,7 +187,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     );
     if (!updated) return;
     result.improvements_updated.push(updated);
-    pubsub.publish('improvement:changed', { kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated });
+    bus.publish('improvement:changed', [{ kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated }]);
   }
 
   async function markCleared(activeProblems: Set<string>, at: string, result: AnalysisResult): Promise<void> {
@@ -194,7 +196,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
       const updated = await store.improvements.patch(improvement.id, { problem_cleared_at: at }, at, { status: ImprovementStatus.pending });
       if (!updated) continue; // decided meanwhile
       result.improvements_cleared.push(updated);
-      pubsub.publish('improvement:changed', { kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated });
+      bus.publish('improvement:changed', [{ kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated }]);
     }
   }
 

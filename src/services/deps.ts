@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { PubSub } from '../pubsub.js';
+import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/store.js';
 
 /** What every service is built from; created once in createMetaAgent. */
@@ -10,7 +10,7 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  pubsub: PubSub;
+  bus: EventBus;
   paths: { dataDir: string; statusFile: string; reportsDir: string; database: string };
 }
 

@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Repeater } from 'graphql-yoga';
 import type { HostCollector, HostReading } from '../collectors/host.js';
 import type { ProcessSampler } from '../collectors/processes.js';
 import { runPullChecks, type PullTarget } from '../collectors/pull-checks.js';
@@ -7,6 +6,8 @@ import { toIso } from '../clock.js';
 import type { AgentHealth } from '../domain/enums.js';
 import { assessOverallHealth } from '../domain/health.js';
 import { buildSnapshot, type HealthSnapshot } from '../domain/snapshot.js';
+import { latestBuffer } from '../events/buffers.js';
+import { agentStatusTick } from '../events/topics.js';
 import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -23,11 +24,11 @@ export type HealthTickService = ReturnType<typeof createHealthTickService>;
  * agent's status over the recent window.
  */
 export function createHealthTickService(deps: ServiceDeps, agents: AgentService, collectors: Collectors) {
-  const { store, config, clock, pubsub, logger } = deps;
+  const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'health' });
   const pullTargets: PullTarget[] = config.agents.flatMap((a) => (a.healthUrl ? [{ name: a.name, healthUrl: a.healthUrl }] : []));
   const processTargets = config.agents.filter((a) => a.pid || a.processPattern);
-  const previousHealth = new Map<string, AgentHealth>();
+  let previousHealth = new Map<string, AgentHealth>();
   let latest: HealthSnapshot | undefined;
   let loaded = false;
 
@@ -77,11 +78,9 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
         tick_ms: Math.round((performance.now() - started) * 10) / 10,
         event_loop_max_delay_ms: Math.round((delay.max / 1e6) * 10) / 10,
       };
-      pubsub.publish('health:snapshot', latest);
-      for (const agent of statuses) {
-        pubsub.publish('agent:status', { at: latest.timestamp, agent, previous_health: previousHealth.get(agent.name) ?? null });
-        previousHealth.set(agent.name, agent.health);
-      }
+      bus.publish('health:snapshot', latest);
+      bus.publish('agent:status', agentStatusTick(latest.timestamp, statuses, previousHealth));
+      previousHealth = new Map(statuses.map((agent) => [agent.name, agent.health]));
       return latest;
     } finally {
       delay.disable();
@@ -114,23 +113,13 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
   return {
     tick,
     current,
-    /** Every tick's snapshot, starting with the latest one at once. */
-    snapshots(): AsyncIterable<HealthSnapshot> {
-      return new Repeater<HealthSnapshot>(async (push, stop) => {
-        const live = pubsub.subscribe('health:snapshot')[Symbol.asyncIterator]();
-        let pending = live.next(); // listen before reading the latest, so no tick falls in between
-        void stop.then(() => live.return?.());
-        let last = await current();
-        if (last) await push(last);
-        for (;;) {
-          const next = await Promise.race([pending, stop.then(() => undefined)]);
-          if (!next || next.done) break;
-          if (next.value !== last) await push(next.value);
-          last = next.value;
-          pending = live.next();
-        }
-        stop();
-      });
+    /** Every tick's snapshot, starting with the latest one at once; a slow reader gets the newest. */
+    async snapshots(): Promise<AsyncIterableIterator<HealthSnapshot>> {
+      // Listen before reading the latest, so no tick falls in between.
+      const live = bus.subscribe('health:snapshot', latestBuffer<HealthSnapshot>(), '');
+      const last = await current();
+      if (last) live.prepend(last);
+      return live;
     },
   };
 }

@@ -2,7 +2,7 @@ import { toIso } from '../clock.js';
 import { ImprovementStatus } from '../domain/enums.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
 import { conflict, notFound } from '../errors.js';
-import { ImprovementEventKind } from '../pubsub.js';
+import { ImprovementEventKind } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseHours, parseImprovementStatus, parseLimit, parseReason, quoted } from './inputs.js';
 
@@ -19,7 +19,7 @@ export interface ImprovementHooks {
   afterApprove?(improvement: Improvement, actor: Actor): Promise<Improvement>;
 }
 
-export function createImprovementService({ store, clock, pubsub, logger }: ServiceDeps, hooks: ImprovementHooks = {}) {
+export function createImprovementService({ store, clock, bus, logger }: ServiceDeps, hooks: ImprovementHooks = {}) {
   const log = logger.child({ module: 'improvements' });
 
   async function get(id: string): Promise<Improvement> {
@@ -52,7 +52,7 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
     }
     let { improvement } = result;
     log.info({ id, to, actor: actor.id, reason }, 'improvement decided');
-    pubsub.publish('improvement:changed', { kind: to, at, actor: actor.id, improvement });
+    bus.publish('improvement:changed', [{ kind: to, at, actor: actor.id, improvement }]);
     if (to === ImprovementStatus.approved && hooks.afterApprove) improvement = await hooks.afterApprove(improvement, actor);
     const message =
       to === ImprovementStatus.approved
@@ -81,7 +81,7 @@ export function createImprovementService({ store, clock, pubsub, logger }: Servi
     async create(draft: ImprovementDraft, actor: Actor): Promise<Improvement> {
       const at = toIso(clock.now());
       const improvement = await store.improvements.create(draft, at, actor.id);
-      pubsub.publish('improvement:changed', { kind: ImprovementEventKind.created, at, actor: actor.id, improvement });
+      bus.publish('improvement:changed', [{ kind: ImprovementEventKind.created, at, actor: actor.id, improvement }]);
       return improvement;
     },
   };

@@ -4,11 +4,13 @@ import { AgentHealth, Priority, Severity } from '../domain/enums.js';
 import type { Improvement } from '../domain/improvement.js';
 import { createChannel } from '../notify/channels.js';
 import { SEVERITY_RANK, type Notification } from '../notify/notification.js';
-import type { AgentStatusChange, ImprovementChange } from '../pubsub.js';
+import type { AgentRetirement, AgentStatusChange, ImprovementChange } from '../events/topics.js';
+import { yieldToEventLoop } from '../yield.js';
 import type { NotificationState } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 
 const MINUTE = 60_000;
+const DECISIONS_PER_SLICE = 50;
 const SEVERITY_OF: Record<Priority, Severity> = {
   critical: Severity.critical,
   high: Severity.warning,
@@ -31,12 +33,16 @@ export type NotifierService = ReturnType<typeof createNotifierService>;
  * Channels are chosen by severity; delivery retries and never blocks the caller.
  */
 export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
-  const { store, config, clock, pubsub, logger } = deps;
+  const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'notifier' });
   const n = config.notifications;
   const channels = n.channels.map((c) => createChannel(c, logger));
   const inFlight = new Set<Promise<unknown>>();
-  const subscriptions: Array<AsyncIterator<unknown>> = [];
+  const unlisten: Array<() => void> = [];
+  // Notices waiting for a decision, newest per key: a burst (every agent going offline at once)
+  // costs one entry per key, and decisions run in the background in slices that let requests in.
+  const queued = new Map<string, Notification>();
+  let draining: Promise<void> | undefined;
 
   function dispatch(notification: Notification): Promise<boolean[]> {
     const targets = channels.filter(
@@ -130,32 +136,54 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     return undefined;
   }
 
-  function consume<T>(topic: 'improvement:changed' | 'agent:status', toNotification: (event: T) => Notification | undefined) {
-    const iterator = (pubsub.subscribe(topic) as AsyncIterable<T>)[Symbol.asyncIterator]();
-    subscriptions.push(iterator as AsyncIterator<unknown>);
-    void (async () => {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        const notification = toNotification(next.value);
-        if (!notification) continue;
-        // Decisions in order (they update per-key state); deliveries in the background.
-        const decided = await decide(notification).catch((error: unknown) => {
-          log.error({ err: error }, 'notification failed');
-          return { verdict: 'unchanged' as Verdict, send: undefined };
-        });
-        if (decided.send) void track(dispatch(decided.send));
-      }
-    })();
+  function fromRetirement(retired: AgentRetirement): Notification {
+    return {
+      key: `agent:${retired.name}:retired`,
+      state: 'problem',
+      severity: Severity.info,
+      title: `${retired.name} retired from the registry`,
+      text: `No sample or check from ${retired.name} since ${retired.last_seen} (${retired.unseen_days} days); it was removed from the agent registry. Its stored history stays until retention prunes it.`,
+      agent: retired.name,
+      at: retired.at,
+      link: '/api/agents/status',
+    };
+  }
+
+  function enqueue<T>(events: readonly T[], toNotification: (event: T) => Notification | undefined): void {
+    for (const event of events) {
+      const notification = toNotification(event);
+      if (!notification) continue;
+      queued.delete(notification.key);
+      queued.set(notification.key, notification);
+    }
+    if (queued.size > 0) draining ??= track(drain()).finally(() => (draining = undefined));
+  }
+
+  /** Decisions in order (they update per-key state); deliveries in the background. */
+  async function drain(): Promise<void> {
+    let handled = 0;
+    for (let next = queued.entries().next(); !next.done; next = queued.entries().next()) {
+      const [key, notification] = next.value;
+      queued.delete(key);
+      const decided = await decide(notification).catch((error: unknown) => {
+        log.error({ err: error }, 'notification failed');
+        return { verdict: 'unchanged' as Verdict, send: undefined };
+      });
+      if (decided.send) void track(dispatch(decided.send));
+      if (++handled % DECISIONS_PER_SLICE === 0) await yieldToEventLoop();
+    }
   }
 
   return {
     notify,
     /** Starts listening to suggestions and agent health. */
     start() {
-      if (subscriptions.length > 0) return;
-      consume<ImprovementChange>('improvement:changed', fromImprovement);
-      consume<AgentStatusChange>('agent:status', fromAgent);
+      if (unlisten.length > 0) return;
+      unlisten.push(
+        bus.listen('improvement:changed', (changes) => enqueue(changes, fromImprovement)),
+        bus.listen('agent:status', (tick) => enqueue(tick.changes, fromAgent)),
+        bus.listen('agent:retired', (retired) => enqueue(retired, fromRetirement)),
+      );
     },
     /** Sends the daily digest once a day at digest.hourUtc, when enabled. */
     async maybeSendDigest(): Promise<boolean> {
@@ -185,7 +213,9 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     async stop() {
-      for (const iterator of subscriptions.splice(0)) await iterator.return?.();
+      for (const remove of unlisten.splice(0)) remove();
+      queued.clear();
+      await draining;
       for (const channel of channels) channel.close();
     },
   };

@@ -5,7 +5,7 @@ import { familyOf } from '../coordination/routing.js';
 import { judgeOutcome, type OutcomeVerdict } from '../coordination/verify.js';
 import { ImprovementStatus, Priority } from '../domain/enums.js';
 import { Outcome, type Improvement } from '../domain/improvement.js';
-import { ImprovementEventKind } from '../pubsub.js';
+import { ImprovementEventKind } from '../events/topics.js';
 import type { StoredSample } from '../store/store.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import type { ImprovementService } from './improvements.js';
@@ -22,7 +22,7 @@ export type VerificationService = ReturnType<typeof createVerificationService>;
  * outcome with its numbers, and raises a high-priority follow-up when it regressed.
  */
 export function createVerificationService(deps: ServiceDeps, improvements: ImprovementService) {
-  const { store, config, clock, pubsub, logger } = deps;
+  const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'verification' });
   const v = config.coordination.verification;
 
@@ -126,7 +126,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
         );
         if (!updated) continue;
         log.info({ id: improvement.id, outcome: verdict.outcome, reason: verdict.reason }, 'improvement verified');
-        pubsub.publish('improvement:changed', { kind: ImprovementEventKind.verified, at, actor: VERIFIER.id, improvement: updated });
+        bus.publish('improvement:changed', [{ kind: ImprovementEventKind.verified, at, actor: VERIFIER.id, improvement: updated }]);
         verified.push(updated);
         if (verdict.outcome === Outcome.regressed) await followUp(updated, verdict);
       }

@@ -1,4 +1,3 @@
-import { Repeater } from 'graphql-yoga';
 import { toIso } from '../clock.js';
 import type { Deliverer } from '../coordination/deliverer.js';
 import { routeImprovement } from '../coordination/routing.js';
@@ -6,10 +5,13 @@ import { postSignedJson } from '../coordination/signed-post.js';
 import { ImprovementStatus, SpecialistRole } from '../domain/enums.js';
 import type { Improvement } from '../domain/improvement.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { ImprovementEventKind, type ImprovementEventKind as Kind } from '../pubsub.js';
+import { fifoBuffer } from '../events/buffers.js';
+import { filterStream } from '../events/streams.js';
+import { ImprovementEventKind, type ImprovementEventKind as Kind } from '../events/topics.js';
 import type { TransitionRequest } from '../store/store.js';
 import type { AgentService } from './agents.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { lagMessage } from './events.js';
 import { quoted } from './inputs.js';
 import { parseRequiredReason, parseWorkerId, parseWorkResult } from './work-inputs.js';
 
@@ -25,17 +27,17 @@ export type WorkService = ReturnType<typeof createWorkService>;
  * work back on offer.
  */
 export function createWorkService(deps: ServiceDeps, agents: AgentService, deliverer: Deliverer) {
-  const { store, config, clock, pubsub, logger } = deps;
+  const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'work' });
   const leaseMs = config.coordination.leaseSeconds * 1000;
 
   function publish(kind: Kind, improvement: Improvement, actor: string, at: string) {
-    pubsub.publish('improvement:changed', { kind, at, actor, improvement });
+    bus.publish('improvement:changed', [{ kind, at, actor, improvement }]);
   }
 
   /** Offers approved work to its role: subscribers now, and the role's webhook if there is one. */
   function offer(improvement: Improvement): void {
-    pubsub.publish('assignment:offered', improvement);
+    bus.publish('assignment:offered', [improvement]);
     const role = improvement.assigned_agent as SpecialistRole | null;
     const hook = role ? config.coordination.webhooks[role] : undefined;
     if (!role || !hook) return;
@@ -198,28 +200,23 @@ export function createWorkService(deps: ServiceDeps, agents: AgentService, deliv
     },
 
     /** Approved work for a role: what is already waiting, then each new offer. */
-    assignments(rawRole: unknown): AsyncIterable<Improvement> {
+    async assignments(rawRole: unknown): Promise<AsyncIterableIterator<Improvement>> {
       if (typeof rawRole !== 'string' || !ROLES.includes(rawRole)) throw badRequest(`role must be one of ${ROLES.join(', ')}`);
       const role = rawRole;
-      return new Repeater<Improvement>(async (push, stop) => {
-        const live = pubsub.subscribe('assignment:offered')[Symbol.asyncIterator]();
-        let pending = live.next(); // listen before reading what waits, so no offer falls in between
-        void stop.then(() => live.return?.());
-        const waiting = (await store.improvements.list(ImprovementStatus.approved)).filter((i) => i.assigned_agent === role).reverse();
-        const sent = new Set<string>();
-        for (const improvement of waiting) {
-          sent.add(`${improvement.id}|${improvement.updated_at}`);
-          await push(improvement);
-        }
-        for (;;) {
-          const next = await Promise.race([pending, stop.then(() => undefined)]);
-          if (!next || next.done) break;
-          const offered = next.value;
-          if (offered.assigned_agent === role && !sent.has(`${offered.id}|${offered.updated_at}`)) await push(offered);
-          pending = live.next();
-        }
-        stop();
-      });
+      const backlog = config.limits.subscriptionBacklog;
+      // Listen before reading what waits, so no offer falls in between.
+      const live = bus.subscribe(
+        'assignment:offered',
+        fifoBuffer<Improvement>(backlog, (i) => i.assigned_agent === role),
+        lagMessage('assignments', backlog, 'the approved improvements'),
+      );
+      const waiting = (await store.improvements.list(ImprovementStatus.approved)).filter((i) => i.assigned_agent === role).reverse();
+      live.prepend(waiting);
+      // What waits comes first; an offer made while it was being read must not come twice.
+      const key = (i: Improvement) => `${i.id}|${i.updated_at}`;
+      const waitingKeys = new Set(waiting.map(key));
+      let first = waiting.length;
+      return filterStream(live, (i) => first-- > 0 || !waitingKeys.has(key(i)));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../../domain/finding.js';
-import type { FindingEvent } from '../../pubsub.js';
+import type { FindingEvent } from '../../events/topics.js';
 import { builder } from '../builder.js';
 import { FindingKindEnum, SeverityEnum } from '../enums.js';
 

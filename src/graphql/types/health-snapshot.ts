@@ -1,5 +1,5 @@
 import type { HealthSnapshot } from '../../domain/snapshot.js';
-import type { AgentStatusChange } from '../../pubsub.js';
+import type { AgentStatusChange } from '../../events/topics.js';
 import { builder } from '../builder.js';
 import { AgentHealthEnum, OverallHealthEnum } from '../enums.js';
 import { AgentRef } from './agents.js';

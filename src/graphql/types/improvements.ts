@@ -1,5 +1,5 @@
 import type { Improvement, ImprovementEvent } from '../../domain/improvement.js';
-import type { ImprovementChange } from '../../pubsub.js';
+import type { ImprovementChange } from '../../events/topics.js';
 import type { Decision } from '../../services/improvements.js';
 import { builder } from '../builder.js';
 import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, OutcomeEnum, PriorityEnum } from '../enums.js';
