@@ -244,6 +244,9 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   agents: z.array(AgentTargetSchema).default([]),
+}).refine((c) => c.http.headersTimeoutSeconds <= c.http.requestTimeoutSeconds, {
+  path: ['http', 'headersTimeoutSeconds'],
+  message: 'must not exceed http.requestTimeoutSeconds',
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

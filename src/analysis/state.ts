@@ -94,6 +94,9 @@ export function createAnalysisState(windows: StateWindows) {
     /** Folds stored rows into the state; `now` bounds what is worth keeping. */
     addRows(rows: readonly RawRow[], now: number, buckets = true): void {
       derived.clear();
+      // Rows come in id order, which is time order unless backfilled: a list that went out of
+      // order is sorted once at the end (a nearly sorted list sorts in linear time), not per row.
+      const unsorted = new Set<Point[]>();
       for (const row of rows) {
         const t = Date.parse(row.timestamp);
         const state = agentState(row.agent_name);
@@ -103,14 +106,14 @@ export function createAnalysisState(windows: StateWindows) {
             if (v === null) continue;
             const list = state.raw[metric];
             list.push({ t, v });
-            // Rows come in id order, which is time order unless backfilled: keep the list sorted.
-            if (list.length > 1 && list[list.length - 2]!.t > t) list.sort((a, b) => a.t - b.t);
+            if (list.length > 1 && list[list.length - 2]!.t > t) unsorted.add(list);
           }
         }
         if (!buckets) continue;
         if (t >= now - windows.fiveMinuteMs) addToBucket(state.fiveMinute, Math.floor(t / FIVE_MINUTES) * FIVE_MINUTES, row);
         if (t >= now - windows.hourlyMs) addToBucket(state.hourly, Math.floor(t / HOUR) * HOUR, row);
       }
+      for (const list of unsorted) list.sort((a, b) => a.t - b.t);
     },
     /** Seeds bucket sums from the stored rollups (done once, at the first run). */
     addRollups(rows: readonly RollupRow[], resolution: 'fiveMinute' | 'hourly'): void {

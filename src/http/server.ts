@@ -24,7 +24,14 @@ export interface HttpServer {
 export function createHttpServer({ app, logger, config, tokens }: HttpServerOptions): HttpServer {
   const maxBodyBytes = config.limits.maxBodyBytes;
   const log = logger.child({ module: 'http' });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Node leaves a slow client 60 s for its headers and 300 s for its whole request, checked every
+  // 30 s: long enough for a few hundred trickling sockets to hold the server's connections.
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutSeconds * 1000,
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.http.keepAliveTimeoutSeconds * 1000,
+    connectionsCheckingInterval: 1000,
+  }, (req: IncomingMessage, res: ServerResponse) => {
     // Refuse an announced oversize body before reading any of it; streamed bodies are bounded where read.
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
@@ -36,12 +43,15 @@ export function createHttpServer({ app, logger, config, tokens }: HttpServerOpti
     void app(req, res);
   });
   server.on('clientError', (error, socket) => {
-    log.debug({ err: error }, 'malformed HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    const timedOut = (error as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    log.debug({ err: error }, timedOut ? 'HTTP request too slow' : 'malformed HTTP request');
+    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\n\r\n`);
   });
   const websocket = attachWebsocket(server, app, {
     path: GRAPHQL_ENDPOINT,
     maxPayloadBytes: config.http.maxWebsocketMessageBytes,
+    maxSubscriptionsPerSocket: config.limits.maxSubscriptionsPerSocket,
+    maxSocketsPerAddress: config.limits.maxWebsocketsPerAddress,
     allowedOrigins: config.http.allowedOrigins,
     tokens,
     logger,

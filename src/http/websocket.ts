@@ -12,6 +12,7 @@ import { bearerToken } from './guard.js';
 import { CROSS_SITE_REFUSED, originAllowed } from './origin.js';
 
 type VerifyDone = (result: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
 
 /** The same answer a cross-site HTTP request gets from the guard. */
 const CROSS_SITE_REFUSAL = JSON.stringify({ status: 'error', message: CROSS_SITE_REFUSED, code: 'FORBIDDEN' });
@@ -24,6 +25,8 @@ interface EnvelopedRoot {
 export interface WebsocketOptions {
   path: string;
   maxPayloadBytes: number;
+  maxSubscriptionsPerSocket: number;
+  maxSocketsPerAddress: number;
   allowedOrigins: readonly string[];
   tokens: TokenRegistry;
   logger: Logger;
@@ -35,16 +38,34 @@ export interface WebsocketOptions {
  */
 export function attachWebsocket(server: Server, app: App, options: WebsocketOptions) {
   const log = options.logger.child({ module: 'websocket' });
+  const openPerAddress = new Map<string, number>();
   const wss = new WebSocketServer({
     server,
     path: options.path,
     maxPayload: options.maxPayloadBytes,
-    // A page from another origin must not ride a user's network position (cross-site websocket hijacking).
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }, done: VerifyDone) => {
-      if (originAllowed(origin, req.headers.host, options.allowedOrigins)) return done(true);
-      log.warn({ origin, address: req.socket.remoteAddress }, 'websocket refused: cross-site origin');
-      done(false, 403, CROSS_SITE_REFUSAL, { 'Content-Type': 'application/json; charset=utf-8' });
+      const address = req.socket.remoteAddress ?? '';
+      // A page from another origin must not ride a user's network position (cross-site websocket hijacking).
+      if (!originAllowed(origin, req.headers.host, options.allowedOrigins)) {
+        log.warn({ origin, address }, 'websocket refused: cross-site origin');
+        return done(false, 403, CROSS_SITE_REFUSAL, JSON_HEADERS);
+      }
+      if ((openPerAddress.get(address) ?? 0) >= options.maxSocketsPerAddress) {
+        log.warn({ address, open: options.maxSocketsPerAddress }, 'websocket refused: too many open from this address');
+        const message = `This address already holds ${options.maxSocketsPerAddress} open websockets (the limit); close one, or share one socket between subscriptions`;
+        return done(false, 429, JSON.stringify({ status: 'error', message, code: 'RATE_LIMITED' }), { ...JSON_HEADERS, 'Retry-After': '5' });
+      }
+      done(true);
     },
+  });
+  wss.on('connection', (socket, req) => {
+    const address = req.socket.remoteAddress ?? '';
+    openPerAddress.set(address, (openPerAddress.get(address) ?? 0) + 1);
+    socket.once('close', () => {
+      const left = (openPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) openPerAddress.set(address, left);
+      else openPerAddress.delete(address);
+    });
   });
   const graphqlWs = useServer(
     {
@@ -63,6 +84,16 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // The operation being started is already counted.
+        const open = Object.keys(ctx.subscriptions).length;
+        if (open > options.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(
+              `This connection already holds ${options.maxSubscriptionsPerSocket} operations (the limit per websocket); complete one first, or open another connection`,
+              { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: options.maxSubscriptionsPerSocket } },
+            ),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

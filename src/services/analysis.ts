@@ -245,10 +245,17 @@ const ONGOING_KINDS: ReadonlySet<string> = new Set(['trend', 'forecast', 'leak',
  * start does not split it, and each run does not add a row.
  */
 function continueEpisodes(drafts: FindingDraft[], stored: readonly Finding[], gapMs: number): FindingDraft[] {
+  const series = (f: { kind: string; agent_name: string | null; metric: string }) => `${f.kind}|${f.agent_name ?? ''}|${f.metric}`;
+  const bySeries = new Map<string, Finding[]>();
+  for (const finding of stored) {
+    const list = bySeries.get(series(finding));
+    if (list) list.push(finding);
+    else bySeries.set(series(finding), [finding]);
+  }
   return drafts.map((draft) => {
     const gap = ONGOING_KINDS.has(draft.kind) ? gapMs : 0;
     const reach = toIso(Date.parse(draft.started_at) - gap);
-    const match = stored.find(
+    const match = (bySeries.get(series(draft)) ?? []).find(
       (f) =>
         f.kind === draft.kind &&
         f.agent_name === draft.agent_name &&

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
+import { eventually, rawSocket } from '../helpers/raw-ws.js';
 import { subscribe, wsClient } from '../helpers/ws.js';
 
 const agents = (count: number, fields: Record<string, number> = { response_time: 1 }) =>
@@ -52,4 +53,68 @@ describe('a fleet larger than any event queue', () => {
     const received = await events.waitFor(1100, 20_000);
     expect(new Set(received.map((e) => e.improvementEvents.improvement.id)).size).toBe(1100);
   });
+});
+
+describe('subscribers that fall behind', () => {
+  it('ends a subscription that falls more than its backlog behind, telling the client why', async () => {
+    const t = createTestApp({ limits: { subscriptionBacklog: 100 } });
+    const { port } = await t.agent.start();
+    const ws = await rawSocket(`ws://127.0.0.1:${port}/graphql`);
+    ws.subscribe('findings', 'subscription { findingEvents { finding { agentName } } }');
+    ws.subscribe('snapshots', 'subscription { healthSnapshot { timestamp } }');
+    await new Promise((r) => setTimeout(r, 100));
+    const now = t.clock.now();
+    for (let k = 3; k >= 0; k--) {
+      await t.post('/api/agents/metrics', { samples: agents(150, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() })) });
+    }
+    await t.post('/api/meta-agent/trigger-analysis');
+    await eventually(() => ws.messages.some((m) => m.id === 'findings' && m.type === 'error'), 5000, 'the lag error');
+    const error = ws.messages.find((m) => m.id === 'findings' && m.type === 'error')!;
+    expect(error.payload[0].message).toMatch(/fell more than 100 findings behind and was ended; read the findings again, then subscribe again/);
+    expect(error.payload[0].extensions.code).toBe('SUBSCRIBER_TOO_SLOW');
+    // The connection and its other subscriptions go on.
+    await t.agent.scheduler.runNow('health');
+    await eventually(() => ws.messages.some((m) => m.id === 'snapshots' && m.type === 'next'), 3000, 'a snapshot');
+    expect((await t.get('/api/meta-agent/findings?hours=1')).body.count).toBe(150);
+  });
+
+  it('stays up with 10,000 agents, 5,000 findings in one run and subscribers that never read', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const url = `ws://127.0.0.1:${port}/graphql`;
+    const stuck = await Promise.all([rawSocket(url), rawSocket(url)]);
+    for (const ws of stuck) {
+      ws.subscribe('status', 'subscription { agentStatus { at agent { name health healthReason metrics { responseTime } } } }');
+      ws.subscribe('changes', 'subscription { agentStatus(changesOnly: true) { agent { name health } previousHealth } }');
+      ws.subscribe('findings', 'subscription { findingEvents { kind finding { agentName message } } }');
+      ws.subscribe('improvements', 'subscription { improvementEvents { kind improvement { id title description } } }');
+      ws.subscribe('snapshots', 'subscription { healthSnapshot { timestamp performanceScore } }');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    for (const ws of stuck) ws.stopReading();
+
+    const now = t.clock.now();
+    const fleet = agents(10_000);
+    for (let i = 0; i < fleet.length; i += 5000) await t.post('/api/agents/metrics', { samples: fleet.slice(i, i + 5000) });
+    for (let k = 3; k >= 0; k--) {
+      const breaching = agents(5000, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() }));
+      expect((await t.post('/api/agents/metrics', { samples: breaching })).status).toBe(200);
+    }
+    const heapBefore = process.memoryUsage().heapUsed;
+    const analysis = await t.post('/api/meta-agent/trigger-analysis');
+    expect(analysis.status).toBe(200);
+    expect(analysis.body.data.findings.length).toBeGreaterThanOrEqual(5000);
+    for (let tick = 0; tick < 5; tick++) {
+      t.clock.advance(2000);
+      await t.agent.scheduler.runNow('health');
+      const probe = Date.now();
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(Date.now() - probe).toBeLessThan(2000);
+    }
+    expect(t.agent.scheduler.status().find((j) => j.name === 'health')?.last_error ?? null).toBeNull();
+    expect((await t.get('/api/agents/status')).body.count).toBe(10_000);
+    // What the stuck subscribers hold is bounded by their buffers, not by what was published.
+    const grownMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+    expect(grownMb).toBeLessThan(300);
+  }, 120_000);
 });
