@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTokenList } from './auth/tokens.js';
-import { AGENT_NAME_PATTERN } from './domain/agent-name.js';
+import { AGENT_NAME_PATTERN, AGENT_NAME_RULE } from './domain/agent-name.js';
 
 /** What secretEnv / passwordEnv may name. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -18,7 +18,7 @@ const ThresholdsSchema = z.strictObject({
 });
 
 const AgentTargetSchema = z.strictObject({
-  name: z.string().regex(AGENT_NAME_PATTERN, 'must match ^[A-Za-z0-9_.-]{1,64}$'),
+  name: z.string().regex(AGENT_NAME_PATTERN, `must be ${AGENT_NAME_RULE}`),
   healthUrl: z.url({ protocol: /^https?$/ }).optional(),
   pid: z.number().int().positive().optional(),
   processPattern: z
@@ -193,7 +193,7 @@ export const ConfigSchema = z.strictObject({
       maxRowsPerQuery: z.number().int().min(1).max(1_000_000).default(10_000),
       /** Live subscriptions one websocket may hold; the next one is refused. */
       maxSubscriptionsPerSocket: z.number().int().min(1).max(10_000).default(50),
-      /** Open websockets per client address; the next connection is refused with 429. */
+      /** Open websockets per client address (loopback exempt with http.rateLimit.exemptLoopback); the next is refused with 429. */
       maxWebsocketsPerAddress: z.number().int().min(1).max(100_000).default(100),
       /** Events a subscriber of suggestions, findings or assignments may leave unread before it is ended. */
       subscriptionBacklog: z.number().int().min(100).max(1_000_000).default(10_000),

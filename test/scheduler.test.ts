@@ -172,7 +172,7 @@ describe('scheduler', () => {
     await t.agent.scheduler.runNow('health');
     const health = await t.get('/api/meta-agent/health');
     const jobs = Object.fromEntries(health.body.data.jobs.map((j: any) => [j.name, j]));
-    expect(Object.keys(jobs).sort()).toEqual(['analysis', 'coordination', 'health', 'predictive', 'reports', 'retention']);
+    expect(Object.keys(jobs).sort()).toEqual(['analysis', 'coordination', 'health', 'predictive', 'registry', 'reports', 'retention']);
     expect(jobs.health).toMatchObject({ interval_seconds: 30, last_outcome: 'success', last_error: null });
     expect(jobs.health.runs).toBeGreaterThanOrEqual(1);
     expect(jobs.health.last_duration_ms).toEqual(expect.any(Number));

@@ -3,7 +3,7 @@ import type { AgentHealth } from './enums.js';
 /** An agent as registered by its first report. */
 export interface AgentRecord {
   name: string;
-  /** Time of the earliest and latest sample or check we hold evidence of. */
+  /** Time of the earliest and latest sample or check we hold evidence of, capped at when it arrived. */
   first_seen: string;
   last_seen: string;
   /** When the meta agent first heard from it. */

@@ -1,4 +1,4 @@
-import { AGENT_NAME_PATTERN } from './agent-name.js';
+import { AGENT_NAME_PATTERN, AGENT_NAME_RULE } from './agent-name.js';
 import type { SampleSource } from './enums.js';
 import type { FieldError } from '../errors.js';
 
@@ -49,7 +49,9 @@ const MAX_LISTED_ERRORS = 100;
  * `datetime.isoformat()`, which our users' agents call, omits it.
  */
 const ISO_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/i;
+/** Offsets in use on Earth run from -12:00 to +14:00. */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 export interface SampleLimits {
   now: number;
@@ -121,7 +123,7 @@ function parseSample(
         ? 'required'
         : typeof name !== 'string'
           ? `must be a string (got ${describe(name)})`
-          : 'must be 1 to 64 characters of A-Z, a-z, 0-9, "_", "." or "-"';
+          : `must be ${AGENT_NAME_RULE} (got ${describe(name)})`;
     errors.push({ index, field: 'agent_name', message });
   }
 
@@ -165,7 +167,7 @@ function parseTimestamp(value: unknown, limits: SampleLimits, report: (message: 
   }
   const ms = parseIsoTimestamp(value);
   if (ms === undefined) {
-    report(`"${truncate(value)}" is not an ISO-8601 date-time such as "2024-12-01T12:00:00Z"`);
+    report(`"${truncate(value)}" is not an ISO-8601 date-time such as "2024-12-01T12:00:00Z" (the zone, if any, is Z or ±hh:mm between -14:00 and +14:00)`);
     return undefined;
   }
   if (ms > limits.now + MAX_FUTURE_SKEW_MS) {
@@ -218,9 +220,11 @@ export function parseIsoTimestamp(value: string): number | undefined {
   if (new Date(base).getUTCDate() !== day) return undefined;
   if (zone.toUpperCase() === 'Z') return base;
   const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-  if (offsetMinutes > 18 * 60) return undefined;
+  const offsetHours = Number(zone.slice(1, 3));
+  const offsetMinutesPart = Number(zone.slice(4, 6));
+  if (offsetMinutesPart > 59) return undefined;
+  const offsetMinutes = offsetHours * 60 + offsetMinutesPart;
+  if (offsetMinutes > MAX_OFFSET_MINUTES) return undefined;
   return base - sign * offsetMinutes * 60_000;
 }
 

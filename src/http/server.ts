@@ -52,6 +52,7 @@ export function createHttpServer({ app, logger, config, tokens }: HttpServerOpti
     maxPayloadBytes: config.http.maxWebsocketMessageBytes,
     maxSubscriptionsPerSocket: config.limits.maxSubscriptionsPerSocket,
     maxSocketsPerAddress: config.limits.maxWebsocketsPerAddress,
+    exemptLoopback: config.http.rateLimit.exemptLoopback,
     allowedOrigins: config.http.allowedOrigins,
     tokens,
     logger,

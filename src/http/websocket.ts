@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { bearerToken } from './guard.js';
-import { CROSS_SITE_REFUSED, originAllowed } from './origin.js';
+import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
 
 type VerifyDone = (result: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
@@ -27,6 +27,8 @@ export interface WebsocketOptions {
   maxPayloadBytes: number;
   maxSubscriptionsPerSocket: number;
   maxSocketsPerAddress: number;
+  /** Clients on this host are trusted not to flood it (http.rateLimit.exemptLoopback). */
+  exemptLoopback: boolean;
   allowedOrigins: readonly string[];
   tokens: TokenRegistry;
   logger: Logger;
@@ -50,7 +52,8 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
         log.warn({ origin, address }, 'websocket refused: cross-site origin');
         return done(false, 403, CROSS_SITE_REFUSAL, JSON_HEADERS);
       }
-      if ((openPerAddress.get(address) ?? 0) >= options.maxSocketsPerAddress) {
+      const exempt = options.exemptLoopback && isLoopback(address);
+      if (!exempt && (openPerAddress.get(address) ?? 0) >= options.maxSocketsPerAddress) {
         log.warn({ address, open: options.maxSocketsPerAddress }, 'websocket refused: too many open from this address');
         const message = `This address already holds ${options.maxSocketsPerAddress} open websockets (the limit); close one, or share one socket between subscriptions`;
         return done(false, 429, JSON.stringify({ status: 'error', message, code: 'RATE_LIMITED' }), { ...JSON_HEADERS, 'Retry-After': '5' });

@@ -3,6 +3,8 @@ import type { Services } from '../services/services.js';
 import type { Job } from './scheduler.js';
 
 const FIRST_REPORT_AFTER_S = 15;
+/** Retirement is measured in days: an hourly look is plenty. */
+const REGISTRY_INTERVAL_S = 3600;
 
 /** The job table: what runs, how often. Each job only calls a service. */
 export function createJobs(services: Services, { intervals }: Config): Job[] {
@@ -15,6 +17,7 @@ export function createJobs(services: Services, { intervals }: Config): Job[] {
     // for five minutes.
     { name: 'reports', intervalSeconds: intervals.reports, firstRunAfterSeconds: Math.min(FIRST_REPORT_AFTER_S, intervals.reports), run: () => services.reportWriter.write() },
     { name: 'retention', intervalSeconds: intervals.retention, run: () => services.retention.run() },
+    { name: 'registry', intervalSeconds: REGISTRY_INTERVAL_S, run: async () => ({ retired: (await services.agents.retireUnseen()).length }) },
     {
       name: 'coordination',
       intervalSeconds: intervals.coordination,

@@ -2,6 +2,7 @@ import { toIso } from '../clock.js';
 import type { AgentStatus } from '../domain/agent.js';
 import { assessAgentHealth, toWindowMetrics, type WindowAggregate } from '../domain/health.js';
 import { notFound } from '../errors.js';
+import type { AgentRetirement } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseAgentNameFilter, quoted } from './inputs.js';
 
@@ -20,7 +21,11 @@ const EMPTY_WINDOW: WindowAggregate = {
 
 export type AgentService = ReturnType<typeof createAgentService>;
 
-export function createAgentService({ config, store, clock, logger }: ServiceDeps) {
+const DAY = 86_400_000;
+const REGISTRY: Actor = { id: 'meta-agent:registry' };
+
+export function createAgentService({ config, store, clock, logger, bus }: ServiceDeps) {
+  const log = logger.child({ module: 'agents' });
   const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
 
   /** Every registered agent with its health over the recent window. */
@@ -51,8 +56,24 @@ export function createAgentService({ config, store, clock, logger }: ServiceDeps
       const agentName = parseAgentNameFilter(name, 'name')!;
       const removed = await store.agents.remove(agentName);
       if (!removed) throw notFound(`No agent named ${quoted(agentName)} has reported`);
-      logger.child({ module: 'agents' }).info({ agent: agentName, actor: actor.id }, 'agent removed from the registry');
+      log.info({ agent: agentName, actor: actor.id }, 'agent removed from the registry');
       return removed;
+    },
+    /**
+     * Takes agents unseen for registry.retireAfterDays off the registry (configured agents stay),
+     * each with an audit line and an agent:retired event; their history stays until retention.
+     */
+    async retireUnseen(): Promise<AgentRetirement[]> {
+      const now = clock.now();
+      const keep = config.agents.map((a) => a.name);
+      const retired = await store.agents.retireUnseen(toIso(now - config.registry.retireAfterDays * DAY), keep);
+      const at = toIso(now);
+      const events = retired.map((agent) => ({ at, name: agent.name, last_seen: agent.last_seen, unseen_days: Math.floor((now - Date.parse(agent.last_seen)) / DAY) }));
+      for (const event of events) {
+        log.info({ agent: event.name, last_seen: event.last_seen, unseen_days: event.unseen_days, actor: REGISTRY.id }, 'agent retired from the registry');
+      }
+      if (events.length > 0) bus.publish('agent:retired', events);
+      return events;
     },
     async status(name: unknown): Promise<AgentStatus> {
       const agentName = parseAgentNameFilter(name, 'name');

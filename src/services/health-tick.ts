@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { EventLoopMonitor } from '../collectors/event-loop.js';
 import type { HostCollector, HostReading } from '../collectors/host.js';
 import type { ProcessSampler } from '../collectors/processes.js';
 import { runPullChecks, type PullTarget } from '../collectors/pull-checks.js';
@@ -14,6 +15,7 @@ import type { ServiceDeps } from './deps.js';
 export interface Collectors {
   host: HostCollector;
   processes: ProcessSampler;
+  eventLoop: EventLoopMonitor;
 }
 
 export type HealthTickService = ReturnType<typeof createHealthTickService>;

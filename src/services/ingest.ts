@@ -1,7 +1,8 @@
+import type { Role } from '../auth/roles.js';
 import { toIso } from '../clock.js';
 import type { SampleSource } from '../domain/enums.js';
 import { parseSampleBatch, type AgentSample } from '../domain/sample.js';
-import { validationFailed } from '../errors.js';
+import { AppError, ErrorCode, validationFailed } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface IngestResult {
@@ -9,10 +10,19 @@ export interface IngestResult {
   agents: string[];
 }
 
+export interface Reporter {
+  /** The caller's role: agent-role callers may register only so many new agents a day. */
+  role?: Role;
+  source?: SampleSource;
+}
+
+const DAY = 86_400_000;
+
 export type IngestService = ReturnType<typeof createIngestService>;
 
 export function createIngestService({ config, store, clock }: ServiceDeps) {
-  const rawRetentionMs = config.retention.rawDays * 86_400_000;
+  const rawRetentionMs = config.retention.rawDays * DAY;
+  const maxNewPerDay = config.registry.maxNewAgentsPerDay;
 
   /** Stores already validated samples (collectors use this). */
   async function store_(samples: AgentSample[]): Promise<IngestResult> {
@@ -20,16 +30,38 @@ export function createIngestService({ config, store, clock }: ServiceDeps) {
     return { accepted: samples.length, agents: [...new Set(samples.map((s) => s.agent_name))] };
   }
 
+  /**
+   * A leaked or buggy agent token must not grow the registry without end (names with a pid or a
+   * timestamp in them): beyond the daily number of new names, the batch is refused whole.
+   * The count is read before the insert, so concurrent batches may pass it by a little.
+   */
+  async function checkNewAgents(names: readonly string[], now: number): Promise<void> {
+    const unknown = await store.agents.unknown(names);
+    if (unknown.length === 0) return;
+    const { count, earliest } = await store.agents.registeredSince(toIso(now - DAY));
+    if (count + unknown.length <= maxNewPerDay) return;
+    const retryAfter = earliest ? Math.max(1, Math.ceil((Date.parse(earliest) + DAY - now) / 1000)) : 3600;
+    throw new AppError(
+      ErrorCode.rateLimited,
+      `Agent tokens may register at most ${maxNewPerDay} new agents per 24 hours (registry.maxNewAgentsPerDay); ` +
+        `${count} were registered in the last 24 hours and this batch names ${unknown.length} more (e.g. "${unknown[0]}"). ` +
+        'Nothing was stored; agents already registered can go on reporting.',
+      undefined,
+      { 'retry-after': String(retryAfter) },
+    );
+  }
+
   return {
     /** Validates a `{samples: [...]}` batch and stores it whole, or throws listing every problem. */
-    async ingest(body: unknown, source: SampleSource = 'push'): Promise<IngestResult> {
+    async ingest(body: unknown, reporter: Reporter = {}): Promise<IngestResult> {
       const now = clock.now();
       const parsed = parseSampleBatch(
         body,
         { now, maxSamples: config.limits.maxBatchSamples, oldestAllowedMs: now - rawRetentionMs },
-        source,
+        reporter.source ?? 'push',
       );
       if (!parsed.ok) throw validationFailed(parsed.message, parsed.errors);
+      if (reporter.role === 'agent') await checkNewAgents([...new Set(parsed.samples.map((s) => s.agent_name))], now);
       return store_(parsed.samples);
     },
     storeSamples: store_,

@@ -1,4 +1,4 @@
-import { AGENT_NAME_PATTERN } from '../domain/agent-name.js';
+import { LEGACY_AGENT_NAME_PATTERN } from '../domain/agent-name.js';
 import { enumValues, FindingKind, ImprovementStatus } from '../domain/enums.js';
 import { badRequest } from '../errors.js';
 
@@ -48,7 +48,8 @@ export function parseFindingKind(value: unknown): FindingKind | undefined {
 
 export function parseAgentNameFilter(value: unknown, field = 'agent_name'): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !AGENT_NAME_PATTERN.test(value)) {
+  // Lenient on purpose: an agent named before the dots-only rule can still be found and removed.
+  if (typeof value !== 'string' || !LEGACY_AGENT_NAME_PATTERN.test(value)) {
     throw badRequest(`${field} must be 1 to 64 characters of A-Z, a-z, 0-9, "_", "." or "-" (got ${show(value)})`);
   }
   return value;

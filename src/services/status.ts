@@ -2,6 +2,7 @@ import { toIso } from '../clock.js';
 import { assessOverallHealth, countByHealth, type FleetCounts } from '../domain/health.js';
 import type { OverallHealth } from '../domain/enums.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
+import type { EventLoopDelay } from '../collectors/event-loop.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
 import type { DeliverySummary, StoreInfo } from '../store/store.js';
 import { parseHours, parseLimit } from './inputs.js';
@@ -40,11 +41,12 @@ export interface HealthReport {
   deliveries: DeliverySummary[];
   started_at: string;
   uptime_seconds: number;
+  event_loop: EventLoopDelay;
 }
 
 export type StatusService = ReturnType<typeof createStatusService>;
 
-export function createStatusService(deps: ServiceDeps, agents: AgentService, monitoring: MonitoringView) {
+export function createStatusService(deps: ServiceDeps, agents: AgentService, monitoring: MonitoringView, eventLoop: { read(): EventLoopDelay }) {
   const { store, config, clock } = deps;
   const startedAt = clock.now();
   return {
@@ -90,6 +92,7 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
         deliveries,
         started_at: toIso(startedAt),
         uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
+        event_loop: eventLoop.read(),
       };
     },
   };

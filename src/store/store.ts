@@ -57,6 +57,12 @@ export interface AgentRepo {
   get(name: string): Promise<AgentRecord | undefined>;
   /** Removes the registry entry; answers what it was. */
   remove(name: string): Promise<AgentRecord | undefined>;
+  /** Removes every agent last seen before `beforeIso`, except those named in `keep`; answers them. */
+  retireUnseen(beforeIso: string, keep: readonly string[]): Promise<AgentRecord[]>;
+  /** Which of `names` the registry does not hold. */
+  unknown(names: readonly string[]): Promise<string[]>;
+  /** How many agents were registered after `sinceIso`, and the earliest such registration. */
+  registeredSince(sinceIso: string): Promise<{ count: number; earliest: string | null }>;
 }
 
 export interface SystemMetricsRepo {

@@ -28,9 +28,10 @@ describe('backfill equals live', () => {
     const a = createTestApp();
     a.clock.set(new Date(live).toISOString());
     await post(a, history);
+    // Live: each step's samples arrive once their time has come (liveness follows arrival).
     for (let now = live; now < end; now += STEP) {
-      await post(a, between(now, now + STEP));
       a.clock.set(new Date(now + STEP).toISOString());
+      await post(a, between(now, now + STEP));
       await a.post('/api/meta-agent/trigger-analysis');
     }
     const liveFindings = (await a.post('/api/meta-agent/trigger-analysis')).body.data.findings.map(gist).sort();

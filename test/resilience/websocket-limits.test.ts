@@ -43,7 +43,7 @@ describe('limits per websocket and per client', () => {
   });
 
   it('refuses a websocket beyond the per-address limit with 429 and a JSON reason', async () => {
-    const t = createTestApp({ limits: { maxWebsocketsPerAddress: 2 } });
+    const t = createTestApp({ limits: { maxWebsocketsPerAddress: 2 }, http: { rateLimit: { exemptLoopback: false } } });
     const { port } = await t.agent.start();
     const a = await rawSocket(`ws://127.0.0.1:${port}/graphql`);
     await rawSocket(`ws://127.0.0.1:${port}/graphql`);

@@ -88,7 +88,7 @@ builder.mutationField('reportMetrics', (t) =>
     type: IngestPayload,
     description: 'Stores a batch of 1..5000 samples, all or nothing; errors list each bad sample and field.',
     args: { samples: t.arg({ type: [AgentSampleInput], required: true }) },
-    resolve: async (_, { samples }, { services }) => {
+    resolve: async (_, { samples }, { services, principal }) => {
       const batch = samples.map((input) => {
         const sample: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(input)) {
@@ -97,7 +97,7 @@ builder.mutationField('reportMetrics', (t) =>
         return sample;
       });
       try {
-        return await services.ingest.ingest({ samples: batch });
+        return await services.ingest.ingest({ samples: batch }, { role: principal?.role });
       } catch (error) {
         // Name the fields as this API spells them.
         if (isAppError(error) && error.errors) {

@@ -1,4 +1,5 @@
 import { ROLE_PERMISSIONS } from '../../auth/roles.js';
+import type { EventLoopDelay } from '../../collectors/event-loop.js';
 import type { FleetCounts } from '../../domain/health.js';
 import type { JobStatus } from '../../scheduler/scheduler.js';
 import type { HealthReport, SystemStatus } from '../../services/status.js';
@@ -108,6 +109,15 @@ const DeliveryRef = builder.objectRef<DeliveryAttempt & { id: number }>('Deliver
   }),
 });
 
+const EventLoopDelayRef = builder.objectRef<EventLoopDelay>('EventLoopDelay').implement({
+  description: "How long this server's event loop was held up: a stall delays every request and tick.",
+  fields: (t) => ({
+    maxMsLastMinute: t.exposeFloat('max_ms_last_minute'),
+    p99MsLastMinute: t.exposeFloat('p99_ms_last_minute', { description: 'The highest 99th percentile of the last six 10-second slices.' }),
+    maxMsSinceStart: t.exposeFloat('max_ms_since_start'),
+  }),
+});
+
 const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implement({
   fields: (t) => ({
     metaAgentActive: t.exposeBoolean('meta_agent_active'),
@@ -121,6 +131,7 @@ const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implemen
     deliveries: t.expose('deliveries', { type: [DeliverySummaryRef] }),
     startedAt: t.expose('started_at', { type: 'DateTime' }),
     uptimeSeconds: t.exposeInt('uptime_seconds'),
+    eventLoop: t.expose('event_loop', { type: EventLoopDelayRef }),
   }),
 });
 

@@ -41,8 +41,8 @@ export const agentRoutes: Route[] = [
       },
     },
     returns: 'data: {accepted, agents}',
-    async handle({ services, body }) {
-      return { data: await services.ingest.ingest(await body()) };
+    async handle({ services, body, principal }) {
+      return { data: await services.ingest.ingest(await body(), { role: principal.role }) };
     },
   },
 ];

@@ -2,10 +2,21 @@ import type { AgentRecord } from '../../domain/agent.js';
 import type { AgentRepo } from '../store.js';
 import type { Db } from './open-db.js';
 
+const COLUMNS = 'name, first_seen, last_seen, registered_at, sample_count';
+
 export function createAgentRepo(db: Db): AgentRepo {
-  const list = db.prepare('SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents ORDER BY name');
-  const get = db.prepare('SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents WHERE name = ?');
-  const remove = db.prepare('DELETE FROM agents WHERE name = ? RETURNING name, first_seen, last_seen, registered_at, sample_count');
+  const list = db.prepare(`SELECT ${COLUMNS} FROM agents ORDER BY name`);
+  const get = db.prepare(`SELECT ${COLUMNS} FROM agents WHERE name = ?`);
+  const exists = db.prepare('SELECT 1 FROM agents WHERE name = ?').pluck();
+  const remove = db.prepare(`DELETE FROM agents WHERE name = ? RETURNING ${COLUMNS}`);
+  const unseen = db.prepare(`SELECT ${COLUMNS} FROM agents WHERE last_seen < ? ORDER BY name`);
+  const registeredSince = db.prepare('SELECT COUNT(*) AS count, MIN(registered_at) AS earliest FROM agents WHERE registered_at > ?');
+  const retire = db.transaction((beforeIso: string, keep: readonly string[]) => {
+    const kept = new Set(keep);
+    const retired = (unseen.all(beforeIso) as AgentRecord[]).filter((agent) => !kept.has(agent.name));
+    for (const agent of retired) remove.run(agent.name);
+    return retired;
+  });
   return {
     async remove(name) {
       return remove.get(name) as AgentRecord | undefined;
@@ -15,6 +26,15 @@ export function createAgentRepo(db: Db): AgentRepo {
     },
     async get(name) {
       return get.get(name) as AgentRecord | undefined;
+    },
+    async retireUnseen(beforeIso, keep) {
+      return retire.immediate(beforeIso, keep);
+    },
+    async unknown(names) {
+      return names.filter((name) => exists.get(name) === undefined);
+    },
+    async registeredSince(sinceIso) {
+      return registeredSince.get(sinceIso) as { count: number; earliest: string | null };
     },
   };
 }

@@ -63,7 +63,10 @@ export function createSampleRepo(db: Db): SampleRepo {
       }
     }
     const register = alive ? upsertAgent : registerOnly;
-    for (const [name, span] of spans) register.run(name, span.first, span.last, receivedAt, span.count);
+    // Liveness follows arrival: a sample stamped ahead by a skewed clock must not keep its agent
+    // "seen" after it falls silent, so the span is capped at the time it arrived.
+    const cap = (iso: string) => (iso > receivedAt ? receivedAt : iso);
+    for (const [name, span] of spans) register.run(name, cap(span.first), cap(span.last), receivedAt, span.count);
   });
 
   return {

@@ -1,6 +1,7 @@
 import * as initial from './001-initial.js';
 import * as rollups from './002-rollups.js';
 import * as coordination from './003-coordination.js';
+import * as registry from './004-registry.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial.sql },
   { version: 2, name: 'rollups', sql: rollups.sql },
   { version: 3, name: 'coordination', sql: coordination.sql },
+  { version: 4, name: 'registry', sql: registry.sql },
 ];

@@ -1,0 +1,60 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Logger } from '../logger.js';
+
+export interface EventLoopDelay {
+  /** The longest the event loop was held up in the last minute. */
+  max_ms_last_minute: number;
+  /** The 99th percentile of its delays: the highest of the last minute's 10-second slices. */
+  p99_ms_last_minute: number;
+  max_ms_since_start: number;
+}
+
+export interface EventLoopMonitor {
+  read(): EventLoopDelay;
+  stop(): void;
+}
+
+const SLICE_MS = 10_000;
+const SLICES = 6;
+const STALL_MS = 100;
+const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+
+/**
+ * Watches this process's own event loop: a stall here delays every request and every tick.
+ * Delays are kept in six 10-second slices (the last minute); a slice whose worst delay passed
+ * 100 ms is logged when it closes.
+ */
+export function createEventLoopMonitor(logger: Logger): EventLoopMonitor {
+  const log = logger.child({ module: 'event-loop' });
+  let current: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  current.enable();
+  const closed: Array<{ max: number; p99: number }> = [];
+  let maxSinceStart = 0;
+  const timer = setInterval(() => {
+    current.disable();
+    const slice = { max: current.max, p99: current.percentile(99) };
+    maxSinceStart = Math.max(maxSinceStart, slice.max);
+    if (ms(slice.max) > STALL_MS) log.warn({ max_ms: ms(slice.max), p99_ms: ms(slice.p99) }, 'event loop stalled in the last 10 s');
+    closed.push(slice);
+    if (closed.length > SLICES - 1) closed.shift();
+    current = monitorEventLoopDelay({ resolution: 10 });
+    current.enable();
+  }, SLICE_MS);
+  timer.unref();
+  return {
+    read() {
+      // The open slice counts too, so a stall shows at once, not up to 10 s later.
+      const slices = [...closed, { max: current.max, p99: current.count > 0 ? current.percentile(99) : 0 }];
+      const max = Math.max(...slices.map((s) => s.max));
+      return {
+        max_ms_last_minute: ms(max),
+        p99_ms_last_minute: ms(Math.max(...slices.map((s) => s.p99))),
+        max_ms_since_start: ms(Math.max(maxSinceStart, max)),
+      };
+    },
+    stop() {
+      clearInterval(timer);
+      current.disable();
+    },
+  };
+}
