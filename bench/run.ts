@@ -11,12 +11,13 @@ import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
 import { benchIngestBatched, benchIngestSingle } from './suites/ingest.js';
 import { benchQueries, seededDataDir } from './suites/queries.js';
+import { benchSoak } from './suites/soak.js';
 
 export interface BenchOptions {
   quick: boolean;
 }
 
-const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start'] as const;
+const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak'] as const;
 type Suite = (typeof SUITES)[number];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   }
   await run('idle', () => benchIdle(options));
   await run('cold-start', () => benchColdStart(options));
+  await run('soak', () => benchSoak(options));
 
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   printTable(rows, machine);

@@ -197,6 +197,8 @@ export const ConfigSchema = z.strictObject({
       maxWebsocketsPerAddress: z.number().int().min(1).max(100_000).default(100),
       /** Events a subscriber of suggestions, findings or assignments may leave unread before it is ended. */
       subscriptionBacklog: z.number().int().min(100).max(1_000_000).default(10_000),
+      /** Events per second written to all subscribers together, shared fairly; keeps CPU for requests. */
+      subscriptionEventsPerSecond: z.number().int().min(100).max(10_000_000).default(10_000),
     })
     .prefault({}),
   graphql: z

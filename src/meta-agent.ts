@@ -70,7 +70,11 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
   const store = options.store ?? createSqliteStore(paths.database, { synchronous: config.synchronous });
   const bus =
-    options.bus ?? createEventBus({ onListenerError: (topic, error) => logger.error({ err: error, topic }, 'event listener failed') });
+    options.bus ??
+    createEventBus({
+      onListenerError: (topic, error) => logger.error({ err: error, topic }, 'event listener failed'),
+      deliveriesPerSecond: config.limits.subscriptionEventsPerSecond,
+    });
 
   let scheduler: Scheduler | undefined;
   const monitoring: Monitoring = {
@@ -127,6 +131,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         await scheduler.close();
         deliverer.stop();
         await services.notifier.stop();
+        bus.stop();
         await analysisRunner.stop();
         collectors.eventLoop.stop();
         await store.close();

@@ -7,7 +7,7 @@ export interface Reply {
 }
 
 /** A keep-alive HTTP client for load: one socket per concurrent caller. */
-export function createClient(base: string, sockets: number, headers: Record<string, string> = {}) {
+export function createClient(base: string, sockets: number, headers: Record<string, string> = {}, timeoutMs?: number) {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   return {
@@ -31,6 +31,7 @@ export function createClient(base: string, sockets: number, headers: Record<stri
           },
         );
         req.on('error', reject);
+        if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
         req.end(body);
       });
     },

@@ -19,7 +19,9 @@ export const tempDir = (prefix: string) => mkdtempSync(path.join(tmpdir(), `meta
 /** Starts the compiled server (dist/main.js, built by `npm run bench`) as its own process on loopback. */
 export async function startServer(env: Record<string, string> = {}, dataDir = tempDir('data')): Promise<ServerHandle> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  // BENCH_SERVER_NODE_ARGS go to the server's node only (e.g. --cpu-prof to see where its time goes).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/main.js')], {
     cwd: ROOT,
     env: { ...process.env, META_AGENT_PORT: '0', META_AGENT_HOST: '127.0.0.1', META_AGENT_DATA_DIR: dataDir, META_AGENT_LOG_FILE: '', META_AGENT_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,6 +14,7 @@ export function latestBuffer<P>(): EventBuffer<P, P> {
       pending = undefined;
       return value;
     },
+    empty: () => pending === undefined,
     prepend(payload) {
       pending ??= payload;
     },
@@ -57,6 +58,7 @@ export function fifoBuffer<T>(capacity: number, accepts?: (event: T) => boolean)
       if (head.next >= head.items.length) queue.shift();
       return value;
     },
+    empty: () => waiting === 0,
     prepend(batch) {
       const items = pick(batch);
       if (items.length === 0) return;
@@ -93,29 +95,45 @@ export function agentStatusBuffer(filter: { agentName?: string; changesOnly: boo
         pending = undefined;
         return value;
       },
+      empty: () => pending === undefined,
       clear() {
         pending = undefined;
       },
     };
   }
   if (changesOnly) {
+    // Newest change per agent, in the order agents first changed. (Reading a Map from its front
+    // while deleting is quadratic in V8: the deleted slots are skipped one by one.)
     const pending = new Map<string, AgentStatusChange>();
+    let order: string[] = [];
+    let head = 0;
     return {
       offer(tick) {
         for (const change of tick.changes) {
-          pending.delete(change.agent.name); // re-inserted at the end: deliveries follow the order of change
+          if (!pending.has(change.agent.name)) order.push(change.agent.name);
           pending.set(change.agent.name, change);
         }
         return true;
       },
       take() {
-        const first = pending.entries().next();
-        if (first.done) return undefined;
-        pending.delete(first.value[0]);
-        return first.value[1];
+        while (head < order.length) {
+          const name = order[head++]!;
+          const change = pending.get(name);
+          if (!change) continue;
+          pending.delete(name);
+          if (head > 1024 && head * 2 > order.length) {
+            order = order.slice(head);
+            head = 0;
+          }
+          return change;
+        }
+        return undefined;
       },
+      empty: () => pending.size === 0,
       clear() {
         pending.clear();
+        order = [];
+        head = 0;
       },
     };
   }
@@ -143,6 +161,7 @@ export function agentStatusBuffer(filter: { agentName?: string; changesOnly: boo
       lastName = change.agent.name;
       return change;
     },
+    empty: () => !tick || owed === 0,
     clear() {
       tick = undefined;
       owed = 0;

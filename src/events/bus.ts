@@ -1,3 +1,4 @@
+import { createDeliveryBudget } from './budget.js';
 import { Subscription, type EventBuffer } from './subscription.js';
 import type { Topics } from './topics.js';
 
@@ -6,6 +7,8 @@ export type Listener<P> = (payload: P) => void;
 export interface EventBusOptions {
   /** Where a listener's exception goes: a publish never throws into the publisher. */
   onListenerError(topic: string, error: unknown): void;
+  /** Events per second delivered to all subscribers together (limits.subscriptionEventsPerSecond). */
+  deliveriesPerSecond: number;
 }
 
 /**
@@ -14,6 +17,7 @@ export interface EventBusOptions {
  * and never throws. What a subscriber keeps is decided by its buffer (see buffers.ts).
  */
 export function createEventBus(options: EventBusOptions) {
+  const budget = createDeliveryBudget(options.deliveriesPerSecond);
   const subscribers = new Map<keyof Topics, Set<Subscription<unknown, unknown>>>();
   const listeners = new Map<keyof Topics, Set<Listener<unknown>>>();
   const setOf = <V>(map: Map<keyof Topics, Set<V>>, topic: keyof Topics) => {
@@ -42,9 +46,12 @@ export function createEventBus(options: EventBusOptions) {
     /** A stream for one subscriber, buffered by the given policy; ends when its consumer returns. */
     subscribe<K extends keyof Topics, E>(topic: K, buffer: EventBuffer<Topics[K], E>, lagMessage: string): Subscription<Topics[K], E> {
       const set = setOf(subscribers, topic);
-      const subscription: Subscription<Topics[K], E> = new Subscription(buffer, lagMessage, () => set.delete(subscription as Subscription<unknown, unknown>));
+      const subscription: Subscription<Topics[K], E> = new Subscription(buffer, budget, lagMessage, () => set.delete(subscription as Subscription<unknown, unknown>));
       set.add(subscription as Subscription<unknown, unknown>);
       return subscription;
+    },
+    stop(): void {
+      budget.stop();
     },
     /** Open subscriptions per topic (health reports them). */
     subscriberCounts(): Record<string, number> {

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors.js';
+import type { DeliveryBudget } from './budget.js';
 
 /** What a subscriber holds between a publish and its next read; its policy keeps it bounded. */
 export interface EventBuffer<P, E> {
@@ -6,94 +7,93 @@ export interface EventBuffer<P, E> {
   offer(payload: P): boolean;
   /** The next event to deliver, or undefined when there is none. */
   take(): E | undefined;
+  empty(): boolean;
   /** Puts a payload in front of anything buffered (what existed before subscribing). */
   prepend?(payload: P): void;
   clear(): void;
 }
 
+const DONE = { value: undefined, done: true } as const;
+
 /**
  * One subscriber's stream of events: an async iterator over its own bounded buffer. A publish
  * never blocks or throws; a subscriber too slow for a FIFO policy gets an error on its next read
- * (and may re-read the current state and subscribe again). `return()` ends it at once, even
- * while a read is waiting.
+ * (and may re-read the current state and subscribe again). Each delivery waits its turn in the
+ * server-wide budget. `return()` ends it at once, even while a read is waiting.
  */
 export class Subscription<P, E> implements AsyncIterableIterator<E> {
-  private waiter: ((result: IteratorResult<E>) => void) | undefined;
-  private failWaiter: ((error: Error) => void) | undefined;
+  private wake: (() => void) | undefined;
   private closed = false;
   private failure: Error | undefined;
+  private readonly ended: Promise<void>;
+  private end!: () => void;
 
   constructor(
     private readonly buffer: EventBuffer<P, E>,
+    private readonly budget: DeliveryBudget,
     private readonly lagMessage: string,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    this.ended = new Promise((resolve) => (this.end = resolve));
+  }
 
   /** Called by the bus on publish. */
   deliver(payload: P): void {
     if (this.closed || this.failure) return;
     if (!this.buffer.offer(payload)) {
       this.buffer.clear();
-      this.fail(new AppError(ErrorCode.subscriberTooSlow, this.lagMessage));
-      return;
+      this.failure = new AppError(ErrorCode.subscriberTooSlow, this.lagMessage);
     }
-    this.wake();
+    this.signal();
   }
 
   /** Puts what existed before subscribing ahead of what was published since. */
   prepend(payload: P): void {
     if (this.closed || !this.buffer.prepend) return;
     this.buffer.prepend(payload);
-    this.wake();
+    this.signal();
   }
 
-  next(): Promise<IteratorResult<E>> {
-    if (this.failure) {
-      const error = this.failure;
-      this.close();
-      return Promise.reject(error);
+  async next(): Promise<IteratorResult<E>> {
+    for (;;) {
+      if (this.failure) {
+        const error = this.failure;
+        this.close();
+        throw error;
+      }
+      if (this.closed) return DONE;
+      if (this.buffer.empty()) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const turn = this.budget.acquire();
+      if (turn) {
+        await Promise.race([turn, this.ended]);
+        if (this.closed || this.failure) continue;
+      }
+      const value = this.buffer.take();
+      if (value !== undefined) return { value, done: false };
     }
-    const value = this.buffer.take();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.waiter = resolve;
-      this.failWaiter = reject;
-    });
   }
 
-  return(): Promise<IteratorResult<E>> {
+  async return(): Promise<IteratorResult<E>> {
     this.close();
-    return Promise.resolve({ value: undefined, done: true });
+    return DONE;
   }
 
-  throw(error?: unknown): Promise<IteratorResult<E>> {
+  async throw(error?: unknown): Promise<IteratorResult<E>> {
     this.close();
-    return Promise.reject(error);
+    throw error;
   }
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  private wake(): void {
-    const waiter = this.waiter;
-    if (!waiter) return;
-    const value = this.buffer.take();
-    if (value === undefined) return;
-    this.waiter = this.failWaiter = undefined;
-    waiter({ value, done: false });
-  }
-
-  private fail(error: Error): void {
-    const reject = this.failWaiter;
-    if (!reject) {
-      this.failure = error;
-      return;
-    }
-    this.waiter = this.failWaiter = undefined;
-    this.close();
-    reject(error);
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 
   private close(): void {
@@ -101,8 +101,7 @@ export class Subscription<P, E> implements AsyncIterableIterator<E> {
     this.closed = true;
     this.buffer.clear();
     this.onClose();
-    const waiter = this.waiter;
-    this.waiter = this.failWaiter = undefined;
-    waiter?.({ value: undefined, done: true });
+    this.end();
+    this.signal();
   }
 }

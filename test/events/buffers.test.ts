@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/domain/agent.js';
 import type { AgentHealth } from '../../src/domain/enums.js';
 import { createEventBus } from '../../src/events/bus.js';
+import { createDeliveryBudget } from '../../src/events/budget.js';
 import { agentStatusBuffer, fifoBuffer, latestBuffer } from '../../src/events/buffers.js';
 import { agentStatusTick } from '../../src/events/topics.js';
 
@@ -33,14 +34,14 @@ describe('agent status buffers (latest wins)', () => {
     expect(drain(() => buffer.take()).map((c) => c.at)).toEqual(['t999', 't999']);
   });
 
-  it('keeps the newest change per agent for changesOnly, in the order they changed', () => {
+  it('keeps the newest change per agent for changesOnly, in the order agents first changed', () => {
     const buffer = agentStatusBuffer({ changesOnly: true });
     buffer.offer(tick('t1', { a: 'failing', b: 'healthy' }, { a: 'healthy', b: 'healthy' }));
     buffer.offer(tick('t2', { a: 'failing', b: 'offline' }, { a: 'failing', b: 'healthy' }));
     buffer.offer(tick('t3', { a: 'healthy', b: 'offline' }, { a: 'failing', b: 'offline' }));
     expect(drain(() => buffer.take()).map((c) => `${c.agent.name}:${c.previous_health}->${c.agent.health}@${c.at}`)).toEqual([
-      'b:healthy->offline@t2',
       'a:failing->healthy@t3',
+      'b:healthy->offline@t2',
     ]);
   });
 
@@ -83,7 +84,7 @@ describe('FIFO and latest buffers', () => {
 describe('the event bus', () => {
   it('never throws into a publisher, and ends a lagging subscriber with an error it can act on', async () => {
     const errors: unknown[] = [];
-    const bus = createEventBus({ onListenerError: (_topic, error) => errors.push(error) });
+    const bus = createEventBus({ onListenerError: (_topic, error) => errors.push(error), deliveriesPerSecond: 1000 });
     bus.listen('finding:recorded', () => {
       throw new Error('listener bug');
     });
@@ -96,11 +97,30 @@ describe('the event bus', () => {
   });
 
   it('ends a waiting read at once when the subscriber leaves', async () => {
-    const bus = createEventBus({ onListenerError: () => undefined });
+    const bus = createEventBus({ onListenerError: () => undefined, deliveriesPerSecond: 1000 });
     const sub = bus.subscribe('health:snapshot', latestBuffer(), '');
     const pending = sub.next();
     await sub.return();
     await expect(pending).resolves.toEqual({ value: undefined, done: true });
     expect(bus.subscriberCounts()['health:snapshot']).toBe(0);
+  });
+});
+
+describe('the delivery budget', () => {
+  it('lets a burst through, then serves waiters in arrival order at the set rate', async () => {
+    let now = 0;
+    const budget = createDeliveryBudget(100, () => now); // burst of 10
+    for (let i = 0; i < 10; i++) expect(budget.acquire()).toBeUndefined();
+    const served: string[] = [];
+    const a = budget.acquire()!.then(() => served.push('a'));
+    const b = budget.acquire()!.then(() => served.push('b'));
+    expect(budget.acquire()).toBeInstanceOf(Promise); // c queues behind a and b even if a token appears
+    now = 10; // one token's worth of time
+    await new Promise((r) => setTimeout(r, 30));
+    expect(served).toEqual(['a']);
+    now = 20;
+    await Promise.all([a, b]);
+    expect(served).toEqual(['a', 'b']);
+    budget.stop();
   });
 });
