@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { seededRandom } from '../../scripts/demo/fleet.js';
 import { createClient, type Reply } from '../lib/http-load.js';
 import { memoryMb } from '../lib/proc.js';
@@ -144,5 +145,7 @@ export async function benchSoak(options: BenchOptions): Promise<Row[]> {
     for (const s of subscribers) s.close();
     client.close();
     await server.stop();
+    // SOAK_LOG=file keeps the server's log of the run.
+    if (process.env.SOAK_LOG) writeFileSync(process.env.SOAK_LOG, server.output());
   }
 }

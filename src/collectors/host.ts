@@ -20,25 +20,24 @@ export interface HostCollector {
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
- * CPU % through systeminformation's currentLoad(), which measures between two calls. Its
- * first call waits 500 ms for a baseline, so the collector primes it at creation and every
- * later read measures the time since the previous tick, with no wait. Disk usage comes from
- * statfs on the data directory (no `df` child process). Nothing here blocks the event loop.
+ * CPU % is the busy share of the CPU time between two reads (the first read measures from
+ * creation), from the kernel's counters through os.cpus(): systeminformation's currentLoad()
+ * runs `cat /proc/stat` with execSync on Linux, a child process that held the event loop
+ * 30 ms or more on every health tick. Memory comes from systeminformation (it reads
+ * /proc/meminfo asynchronously), disk usage from statfs on the data directory.
  */
 export function createHostCollector(dataDir: string): HostCollector {
-  let primed = si.currentLoad().catch(() => undefined);
+  let previous = cpuTimes();
   return {
     async read() {
-      await primed;
-      const [load, mem, disk] = await Promise.all([
-        si.currentLoad().catch(() => undefined),
-        si.mem().catch(() => undefined),
-        diskUsage(dataDir),
-      ]);
-      primed = Promise.resolve(undefined);
+      const [mem, disk] = await Promise.all([si.mem().catch(() => undefined), diskUsage(dataDir)]);
+      const now = cpuTimes();
+      const total = now.total - previous.total;
+      const cpu = total > 0 ? 100 * (1 - (now.idle - previous.idle) / total) : null;
+      previous = now;
       const [l1, l5, l15] = os.loadavg();
       return {
-        cpu_usage: load && Number.isFinite(load.currentLoad) ? round(load.currentLoad) : null,
+        cpu_usage: cpu === null ? null : round(Math.min(100, Math.max(0, cpu))),
         memory_usage: mem && mem.total > 0 ? round((100 * (mem.total - mem.available)) / mem.total) : null,
         memory_used_mb: mem ? round((mem.total - mem.available) / 1_048_576, 1) : null,
         memory_total_mb: mem ? round(mem.total / 1_048_576, 1) : null,
@@ -48,6 +47,16 @@ export function createHostCollector(dataDir: string): HostCollector {
       };
     },
   };
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
 }
 
 async function diskUsage(dir: string): Promise<HostReading['disk']> {
