@@ -102,20 +102,36 @@ export function agentStatusBuffer(filter: { agentName?: string; changesOnly: boo
     };
   }
   if (changesOnly) {
-    // Newest change per agent, in the order agents first changed. (Reading a Map from its front
-    // while deleting is quadratic in V8: the deleted slots are skipped one by one.)
+    // A reader that keeps up reads each tick's shared list of changes in place; one that falls
+    // behind has its unread changes merged, newest per agent, in the order agents first changed.
+    // (Reading a Map from its front while deleting is quadratic in V8, hence the order list.)
+    let shared: readonly AgentStatusChange[] = [];
+    let sharedAt = 0;
     const pending = new Map<string, AgentStatusChange>();
     let order: string[] = [];
     let head = 0;
+    const merge = (changes: Iterable<AgentStatusChange>) => {
+      for (const change of changes) {
+        if (!pending.has(change.agent.name)) order.push(change.agent.name);
+        pending.set(change.agent.name, change);
+      }
+    };
     return {
       offer(tick) {
-        for (const change of tick.changes) {
-          if (!pending.has(change.agent.name)) order.push(change.agent.name);
-          pending.set(change.agent.name, change);
+        if (tick.changes.length === 0) return true;
+        if (pending.size === 0 && sharedAt >= shared.length) {
+          shared = tick.changes;
+          sharedAt = 0;
+          return true;
         }
+        merge(shared.slice(sharedAt));
+        shared = [];
+        sharedAt = 0;
+        merge(tick.changes);
         return true;
       },
       take() {
+        if (sharedAt < shared.length) return shared[sharedAt++];
         while (head < order.length) {
           const name = order[head++]!;
           const change = pending.get(name);
@@ -129,8 +145,10 @@ export function agentStatusBuffer(filter: { agentName?: string; changesOnly: boo
         }
         return undefined;
       },
-      empty: () => pending.size === 0,
+      empty: () => pending.size === 0 && sharedAt >= shared.length,
       clear() {
+        shared = [];
+        sharedAt = 0;
         pending.clear();
         order = [];
         head = 0;
