@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,5 +109,18 @@ describe('configuration', () => {
     const p = file({ coordination: { webhooks: { code_editor: { url: 'http://127.0.0.1:9/hook', secretEnv: 'bad-name' } } } });
     const problems = problemsOf(() => loadConfig({ META_AGENT_CONFIG: p }));
     expect(problems).toEqual([`${p}: coordination.webhooks.code_editor.secretEnv: must be an environment variable name`]);
+  });
+});
+
+describe('the README', () => {
+  it("loads the README's full config example as printed, every key at its default", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '../README.md'), 'utf8');
+    const from = readme.indexOf('```json', readme.indexOf('The file, with every key and its default'));
+    const example = readme.slice(from + '```json'.length, readme.indexOf('```', from + 7));
+    const config = loadConfig({ META_AGENT_CONFIG: file(example), EDITOR_HOOK_SECRET: 'secret' });
+    const defaults = loadConfig({});
+    for (const key of ['limits', 'http', 'registry', 'intervals', 'health', 'retention', 'analysis', 'graphql'] as const) {
+      expect(config[key]).toEqual(defaults[key]);
+    }
   });
 });

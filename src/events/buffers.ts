@@ -83,22 +83,16 @@ export function agentStatusBuffer(filter: { agentName?: string; changesOnly: boo
   const changed = (c: AgentStatusChange | undefined) => c !== undefined && c.previous_health !== c.agent.health;
   const { agentName, changesOnly } = filter;
   if (agentName !== undefined) {
-    let pending: AgentStatusChange | undefined;
+    const latest = latestBuffer<AgentStatusChange>();
     return {
       offer(tick) {
         const change = tick.byName.get(agentName);
-        if (change && (!changesOnly || changed(change))) pending = change;
+        if (change && (!changesOnly || changed(change))) latest.offer(change);
         return true;
       },
-      take() {
-        const value = pending;
-        pending = undefined;
-        return value;
-      },
-      empty: () => pending === undefined,
-      clear() {
-        pending = undefined;
-      },
+      take: latest.take,
+      empty: latest.empty,
+      clear: latest.clear,
     };
   }
   if (changesOnly) {

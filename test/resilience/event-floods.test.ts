@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 import { eventually, rawSocket } from '../helpers/raw-ws.js';
 import { subscribe, wsClient } from '../helpers/ws.js';
 
 const agents = (count: number, fields: Record<string, number> = { response_time: 1 }) =>
   Array.from({ length: count }, (_, i) => ({ agent_name: `agent_${String(i).padStart(5, '0')}`, ...fields }));
+
+/** Four samples 30 s apart over the response-time threshold for each of `count` agents: one threshold finding each. */
+async function postBreaching(t: TestApp, count: number) {
+  const now = t.clock.now();
+  for (let k = 3; k >= 0; k--) {
+    const samples = agents(count, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() }));
+    for (let i = 0; i < samples.length; i += 5000) expect((await t.post('/api/agents/metrics', { samples: samples.slice(i, i + 5000) })).status).toBe(200);
+  }
+}
 
 describe('a fleet larger than any event queue', () => {
   it('keeps ticking with 1,100 agents, and after a restart on the same data', async () => {
@@ -27,11 +36,7 @@ describe('a fleet larger than any event queue', () => {
     const { port } = await t.agent.start();
     const events = subscribe(wsClient(`ws://127.0.0.1:${port}/graphql`), 'subscription { findingEvents(kind: THRESHOLD) { kind finding { agentName } } }');
     await new Promise((r) => setTimeout(r, 100));
-    const now = t.clock.now();
-    for (let k = 3; k >= 0; k--) {
-      const samples = agents(1100, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() }));
-      expect((await t.post('/api/agents/metrics', { samples })).status).toBe(200);
-    }
+    await postBreaching(t, 1100);
     const analysis = await t.post('/api/meta-agent/trigger-analysis');
     expect(analysis.status).toBe(200);
     const received = await events.waitFor(1100, 20_000);
@@ -43,11 +48,7 @@ describe('a fleet larger than any event queue', () => {
     const { port } = await t.agent.start();
     const events = subscribe(wsClient(`ws://127.0.0.1:${port}/graphql`), 'subscription { improvementEvents(kinds: [CREATED]) { improvement { id } } }');
     await new Promise((r) => setTimeout(r, 100));
-    const now = t.clock.now();
-    for (let k = 3; k >= 0; k--) {
-      const samples = agents(1100, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() }));
-      await t.post('/api/agents/metrics', { samples });
-    }
+    await postBreaching(t, 1100);
     const analysis = await t.post('/api/meta-agent/trigger-analysis');
     expect(analysis.body.data.improvements_created.length).toBeGreaterThanOrEqual(1100);
     const received = await events.waitFor(1100, 20_000);
@@ -63,10 +64,7 @@ describe('subscribers that fall behind', () => {
     ws.subscribe('findings', 'subscription { findingEvents { finding { agentName } } }');
     ws.subscribe('snapshots', 'subscription { healthSnapshot { timestamp } }');
     await new Promise((r) => setTimeout(r, 100));
-    const now = t.clock.now();
-    for (let k = 3; k >= 0; k--) {
-      await t.post('/api/agents/metrics', { samples: agents(150, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() })) });
-    }
+    await postBreaching(t, 150);
     await t.post('/api/meta-agent/trigger-analysis');
     await eventually(() => ws.messages.some((m) => m.id === 'findings' && m.type === 'error'), 5000, 'the lag error');
     const error = ws.messages.find((m) => m.id === 'findings' && m.type === 'error')!;
@@ -93,13 +91,9 @@ describe('subscribers that fall behind', () => {
     await new Promise((r) => setTimeout(r, 200));
     for (const ws of stuck) ws.stopReading();
 
-    const now = t.clock.now();
     const fleet = agents(10_000);
     for (let i = 0; i < fleet.length; i += 5000) await t.post('/api/agents/metrics', { samples: fleet.slice(i, i + 5000) });
-    for (let k = 3; k >= 0; k--) {
-      const breaching = agents(5000, { response_time: 60 }).map((s) => ({ ...s, timestamp: new Date(now - k * 30_000).toISOString() }));
-      expect((await t.post('/api/agents/metrics', { samples: breaching })).status).toBe(200);
-    }
+    await postBreaching(t, 5000);
     const heapBefore = process.memoryUsage().heapUsed;
     const analysis = await t.post('/api/meta-agent/trigger-analysis');
     expect(analysis.status).toBe(200);
