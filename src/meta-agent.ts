@@ -3,7 +3,7 @@ import { createAnalysisRunner } from './analysis/runner.js';
 import { createApp, type App } from './app.js';
 import { createDeliverer } from './coordination/deliverer.js';
 import { createHostCollector } from './collectors/host.js';
-import { createEventLoopMonitor } from './collectors/event-loop.js';
+import { createRuntimeMonitor } from './collectors/runtime.js';
 import { createProcessSampler } from './collectors/processes.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveDataPaths, type Config } from './config.js';
@@ -29,7 +29,7 @@ export interface MetaAgentOptions {
   /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
   useCron?: boolean;
   /** Replace the host collector or process sampler (tests). */
-  collectors?: Partial<Omit<Collectors, 'eventLoop'>>;
+  collectors?: Partial<Omit<Collectors, 'runtime'>>;
 }
 
 export interface MetaAgent {
@@ -87,7 +87,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const collectors: Collectors = {
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),
     processes: options.collectors?.processes ?? createProcessSampler(),
-    eventLoop: createEventLoopMonitor(logger),
+    runtime: createRuntimeMonitor(logger),
   };
   const deps = { config, store, clock, logger, bus, paths };
   const analysisRunner = createAnalysisRunner(analysisInit(config, paths.database), logger);
@@ -133,7 +133,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         await services.notifier.stop();
         bus.stop();
         await analysisRunner.stop();
-        collectors.eventLoop.stop();
+        collectors.runtime.stop();
         await store.close();
         logger.flush();
       })();

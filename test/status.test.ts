@@ -102,3 +102,20 @@ describe('retiring an agent', () => {
     expect((await t.request('DELETE', '/api/agents/old_bot')).status).toBe(404);
   });
 });
+
+describe("the server's own health", () => {
+  it('reports its event-loop stalls and its memory in health, over REST and GraphQL', async () => {
+    const t = createTestApp();
+    await new Promise((r) => setTimeout(r, 50)); // the monitor's first sample starts its clock
+    const until = Date.now() + 150;
+    while (Date.now() < until); // hold the event loop
+    await new Promise((r) => setTimeout(r, 20));
+    const { data } = (await t.get('/api/meta-agent/health')).body;
+    expect(data.event_loop.max_ms_last_minute).toBeGreaterThanOrEqual(100);
+    expect(data.event_loop.max_ms_since_start).toBeGreaterThanOrEqual(data.event_loop.max_ms_last_minute);
+    expect(data.memory.rss_mb).toBeGreaterThan(data.memory.heap_used_mb);
+    const gql = await t.gql('{ health { eventLoop { maxMsLastMinute p99MsLastMinute } memory { rssMb heapUsedMb } } }');
+    expect(gql.data.health.eventLoop.maxMsLastMinute).toBeGreaterThanOrEqual(100);
+    expect(gql.data.health.memory.rssMb).toBeGreaterThan(0);
+  });
+});

@@ -29,7 +29,7 @@ const name = (i: number) => `soak_${String(i).padStart(5, '0')}`;
  * and a backfill sent newest-first, while /healthz is probed every 200 ms.
  */
 export async function benchSoak(options: BenchOptions): Promise<Row[]> {
-  const durationMs = options.quick ? 45_000 : 300_000;
+  const durationMs = Number(process.env.SOAK_SECONDS ?? (options.quick ? 45 : 300)) * 1000;
   const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: String(TICK_S), META_AGENT_ANALYSIS_INTERVAL_S: '60' });
   const client = createClient(server.url, 8);
   const random = seededRandom(5);
@@ -110,7 +110,9 @@ export async function benchSoak(options: BenchOptions): Promise<Row[]> {
     timers.push(
       setInterval(() => {
         try {
-          peakRss = Math.max(peakRss, memoryMb(server.pid).rss);
+          const rss = memoryMb(server.pid).rss;
+          peakRss = Math.max(peakRss, rss);
+          if (process.env.SOAK_TRACE && Date.now() % 15_000 < 500) process.stderr.write(`${Math.round((Date.now() - started) / 1000)} s: rss ${Math.round(rss)} MB\n`);
         } catch {
           // the server is gone: reported below
         }

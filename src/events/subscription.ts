@@ -22,20 +22,19 @@ const DONE = { value: undefined, done: true } as const;
  * server-wide budget. `return()` ends it at once, even while a read is waiting.
  */
 export class Subscription<P, E> implements AsyncIterableIterator<E> {
+  /** Resolves a read waiting for an event. */
   private wake: (() => void) | undefined;
+  /** Resolves a read waiting for its turn in the budget, when the subscription ends. */
+  private cancelTurn: (() => void) | undefined;
   private closed = false;
   private failure: Error | undefined;
-  private readonly ended: Promise<void>;
-  private end!: () => void;
 
   constructor(
     private readonly buffer: EventBuffer<P, E>,
     private readonly budget: DeliveryBudget,
     private readonly lagMessage: string,
     private readonly onClose: () => void,
-  ) {
-    this.ended = new Promise((resolve) => (this.end = resolve));
-  }
+  ) {}
 
   /** Called by the bus on publish. */
   deliver(payload: P): void {
@@ -68,7 +67,13 @@ export class Subscription<P, E> implements AsyncIterableIterator<E> {
       }
       const turn = this.budget.acquire();
       if (turn) {
-        await Promise.race([turn, this.ended]);
+        // Not Promise.race with a promise that lives as long as the subscription: each race
+        // would leave a reaction on it until the end (800,000 of them after minutes of a soak).
+        await new Promise<void>((resolve) => {
+          this.cancelTurn = resolve;
+          void turn.then(resolve);
+        });
+        this.cancelTurn = undefined;
         if (this.closed || this.failure) continue;
       }
       const value = this.buffer.take();
@@ -101,7 +106,7 @@ export class Subscription<P, E> implements AsyncIterableIterator<E> {
     this.closed = true;
     this.buffer.clear();
     this.onClose();
-    this.end();
+    this.cancelTurn?.();
     this.signal();
   }
 }

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { EventLoopMonitor } from '../collectors/event-loop.js';
+import type { RuntimeMonitor } from '../collectors/runtime.js';
 import type { HostCollector, HostReading } from '../collectors/host.js';
 import type { ProcessSampler } from '../collectors/processes.js';
 import { runPullChecks, type PullTarget } from '../collectors/pull-checks.js';
@@ -15,7 +15,7 @@ import type { ServiceDeps } from './deps.js';
 export interface Collectors {
   host: HostCollector;
   processes: ProcessSampler;
-  eventLoop: EventLoopMonitor;
+  runtime: RuntimeMonitor;
 }
 
 export type HealthTickService = ReturnType<typeof createHealthTickService>;

@@ -37,7 +37,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   });
   const health = createHealthTickService(deps, agents, collectors);
   const reports = createReportService(deps);
-  const status = createStatusService(deps, agents, monitoring, collectors.eventLoop);
+  const status = createStatusService(deps, agents, monitoring, collectors.runtime);
   return {
     ingest: createIngestService(deps),
     agents,

@@ -2,7 +2,7 @@ import { toIso } from '../clock.js';
 import { assessOverallHealth, countByHealth, type FleetCounts } from '../domain/health.js';
 import type { OverallHealth } from '../domain/enums.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
-import type { EventLoopDelay } from '../collectors/event-loop.js';
+import type { EventLoopDelay, ProcessMemory, RuntimeMonitor } from '../collectors/runtime.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
 import type { DeliverySummary, StoreInfo } from '../store/store.js';
 import { parseHours, parseLimit } from './inputs.js';
@@ -42,11 +42,12 @@ export interface HealthReport {
   started_at: string;
   uptime_seconds: number;
   event_loop: EventLoopDelay;
+  memory: ProcessMemory;
 }
 
 export type StatusService = ReturnType<typeof createStatusService>;
 
-export function createStatusService(deps: ServiceDeps, agents: AgentService, monitoring: MonitoringView, eventLoop: { read(): EventLoopDelay }) {
+export function createStatusService(deps: ServiceDeps, agents: AgentService, monitoring: MonitoringView, runtime: Pick<RuntimeMonitor, 'eventLoop' | 'memory'>) {
   const { store, config, clock } = deps;
   const startedAt = clock.now();
   return {
@@ -92,7 +93,8 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
         deliveries,
         started_at: toIso(startedAt),
         uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
-        event_loop: eventLoop.read(),
+        event_loop: runtime.eventLoop(),
+        memory: runtime.memory(),
       };
     },
   };

@@ -1,5 +1,5 @@
 import { ROLE_PERMISSIONS } from '../../auth/roles.js';
-import type { EventLoopDelay } from '../../collectors/event-loop.js';
+import type { EventLoopDelay, ProcessMemory } from '../../collectors/runtime.js';
 import type { FleetCounts } from '../../domain/health.js';
 import type { JobStatus } from '../../scheduler/scheduler.js';
 import type { HealthReport, SystemStatus } from '../../services/status.js';
@@ -118,6 +118,16 @@ const EventLoopDelayRef = builder.objectRef<EventLoopDelay>('EventLoopDelay').im
   }),
 });
 
+const ProcessMemoryRef = builder.objectRef<ProcessMemory>('ProcessMemory').implement({
+  description: "This server's own memory, in MB.",
+  fields: (t) => ({
+    rssMb: t.exposeFloat('rss_mb'),
+    heapUsedMb: t.exposeFloat('heap_used_mb'),
+    heapTotalMb: t.exposeFloat('heap_total_mb'),
+    externalMb: t.exposeFloat('external_mb'),
+  }),
+});
+
 const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implement({
   fields: (t) => ({
     metaAgentActive: t.exposeBoolean('meta_agent_active'),
@@ -132,6 +142,7 @@ const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implemen
     startedAt: t.expose('started_at', { type: 'DateTime' }),
     uptimeSeconds: t.exposeInt('uptime_seconds'),
     eventLoop: t.expose('event_loop', { type: EventLoopDelayRef }),
+    memory: t.expose('memory', { type: ProcessMemoryRef }),
   }),
 });
 

@@ -9,8 +9,18 @@ export interface EventLoopDelay {
   max_ms_since_start: number;
 }
 
-export interface EventLoopMonitor {
-  read(): EventLoopDelay;
+/** This process's memory, in MB: a monitor that leaks is a monitor nobody trusts. */
+export interface ProcessMemory {
+  rss_mb: number;
+  heap_used_mb: number;
+  heap_total_mb: number;
+  /** Buffers and other memory outside the JavaScript heap (SQLite's cache is not counted here). */
+  external_mb: number;
+}
+
+export interface RuntimeMonitor {
+  eventLoop(): EventLoopDelay;
+  memory(): ProcessMemory;
   stop(): void;
 }
 
@@ -19,12 +29,14 @@ const SLICES = 6;
 const STALL_MS = 100;
 const ms = (ns: number) => Math.round(ns / 1e5) / 10;
 
+const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
 /**
- * Watches this process's own event loop: a stall here delays every request and every tick.
+ * Watches this process itself. Its event loop: a stall here delays every request and every tick.
  * Delays are kept in six 10-second slices (the last minute); a slice whose worst delay passed
  * 100 ms is logged when it closes.
  */
-export function createEventLoopMonitor(logger: Logger): EventLoopMonitor {
+export function createRuntimeMonitor(logger: Logger): RuntimeMonitor {
   const log = logger.child({ module: 'event-loop' });
   let current: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   current.enable();
@@ -42,7 +54,11 @@ export function createEventLoopMonitor(logger: Logger): EventLoopMonitor {
   }, SLICE_MS);
   timer.unref();
   return {
-    read() {
+    memory() {
+      const m = process.memoryUsage();
+      return { rss_mb: mb(m.rss), heap_used_mb: mb(m.heapUsed), heap_total_mb: mb(m.heapTotal), external_mb: mb(m.external) };
+    },
+    eventLoop() {
       // The open slice counts too, so a stall shows at once, not up to 10 s later.
       const slices = [...closed, { max: current.max, p99: current.count > 0 ? current.percentile(99) : 0 }];
       const max = Math.max(...slices.map((s) => s.max));
