@@ -42,7 +42,11 @@ export async function benchSoak(options: BenchOptions): Promise<Row[]> {
   const timers: NodeJS.Timeout[] = [];
   try {
     const post = async (samples: unknown[]): Promise<Reply | undefined> => {
-      const reply = await client.send('POST', '/api/agents/metrics', JSON.stringify({ samples })).catch(() => undefined);
+      const body = JSON.stringify({ samples });
+      // Once more on a dropped connection, as an agent would: the server closes idle keep-alive
+      // sockets after 5 s, and a request can cross that close on the wire.
+      const send = () => client.send('POST', '/api/agents/metrics', body);
+      const reply = await send().catch(send).catch(() => undefined);
       if (reply?.status === 200) acceptedSamples += samples.length;
       else {
         failedPosts += 1;
