@@ -3,7 +3,8 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Principal } from './auth/roles.js';
 import type { TokenRegistry } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { isAppError, withExtensions } from './errors.js';
+import { isAppError } from './errors.js';
+import { appErrorExtensions, withExtensions } from './graphql/errors.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
@@ -62,9 +63,14 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     },
     maskedErrors: {
       maskError(error, message) {
-        // Expected errors (AppError, and GraphQL's own syntax and validation errors) pass through.
+        // Expected errors pass through: an AppError with its code (thrown in a resolver it arrives
+        // wrapped, with the path), and GraphQL's own syntax and validation errors.
         const original = isGraphQLError(error) ? error.originalError : error;
-        if (isGraphQLError(error) && (!original || isAppError(original) || isGraphQLError(original))) {
+        if (isAppError(original)) {
+          const extensions = appErrorExtensions(original);
+          return isGraphQLError(error) ? withExtensions(error, extensions) : new GraphQLError(original.message, { extensions });
+        }
+        if (isGraphQLError(error) && (!original || isGraphQLError(original))) {
           // GraphQL's own request errors (a variable of the wrong type) come without a code, and
           // without a path: they are bad requests. One with a path arose while executing.
           if (error.extensions.code !== undefined) return error;

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseTokenList } from './auth/tokens.js';
 import { AGENT_NAME_PATTERN, AGENT_NAME_RULE } from './domain/agent-name.js';
+import type { Thresholds } from './domain/thresholds.js';
+import { Severity, SpecialistRole } from './domain/enums.js';
+import { Role as AuthRole } from './auth/roles.js';
 
 /** What secretEnv / passwordEnv may name. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -30,8 +33,8 @@ const AgentTargetSchema = z.strictObject({
   memoryLimitMb: z.number().positive().optional(),
 });
 
-const ROLES = ['code_editor', 'prompt_engineer', 'system_architect', 'performance_analyst'] as const;
-const Role = z.enum(ROLES);
+const Role = z.enum(SpecialistRole);
+const MinSeverity = z.enum(Severity);
 
 const SecretRef = {
   /** The secret itself, or the name of the environment variable holding it. */
@@ -42,13 +45,13 @@ const SecretRef = {
 const WebhookSchema = z.strictObject({ url: z.url({ protocol: /^https?$/ }), ...SecretRef });
 
 const ChannelSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('log'), name: z.string().min(1).max(64), minSeverity: z.enum(['info', 'warning', 'critical']).default('info') }),
+  z.strictObject({ type: z.literal('log'), name: z.string().min(1).max(64), minSeverity: MinSeverity.default('info') }),
   z.strictObject({
     type: z.enum(['webhook', 'slack']),
     name: z.string().min(1).max(64),
     url: z.url({ protocol: /^https?$/ }),
     ...SecretRef,
-    minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
+    minSeverity: MinSeverity.default('critical'),
   }),
   z.strictObject({
     type: z.literal('email'),
@@ -61,13 +64,13 @@ const ChannelSchema = z.discriminatedUnion('type', [
     passwordEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
     from: z.string().min(3),
     to: z.array(z.string().min(3)).min(1),
-    minSeverity: z.enum(['info', 'warning', 'critical']).default('critical'),
+    minSeverity: MinSeverity.default('critical'),
   }),
 ]);
 
 const TokenSchema = z
   .strictObject({
-    role: z.enum(['viewer', 'agent', 'operator', 'admin']),
+    role: z.enum(AuthRole),
     token: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
     sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (the SHA-256 of the token)').optional(),
     name: z.string().regex(/^[A-Za-z0-9_.@:-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . @ : -').optional(),
@@ -252,6 +255,9 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+// The config file's thresholds are the domain's Thresholds: a change to one that breaks the other fails here.
+const _thresholdsFit: Thresholds = {} as Config['thresholds'];
+void _thresholdsFit;
 
 function isRegExp(source: string): boolean {
   try {
@@ -261,7 +267,6 @@ function isRegExp(source: string): boolean {
     return false;
   }
 }
-export type Thresholds = Config['thresholds'];
 export type AgentTarget = z.infer<typeof AgentTargetSchema>;
 
 /** Environment variables (the contract in DESIGN.md) and where each lands in Config. */

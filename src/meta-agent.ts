@@ -12,7 +12,7 @@ import { isLoopback } from './http/origin.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventBus, type EventBus } from './events/bus.js';
-import { createJobs } from './scheduler/jobs.js';
+import { createJobs, type Jobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { analysisInit } from './services/analysis.js';
 import type { Collectors } from './services/health-tick.js';
@@ -35,7 +35,7 @@ export interface MetaAgentOptions {
 export interface MetaAgent {
   config: Config;
   services: Services;
-  scheduler: Scheduler;
+  scheduler: Scheduler<Jobs>;
   /** The whole HTTP API as a fetch handler; works without listening. */
   app: App;
   fetch: App['fetch'];
@@ -76,13 +76,13 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       deliveriesPerSecond: config.limits.subscriptionEventsPerSecond,
     });
 
-  let scheduler: Scheduler | undefined;
+  let scheduler: Scheduler<Jobs> | undefined;
   const monitoring: Monitoring = {
     start: () => scheduler?.start(),
     stop: () => scheduler?.stop(),
     isActive: () => scheduler?.isActive() ?? false,
     jobs: () => scheduler?.status() ?? [],
-    runJob: (name) => scheduler!.runNow(name),
+    runAnalysis: () => scheduler!.runNow('analysis'),
   };
   const collectors: Collectors = {
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../config.js';
+import type { Thresholds } from '../domain/thresholds.js';
 import type { AgentRecord } from '../domain/agent.js';
 import type { FindingDraft } from '../domain/finding.js';
 import type { Point } from './series.js';

@@ -1,3 +1,4 @@
+import { round } from '../domain/units.js';
 import { IS_RATE, type AnalysedMetric } from './series.js';
 
 /** Human wording of metrics and values, shared by findings and suggestions. */
@@ -39,4 +40,4 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-export const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+export { round };

@@ -1,4 +1,5 @@
 import { ImprovementType, SpecialistRole } from '../domain/enums.js';
+import { ProblemFamily } from '../domain/problem.js';
 
 /** What to do about one kind of problem: who owns it and the concrete steps. */
 export interface Playbook {
@@ -8,9 +9,9 @@ export interface Playbook {
   steps: string[];
 }
 
-/** Keyed by problem family: `<metric>:high`, `failures` (success and error rate) or `availability:silent`. */
-export const PLAYBOOKS: Record<string, Playbook> = {
-  'response_time:high': {
+/** What to do about each problem family. */
+export const PLAYBOOKS: Record<ProblemFamily, Playbook> = {
+  [ProblemFamily.latency]: {
     type: ImprovementType.performance,
     owner: SpecialistRole.performance_analyst,
     title: (agent) => `Reduce response time of ${agent}`,
@@ -22,7 +23,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Deploy, then confirm the mean response time stays under the clear level for 30 minutes.',
     ],
   },
-  failures: {
+  [ProblemFamily.failures]: {
     type: ImprovementType.reliability,
     owner: SpecialistRole.code_editor,
     title: (agent) => `Reduce the failures of ${agent}`,
@@ -34,7 +35,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Deploy, then confirm the success rate stays above (and the error rate under) the clear level for 30 minutes.',
     ],
   },
-  'cpu_usage:high': {
+  [ProblemFamily.cpu]: {
     type: ImprovementType.efficiency,
     owner: SpecialistRole.performance_analyst,
     title: (agent) => `Lower CPU usage of ${agent}`,
@@ -46,7 +47,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Deploy, then confirm CPU stays under the clear level for 30 minutes.',
     ],
   },
-  'memory_usage:high': {
+  [ProblemFamily.memory]: {
     type: ImprovementType.reliability,
     owner: SpecialistRole.code_editor,
     title: (agent) => `Stop the memory growth of ${agent}`,
@@ -58,7 +59,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Deploy, then confirm resident memory stays flat for several hours.',
     ],
   },
-  'host_cpu:high': {
+  [ProblemFamily.hostCpu]: {
     type: ImprovementType.scalability,
     owner: SpecialistRole.system_architect,
     title: () => 'Relieve CPU saturation of the host',
@@ -70,7 +71,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Confirm host CPU stays under the clear level and the affected agents recover.',
     ],
   },
-  'host_memory:high': {
+  [ProblemFamily.hostMemory]: {
     type: ImprovementType.scalability,
     owner: SpecialistRole.system_architect,
     title: () => 'Relieve memory pressure on the host',
@@ -81,7 +82,7 @@ export const PLAYBOOKS: Record<string, Playbook> = {
       'Confirm host memory stays under the clear level.',
     ],
   },
-  'availability:silent': {
+  [ProblemFamily.silent]: {
     type: ImprovementType.reliability,
     owner: SpecialistRole.code_editor,
     title: (agent) => `Bring ${agent} back and keep it reporting`,

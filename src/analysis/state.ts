@@ -1,29 +1,8 @@
+import { HOUR, MINUTE } from '../domain/units.js';
+import { SUM_COLUMNS, type BucketSums, type RawRow, type RollupRow } from '../domain/analysis-rows.js';
 import { sampleErrorRate, ANALYSED_METRICS, type AnalysedMetric, type Point } from './series.js';
 
-/** The sample columns the analysis keeps sums of, as the rollup tables name them. */
-export const SUM_COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_usage', 'memory_usage'] as const;
-export type SumColumn = (typeof SUM_COLUMNS)[number];
-export type BucketSums = Record<`${SumColumn}_sum` | `${SumColumn}_n`, number>;
-
-export interface RawRow {
-  id: number;
-  agent_name: string;
-  timestamp: string;
-  response_time: number | null;
-  success_rate: number | null;
-  error_count: number | null;
-  requests: number | null;
-  cpu_usage: number | null;
-  memory_usage: number | null;
-}
-
-export interface RollupRow extends BucketSums {
-  agent_name: string;
-  bucket: string;
-}
-
-export const FIVE_MINUTES = 300_000;
-export const HOUR = 3_600_000;
+export const FIVE_MINUTES = 5 * MINUTE;
 
 export interface StateWindows {
   rawMs: number;
@@ -170,3 +149,5 @@ export function createAnalysisState(windows: StateWindows) {
 }
 
 export type AnalysisState = ReturnType<typeof createAnalysisState>;
+
+export type { BucketSums, RawRow, RollupRow };

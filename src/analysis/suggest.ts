@@ -1,8 +1,10 @@
-import { Priority, Severity } from '../domain/enums.js';
+import { Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
 import type { Finding } from '../domain/finding.js';
 import type { ImprovementDraft } from '../domain/improvement.js';
+import { familyOfFinding, fingerprintOf, type Fingerprint, type ProblemFamily } from '../domain/problem.js';
 import { formatTime, formatValue, METRIC_LABEL, round } from './format.js';
 import { PLAYBOOKS } from './playbooks.js';
+import { HOUR } from '../domain/units.js';
 
 /** A problem the analysis wants a suggestion for, with the findings that show it. */
 export interface Proposal {
@@ -20,20 +22,11 @@ export interface Proposal {
  * (a forecast, then a breach, of one agent's response time is one suggestion). The host's
  * own saturation is one fleet-wide problem, whichever agent it slowed.
  */
-export function problemKey(f: Pick<Finding, 'agent_name' | 'metric' | 'kind'>): string {
-  const family = familyOf(f);
-  return family.startsWith('host_') ? `fleet:${family}` : `${f.agent_name ?? 'fleet'}:${family}`;
+export function problemOf(f: Pick<Finding, 'agent_name' | 'metric' | 'kind'>): { fingerprint: Fingerprint; family: ProblemFamily } | undefined {
+  const family = familyOfFinding(f);
+  return family && { family, fingerprint: fingerprintOf(f.agent_name, family) };
 }
 
-function familyOf(f: Pick<Finding, 'metric' | 'kind'>): string {
-  if (f.kind === 'offline') return 'availability:silent';
-  // A falling success rate and a rising error rate are the same failures seen two ways.
-  if (f.metric === 'success_rate' || f.metric === 'error_rate') return 'failures';
-  return `${f.metric}:high`;
-}
-
-const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const HOUR = 3_600_000;
 
 /** A finding's urgency: how bad it is now, or how soon it will be. */
 function priorityOfFinding(f: Finding): Priority {
@@ -64,24 +57,25 @@ function strengthOf(f: Finding): number {
 
 /** Groups findings by problem and drafts one suggestion for each. */
 export function proposeImprovements(findings: readonly Finding[]): Proposal[] {
-  const groups = new Map<string, Finding[]>();
+  const groups = new Map<Fingerprint, { family: ProblemFamily; findings: Finding[] }>();
   for (const finding of findings) {
-    const key = problemKey(finding);
-    const group = groups.get(key);
-    if (group) group.push(finding);
-    else groups.set(key, [finding]);
+    const problem = problemOf(finding);
+    if (!problem) continue;
+    const group = groups.get(problem.fingerprint);
+    if (group) group.findings.push(finding);
+    else groups.set(problem.fingerprint, { family: problem.family, findings: [finding] });
   }
   const proposals: Proposal[] = [];
-  for (const [fingerprint, group] of groups) {
-    const playbook = PLAYBOOKS[familyOf(group[0]!)];
+  for (const [fingerprint, { family, findings: group }] of groups) {
     // Information (a healthy agent that is merely the slowest) is no reason to act.
-    if (!playbook || group.every((f) => f.severity === Severity.info)) continue;
-    proposals.push(draftFor(fingerprint, group, playbook));
+    if (group.every((f) => f.severity === Severity.info)) continue;
+    proposals.push(draftFor(fingerprint, family, group));
   }
   return proposals;
 }
 
-function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYBOOKS)[string]): Proposal {
+function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Finding[]): Proposal {
+  const playbook = PLAYBOOKS[family];
   group.sort((a, b) => PRIORITY_RANK[priorityOfFinding(b)] - PRIORITY_RANK[priorityOfFinding(a)] || Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const latest = group[0]!;
   const agents = [...new Set(group.flatMap((f) => [f.agent_name, ...((f.details.agents as string[] | undefined) ?? [])]).filter((a): a is string => !!a))];
@@ -124,6 +118,7 @@ function draftFor(fingerprint: string, group: Finding[], playbook: (typeof PLAYB
       },
       confidence: confidenceOf(group),
       fingerprint,
+      problem_family: family,
       evidence: group.map((f) => f.id),
     },
   };

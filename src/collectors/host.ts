@@ -1,6 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import si from 'systeminformation';
+import { round } from '../domain/units.js';
 
 /** One reading of the host the meta agent runs on. */
 export interface HostReading {
@@ -17,7 +18,6 @@ export interface HostCollector {
   read(): Promise<HostReading>;
 }
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * CPU % is the busy share of the CPU time between two reads (the first read measures from
@@ -37,11 +37,11 @@ export function createHostCollector(dataDir: string): HostCollector {
       previous = now;
       const [l1, l5, l15] = os.loadavg();
       return {
-        cpu_usage: cpu === null ? null : round(Math.min(100, Math.max(0, cpu))),
-        memory_usage: mem && mem.total > 0 ? round((100 * (mem.total - mem.available)) / mem.total) : null,
+        cpu_usage: cpu === null ? null : round(Math.min(100, Math.max(0, cpu)), 2),
+        memory_usage: mem && mem.total > 0 ? round((100 * (mem.total - mem.available)) / mem.total, 2) : null,
         memory_used_mb: mem ? round((mem.total - mem.available) / 1_048_576, 1) : null,
         memory_total_mb: mem ? round(mem.total / 1_048_576, 1) : null,
-        load_average: [round(l1!), round(l5!), round(l15!)],
+        load_average: [round(l1!, 2), round(l5!, 2), round(l15!, 2)],
         cpus: os.availableParallelism(),
         disk,
       };
@@ -64,7 +64,7 @@ async function diskUsage(dir: string): Promise<HostReading['disk']> {
     const s = await statfs(dir);
     const total = s.blocks * s.bsize;
     const free = s.bavail * s.bsize;
-    return { path: dir, total_bytes: total, free_bytes: free, used_percent: total > 0 ? round((100 * (total - free)) / total) : 0 };
+    return { path: dir, total_bytes: total, free_bytes: free, used_percent: total > 0 ? round((100 * (total - free)) / total, 2) : 0 };
   } catch {
     return null;
   }

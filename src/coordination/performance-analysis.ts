@@ -1,9 +1,9 @@
 import { resample, correlation, median } from '../analysis/stats.js';
 import type { Point } from '../analysis/series.js';
 import type { StoredSample } from '../store/store.js';
+import { HOUR, round } from '../domain/units.js';
 
 const FIVE_MINUTES = 300_000;
-const HOUR = 3_600_000;
 
 export interface PerformanceInput {
   agent: string;
@@ -40,7 +40,7 @@ export interface PerformanceAnalysis {
 }
 
 const percentile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const round = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const roundOrNull = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? null : round(v, d));
 
 function series(samples: readonly StoredSample[], pick: (s: StoredSample) => number | null): Point[] {
   const points: Point[] = [];
@@ -74,11 +74,11 @@ export function analysePerformance(input: PerformanceInput): PerformanceAnalysis
   const hostCpu = resample(input.host.filter((h) => h.cpu !== null).map((h) => ({ t: h.t, v: h.cpu! })), FIVE_MINUTES);
   const hostMemory = resample(input.host.filter((h) => h.memory !== null).map((h) => ({ t: h.t, v: h.memory! })), FIVE_MINUTES);
   const correlations: Correlations = {
-    host_cpu: round(aligned(rtSeries, hostCpu)),
-    host_memory: round(aligned(rtSeries, hostMemory)),
-    requests: round(aligned(rtSeries, series(input.samples, (s) => s.requests))),
-    agent_cpu: round(aligned(rtSeries, series(input.samples, (s) => s.cpu_usage))),
-    agent_memory: round(aligned(rtSeries, series(input.samples, (s) => s.memory_usage))),
+    host_cpu: roundOrNull(aligned(rtSeries, hostCpu)),
+    host_memory: roundOrNull(aligned(rtSeries, hostMemory)),
+    requests: roundOrNull(aligned(rtSeries, series(input.samples, (s) => s.requests))),
+    agent_cpu: roundOrNull(aligned(rtSeries, series(input.samples, (s) => s.cpu_usage))),
+    agent_memory: roundOrNull(aligned(rtSeries, series(input.samples, (s) => s.memory_usage))),
   };
   const fleet = [...input.fleetMeans.entries()].sort((a, b) => b[1] - a[1]);
   const fleetMedian = fleet.length > 0 ? median(fleet.map(([, v]) => v)) : null;
@@ -87,20 +87,20 @@ export function analysePerformance(input: PerformanceInput): PerformanceAnalysis
   const p99 = sorted.length ? percentile(sorted, 0.99) : null;
   const latency: Latency = {
     samples: rt.length,
-    mean: round(mean),
-    p50: round(p50),
-    p90: round(sorted.length ? percentile(sorted, 0.9) : null),
-    p99: round(p99),
-    max: round(sorted.at(-1) ?? null),
-    last_hour_p50: round(recent.length ? median(recent) : null),
-    earlier_p50: round(earlier.length ? median(earlier) : null),
-    tail_ratio: round(p50 && p99 ? p99 / p50 : null, 2),
+    mean: roundOrNull(mean),
+    p50: roundOrNull(p50),
+    p90: roundOrNull(sorted.length ? percentile(sorted, 0.9) : null),
+    p99: roundOrNull(p99),
+    max: roundOrNull(sorted.at(-1) ?? null),
+    last_hour_p50: roundOrNull(recent.length ? median(recent) : null),
+    earlier_p50: roundOrNull(earlier.length ? median(earlier) : null),
+    tail_ratio: roundOrNull(p50 && p99 ? p99 / p50 : null, 2),
   };
   const peers = {
-    fleet_median: round(fleetMedian),
+    fleet_median: roundOrNull(fleetMedian),
     rank: fleet.findIndex(([name]) => name === input.agent) + 1 || null,
     of: fleet.length,
-    ratio_to_median: round(mean !== null && fleetMedian ? mean / fleetMedian : null, 2),
+    ratio_to_median: roundOrNull(mean !== null && fleetMedian ? mean / fleetMedian : null, 2),
   };
   return { agent: input.agent, window: { from: input.samples[0]?.timestamp ?? null, to: new Date(input.now).toISOString() }, latency, correlations, peers, ...likelyCause(latency, correlations, peers) };
 }

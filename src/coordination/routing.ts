@@ -2,14 +2,13 @@ import type { Config } from '../config.js';
 import type { AgentStatus } from '../domain/agent.js';
 import { SpecialistRole } from '../domain/enums.js';
 import type { Improvement } from '../domain/improvement.js';
+import { memoryShareOverLimit } from '../domain/health.js';
+import { ProblemFamily } from '../domain/problem.js';
 
 export interface Route {
   role: SpecialistRole;
   reason: string;
 }
-
-/** The problem family of a fingerprint `agent:family`. */
-export const familyOf = (fingerprint: string | null): string => (fingerprint ? fingerprint.slice(fingerprint.indexOf(':') + 1) : '');
 
 /** Latency and CPU within their thresholds, and memory within its share of the agent's limit. */
 function latencyAndResourcesHealthy(agent: AgentStatus, config: Config): boolean {
@@ -20,7 +19,7 @@ function latencyAndResourcesHealthy(agent: AgentStatus, config: Config): boolean
     agent.health !== 'offline' &&
     (m.response_time === null || m.response_time <= t.response_time) &&
     (m.cpu_usage === null || m.cpu_usage <= t.cpu_usage) &&
-    (!limit || m.memory_usage === null || (100 * m.memory_usage) / limit <= t.memory_usage)
+    memoryShareOverLimit(m.memory_usage, limit, t) === undefined
   );
 }
 
@@ -29,15 +28,14 @@ function latencyAndResourcesHealthy(agent: AgentStatus, config: Config): boolean
  * except failures of an agent whose latency and resources are healthy — an LLM agent's output
  * quality — which go to the prompt engineer.
  */
-export function routeImprovement(
-  improvement: Pick<Improvement, 'type' | 'fingerprint' | 'affected_components'>,
+export async function routeImprovement(
+  improvement: Pick<Improvement, 'type' | 'problem_family' | 'affected_components'>,
   config: Config,
-  statuses: readonly AgentStatus[],
-): Route {
+  statuses: () => Promise<readonly AgentStatus[]>,
+): Promise<Route> {
   const { coordination } = config;
-  const family = familyOf(improvement.fingerprint);
-  if (coordination.promptEngineerForQuality && family === 'failures') {
-    const agents = statuses.filter((s) => improvement.affected_components.includes(s.name));
+  if (coordination.promptEngineerForQuality && improvement.problem_family === ProblemFamily.failures) {
+    const agents = (await statuses()).filter((s) => improvement.affected_components.includes(s.name));
     const healthyOtherwise = agents.length > 0 && agents.every((s) => latencyAndResourcesHealthy(s, config));
     if (healthyOtherwise) {
       return {

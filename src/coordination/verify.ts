@@ -1,3 +1,4 @@
+import { round } from '../domain/units.js';
 import { Outcome } from '../domain/improvement.js';
 import { mean } from '../analysis/series.js';
 
@@ -64,4 +65,3 @@ export function judgeOutcome(input: OutcomeInput): OutcomeVerdict {
   };
 }
 
-const round = (v: number) => Math.round(v * 1000) / 1000;

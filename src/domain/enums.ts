@@ -30,6 +30,8 @@ export const Priority = {
   low: 'low',
 } as const;
 export type Priority = (typeof Priority)[keyof typeof Priority];
+/** Priorities in order of urgency, for comparing them. */
+export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export const AgentHealth = {
   healthy: 'healthy',

@@ -1,4 +1,5 @@
-import type { Thresholds } from '../config.js';
+import { round } from './units.js';
+import type { Thresholds } from './thresholds.js';
 import type { WindowMetrics } from './agent.js';
 import { AgentHealth, OverallHealth } from './enums.js';
 
@@ -81,13 +82,21 @@ export function assessAgentHealth(input: HealthInput): HealthVerdict {
   if (m.cpu_usage !== null && m.cpu_usage > t.cpu_usage) {
     degraded.push(`CPU ${num(m.cpu_usage)} % above ${num(t.cpu_usage)} %`);
   }
-  if (input.memoryLimitMb && m.memory_usage !== null) {
-    const share = (100 * m.memory_usage) / input.memoryLimitMb;
-    if (share > t.memory_usage) degraded.push(`memory ${num(m.memory_usage)} MB is ${num(share)} % of its ${input.memoryLimitMb} MB limit`);
-  }
+  const share = memoryShareOverLimit(m.memory_usage, input.memoryLimitMb, t);
+  if (share !== undefined) degraded.push(`memory ${num(m.memory_usage!)} MB is ${num(share)} % of its ${input.memoryLimitMb} MB limit`);
   if (degraded.length > 0) return { health: AgentHealth.degraded, reason: degraded.join('; ') };
   if (m.samples === 0) return { health: AgentHealth.healthy, reason: 'seen recently; no metrics in the window' };
   return { health: AgentHealth.healthy, reason: 'all metrics within thresholds' };
+}
+
+/**
+ * The memory rule: resident memory over `memory_usage` % of the agent's configured limit.
+ * Answers that share when over it; undefined when within, or with no limit or no reading.
+ */
+export function memoryShareOverLimit(memoryMb: number | null, limitMb: number | undefined, t: Pick<Thresholds, 'memory_usage'>): number | undefined {
+  if (!limitMb || memoryMb === null) return undefined;
+  const share = (100 * memoryMb) / limitMb;
+  return share > t.memory_usage ? share : undefined;
 }
 
 export interface FleetCounts {
@@ -129,9 +138,5 @@ export function formatDuration(ms: number): string {
   return `${(s / 86_400).toFixed(1)} days`;
 }
 
-export const round = (value: number, digits = 3) => {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-};
 const num = (value: number) => String(round(value, 2));
 const pct = (value: number) => `${round(value * 100, 1)} %`;

@@ -1,4 +1,5 @@
 import type { ImprovementStatus, ImprovementType, Priority } from './enums.js';
+import type { Fingerprint, ProblemFamily } from './problem.js';
 
 /** An improvement suggestion, in the REST contract's shape (the seed's columns first). */
 export interface Improvement {
@@ -16,7 +17,9 @@ export interface Improvement {
   assigned_agent: string | null;
   completion_time: string | null;
   /** Identifies the problem, so a recurring problem updates one open suggestion. */
-  fingerprint: string | null;
+  fingerprint: Fingerprint | null;
+  /** What kind of problem it is (latency, failures, …); the verification and the track record go by it. */
+  problem_family: ProblemFamily | null;
   /** Ids of the findings that support the suggestion. */
   evidence: number[];
   occurrences: number;
@@ -70,6 +73,7 @@ export type ImprovementDraft = Pick<
   | 'implementation_plan'
   | 'confidence'
   | 'fingerprint'
+  | 'problem_family'
   | 'evidence'
 > &
   Partial<Pick<Improvement, 'follow_up_of'>>;
@@ -85,12 +89,25 @@ export interface ImprovementEvent {
   reason: string | null;
 }
 
-/** Allowed moves of the lifecycle (DESIGN.md, "How data flows"). */
-export const IMPROVEMENT_TRANSITIONS: Record<ImprovementStatus, readonly ImprovementStatus[]> = {
-  pending: ['approved', 'rejected'],
-  approved: ['in_progress', 'rejected'],
-  in_progress: ['completed', 'failed', 'approved'],
-  rejected: [],
-  completed: [],
-  failed: [],
-};
+/**
+ * Every status move of an improvement, by verb: where it may start and where it ends
+ * (DESIGN.md, "How data flows"). The lifecycle (coordination/lifecycle.ts) checks each move
+ * against this table and nothing else changes a status.
+ */
+export const IMPROVEMENT_MOVES = {
+  approve: { from: ['pending'], to: 'approved' },
+  reject: { from: ['pending'], to: 'rejected' },
+  claim: { from: ['approved'], to: 'in_progress' },
+  /** Back on offer: handed on by a worker, or its lease ran out. */
+  release: { from: ['in_progress'], to: 'approved' },
+  complete: { from: ['in_progress'], to: 'completed' },
+  fail: { from: ['in_progress'], to: 'failed' },
+} as const satisfies Record<string, { from: readonly ImprovementStatus[]; to: ImprovementStatus }>;
+export type ImprovementMove = keyof typeof IMPROVEMENT_MOVES;
+
+/** The same table by status: where each status may go next. */
+export const IMPROVEMENT_TRANSITIONS: Record<ImprovementStatus, readonly ImprovementStatus[]> = (() => {
+  const next: Record<ImprovementStatus, ImprovementStatus[]> = { pending: [], approved: [], in_progress: [], rejected: [], completed: [], failed: [] };
+  for (const { from, to } of Object.values(IMPROVEMENT_MOVES)) for (const status of from) next[status].push(to);
+  return next;
+})();

@@ -1,6 +1,7 @@
+import { round } from './units.js';
 import type { AgentStatus } from './agent.js';
 import { AgentHealth, ImprovementStatus, Priority } from './enums.js';
-import { countByHealth, round, toWindowMetrics, type FleetCounts, type WindowAggregate } from './health.js';
+import { countByHealth, toWindowMetrics, type FleetCounts, type WindowAggregate } from './health.js';
 import type { Improvement, Outcome } from './improvement.js';
 import type { HealthSnapshot } from './snapshot.js';
 

@@ -1,5 +1,5 @@
-import type { Thresholds } from '../config.js';
-import { round } from './health.js';
+import type { Thresholds } from './thresholds.js';
+import { round } from './units.js';
 
 export interface ScoreInput {
   total_agents: number;

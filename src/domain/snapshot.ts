@@ -1,7 +1,8 @@
-import type { Thresholds } from '../config.js';
+import { round } from './units.js';
+import type { Thresholds } from './thresholds.js';
 import type { AgentStatus } from './agent.js';
 import { AgentHealth, type OverallHealth } from './enums.js';
-import { assessOverallHealth, countByHealth, round, type FleetCounts } from './health.js';
+import { assessOverallHealth, countByHealth, type FleetCounts } from './health.js';
 import { performanceScore } from './score.js';
 import type { SystemMetrics } from './system-metrics.js';
 

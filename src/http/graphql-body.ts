@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { isAppError } from '../errors.js';
 import { readJsonBody } from './body.js';
+import { httpFormOf } from './status.js';
 
 const JSON_TYPES = new Set(['application/json', 'application/graphql+json']);
 
@@ -22,7 +23,7 @@ export function useStrictGraphqlBody(maxBodyBytes: number): Plugin {
           body = await readJsonBody(req, maxBodyBytes);
         } catch (error) {
           if (!isAppError(error)) throw error;
-          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.status } } });
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: httpFormOf(error).status } } });
         }
         if (body === null || typeof body !== 'object' || Array.isArray(body)) {
           const got = body === undefined ? 'an empty body' : Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body;

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import { failure } from './respond.js';
+import { HttpError, httpFormOf } from './status.js';
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -51,10 +52,11 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
   const perAddress = createRateLimiter(rateLimit.perAddressPerSecond, rateLimit.burst);
 
   function refuse(request: Request, url: URL, error: AppError, details: Record<string, unknown>): Response {
-    log.warn({ method: request.method, path: url.pathname.slice(0, 200), status: error.status, reason: error.message, ...details }, 'request refused');
+    const form = httpFormOf(error);
+    log.warn({ method: request.method, path: url.pathname.slice(0, 200), status: form.status, reason: error.message, ...details }, 'request refused');
     if (url.pathname === graphqlEndpoint) {
       const body = { errors: [{ message: error.message, extensions: { code: error.code } }] };
-      return new Response(JSON.stringify(body), { status: error.status, headers: { 'content-type': 'application/json; charset=utf-8', ...error.headers } });
+      return new Response(JSON.stringify(body), { status: form.status, headers: { 'content-type': 'application/json; charset=utf-8', ...form.headers } });
     }
     return failure(error, log);
   }
@@ -74,10 +76,9 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
         const token = bearerToken(request.headers.get('authorization'));
         principal = tokens.authenticate(token);
         if (!principal) {
-          const error = new AppError(
+          const error = new HttpError(
             ErrorCode.unauthenticated,
             token ? 'The bearer token is not valid' : 'Authentication required: send Authorization: Bearer <token>',
-            undefined,
             { 'www-authenticate': 'Bearer' },
           );
           return endResponse(refuse(request, url, error, { address }));
@@ -91,8 +92,8 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
         const byToken = tokens.enabled && principal;
         const verdict = byToken ? perToken.take(`token:${principal!.id}`) : perAddress.take(`address:${address ?? 'unknown'}`);
         if (!verdict.ok) {
-          const error = new AppError(ErrorCode.rateLimited, `Too many requests; retry in ${verdict.retryAfterSeconds} s`, undefined, {
-            'retry-after': String(verdict.retryAfterSeconds),
+          const error = new AppError(ErrorCode.rateLimited, `Too many requests; retry in ${verdict.retryAfterSeconds} s`, {
+            retryAfterSeconds: verdict.retryAfterSeconds,
           });
           return endResponse(refuse(request, url, error, { address, principal: principal?.id }));
         }

@@ -1,4 +1,5 @@
 import { ErrorCode, isAppError } from '../errors.js';
+import { httpFormOf } from './status.js';
 import type { Logger } from '../logger.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -13,7 +14,8 @@ export function failure(error: unknown, logger: Logger, headers: Record<string, 
   if (isAppError(error)) {
     const body: Record<string, unknown> = { status: 'error', message: error.message, code: error.code };
     if (error.errors) body.errors = error.errors;
-    return new Response(JSON.stringify(body), { status: error.status, headers: { ...JSON_HEADERS, ...error.headers, ...headers } });
+    const form = httpFormOf(error);
+    return new Response(JSON.stringify(body), { status: form.status, headers: { ...JSON_HEADERS, ...form.headers, ...headers } });
   }
   logger.error({ err: error }, 'unexpected error in REST handler');
   const body = { status: 'error', message: 'Internal server error', code: ErrorCode.internal };

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../errors.js';
+import { HttpError } from './status.js';
 import type { Permission, Principal } from '../auth/roles.js';
 import type { Actor } from '../services/deps.js';
 import type { Services } from '../services/services.js';
@@ -82,7 +83,7 @@ export function createRouter(routes: readonly Route[]) {
       }
       if (allowed.size > 0) {
         const methods = [...allowed];
-        throw new AppError(ErrorCode.methodNotAllowed, `${method} is not allowed on ${pathname.slice(0, 200)}; use ${methods.join(' or ')}`, undefined, {
+        throw new HttpError(ErrorCode.methodNotAllowed, `${method} is not allowed on ${pathname.slice(0, 200)}; use ${methods.join(' or ')}`, {
           allow: methods.join(', '),
         });
       }

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/roles.js';
 import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { withExtensions } from '../errors.js';
+import { withExtensions } from '../graphql/errors.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';

@@ -1,15 +1,22 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { toIso, type Clock } from '../clock.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-/** A row of the job table. */
-export interface Job {
-  name: string;
+/** A row of the job table; its name and result are types, so runNow('analysis') is typed. */
+export interface Job<N extends string = string, R = unknown> {
+  name: N;
   intervalSeconds: number;
   /** When the first run is due after start (0: at once); one interval when absent. */
   firstRunAfterSeconds?: number;
-  run(): Promise<unknown>;
+  run(): Promise<R>;
 }
+
+/** A row whose name stays a literal type. */
+export const job = <const N extends string, R>(row: Job<N, R>): Job<N, R> => row;
+
+type NameOf<J extends readonly Job[]> = J[number]['name'];
+type ResultOf<J extends readonly Job[], N> = Awaited<ReturnType<Extract<J[number], { name: N }>['run']>>;
 
 export interface JobStatus {
   name: string;
@@ -24,7 +31,7 @@ export interface JobStatus {
   next_run_at: string | null;
 }
 
-export interface Scheduler {
+export interface Scheduler<J extends readonly Job[] = readonly Job[]> {
   /** Starts the clock; jobs run when due. Idempotent. */
   start(): void;
   /** Stops scheduling; a run in progress finishes. Idempotent. */
@@ -32,8 +39,11 @@ export interface Scheduler {
   isActive(): boolean;
   /** Starts every job that is due now; the one-second cron tick calls this, tests call it directly. */
   tick(): void;
-  /** Runs a job now and resolves with its result: at once, or after the run in progress (one such run shared by every caller meanwhile). */
-  runNow(name: string): Promise<unknown>;
+  /**
+   * Runs a job now and resolves with its result: at once, or after the run in progress (one such
+   * run shared by every caller meanwhile). Like a scheduled run, only where scheduled work may run.
+   */
+  runNow<N extends NameOf<J>>(name: N): Promise<ResultOf<J, N>>;
   status(): JobStatus[];
   /** Stops and waits for runs in progress. */
   close(): Promise<void>;
@@ -48,8 +58,8 @@ interface JobState {
   queued: Promise<unknown> | undefined;
 }
 
-export interface SchedulerOptions {
-  jobs: Job[];
+export interface SchedulerOptions<J extends readonly Job[]> {
+  jobs: J;
   clock: Clock;
   logger: Logger;
   /** Asked before each scheduled run; only the leader of several replicas runs jobs. */
@@ -65,7 +75,7 @@ const TICK_SLACK_MS = 500;
  * seconds works (not only divisors of a minute). A job never overlaps itself; an error
  * is logged and recorded, and the next run happens as usual.
  */
-export function createScheduler(options: SchedulerOptions): Scheduler {
+export function createScheduler<const J extends readonly Job[]>(options: SchedulerOptions<J>): Scheduler<J> {
   const { clock } = options;
   const log = options.logger.child({ module: 'scheduler' });
   const isLeader = options.isLeader ?? (() => true);
@@ -168,18 +178,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     stop,
     isActive: () => active,
     tick,
-    async runNow(name) {
+    async runNow<N extends NameOf<J>>(name: N): Promise<ResultOf<J, N>> {
       const state = states.get(name);
       if (!state) throw new Error(`no job named ${name}`);
-      if (!state.current) return execute(state);
-      // A run after the current one, on fresher data; requests made meanwhile share it rather
-      // than queueing one full run each.
-      state.queued ??= (async () => {
-        while (state.current) await state.current.catch(() => undefined);
-        state.queued = undefined;
-        return execute(state);
-      })();
-      return state.queued;
+      if (!isLeader()) {
+        throw new AppError(ErrorCode.unavailable, 'Another replica runs the scheduled work (see health.cluster); ask that one', { retryAfterSeconds: 5 });
+      }
+      return (await runSoon(state)) as ResultOf<J, N>;
     },
     status: () => [...states.values()].map((s) => ({ ...s.status })),
     async close() {
@@ -187,4 +192,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await Promise.all([...states.values()].map((s) => s.current?.catch(() => undefined)));
     },
   };
+
+  /** The one place runs are coalesced: a run after the current one, on fresher data, shared by every request made meanwhile. */
+  function runSoon(state: JobState): Promise<unknown> {
+    if (!state.current) return execute(state);
+    state.queued ??= (async () => {
+      while (state.current) await state.current.catch(() => undefined);
+      state.queued = undefined;
+      return execute(state);
+    })();
+    return state.queued;
+  }
 }

@@ -6,6 +6,7 @@ import type { AgentRetirement } from '../events/topics.js';
 import { yieldToEventLoop } from '../yield.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseAgentNameFilter, quoted } from './inputs.js';
+import { DAY } from '../domain/units.js';
 
 const EMPTY_WINDOW: WindowAggregate = {
   samples: 0,
@@ -22,7 +23,6 @@ const EMPTY_WINDOW: WindowAggregate = {
 
 export type AgentService = ReturnType<typeof createAgentService>;
 
-const DAY = 86_400_000;
 const REGISTRY: Actor = { id: 'meta-agent:registry' };
 const AGENTS_PER_SLICE = 1000;
 

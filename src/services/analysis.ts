@@ -5,13 +5,13 @@ import type { AnalysisRunner } from '../analysis/runner.js';
 import type { WorkerInit } from '../analysis/worker.js';
 import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
 import { toIso } from '../clock.js';
-import { ImprovementStatus, Priority, Severity } from '../domain/enums.js';
+import { ImprovementStatus, Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
 import type { Improvement, ImprovementDraft } from '../domain/improvement.js';
-import { familyOf } from '../coordination/routing.js';
-import { ImprovementEventKind, type FindingEvent } from '../events/topics.js';
+import type { Lifecycle } from '../coordination/lifecycle.js';
+import type { FindingEvent } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import type { ImprovementService } from './improvements.js';
+import { HOUR } from '../domain/units.js';
 
 export interface AnalysisResult {
   started_at: string;
@@ -26,9 +26,7 @@ export interface AnalysisResult {
 }
 
 const ANALYST: Actor = { id: 'meta-agent:analysis' };
-const HOUR = 3_600_000;
 const OPEN: readonly string[] = [ImprovementStatus.pending, ImprovementStatus.approved, ImprovementStatus.in_progress];
-const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export type AnalysisService = ReturnType<typeof createAnalysisService>;
 
@@ -63,7 +61,7 @@ export function analysisInit(config: ServiceDeps['config'], dbFile: string): Wor
   };
 }
 
-export function createAnalysisService(deps: ServiceDeps, improvements: ImprovementService, runner: AnalysisRunner) {
+export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, runner: AnalysisRunner) {
   const { store, config, clock, logger, bus } = deps;
   const log = logger.child({ module: 'analysis' });
   let running: Promise<AnalysisResult> | undefined;
@@ -164,13 +162,13 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
     }
     if (existing && fresh.length === 0) return;
     if (existing?.status === ImprovementStatus.rejected && isQuiet(existing, at) && !clearlyWorse(existing, proposal)) return;
-    result.improvements_created.push(await improvements.create(draft, ANALYST));
+    result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
   }
 
   async function refresh(existing: Improvement, proposal: Proposal, evidence: number[], at: string, result: AnalysisResult) {
     const { draft } = proposal;
-    const updated = await store.improvements.patch(
-      existing.id,
+    const updated = await lifecycle.refresh(
+      existing,
       {
         // An approved or running suggestion keeps its priority; only a pending one is re-ranked.
         priority: existing.status === ImprovementStatus.pending ? draft.priority : existing.priority,
@@ -183,20 +181,16 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
         last_seen_at: at,
         problem_cleared_at: proposal.active ? null : existing.problem_cleared_at,
       },
-      at,
+      ANALYST,
     );
-    if (!updated) return;
-    result.improvements_updated.push(updated);
-    bus.publish('improvement:changed', [{ kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated }]);
+    if (updated) result.improvements_updated.push(updated);
   }
 
   async function markCleared(activeProblems: Set<string>, at: string, result: AnalysisResult): Promise<void> {
     for (const improvement of await store.improvements.list(ImprovementStatus.pending)) {
       if (!improvement.fingerprint || activeProblems.has(improvement.fingerprint) || improvement.problem_cleared_at) continue;
-      const updated = await store.improvements.patch(improvement.id, { problem_cleared_at: at }, at, { status: ImprovementStatus.pending });
-      if (!updated) continue; // decided meanwhile
-      result.improvements_cleared.push(updated);
-      bus.publish('improvement:changed', [{ kind: ImprovementEventKind.updated, at, actor: ANALYST.id, improvement: updated }]);
+      const updated = await lifecycle.clear(improvement, ANALYST);
+      if (updated) result.improvements_cleared.push(updated); // else decided meanwhile
     }
   }
 
@@ -205,7 +199,7 @@ export function createAnalysisService(deps: ServiceDeps, improvements: Improveme
    * that improved things (Laplace-smoothed, 0.5 with no history), confidence × (0.5 + s).
    */
   async function withTrackRecord(draft: ImprovementDraft): Promise<ImprovementDraft> {
-    const record = await store.improvements.trackRecord(familyOf(draft.fingerprint));
+    const record = draft.problem_family ? await store.improvements.trackRecord(draft.problem_family) : { improved: 0, no_effect: 0, regressed: 0 };
     const total = record.improved + record.no_effect + record.regressed;
     const share = (record.improved + 1) / (total + 2);
     const confidence = Math.round(Math.min(0.99, Math.max(0.05, draft.confidence * (0.5 + share))) * 1000) / 1000;

@@ -6,8 +6,8 @@ export interface MonitoringControl {
   start(): void;
   stop(): void;
   isActive(): boolean;
-  /** Runs a job now, as the job (its status shows the run), after any run in progress. */
-  runJob(name: string): Promise<unknown>;
+  /** The analysis job now, as the job (its status shows the run), after any run in progress. */
+  runAnalysis(): Promise<AnalysisResult>;
 }
 
 export type ControlService = ReturnType<typeof createControlService>;
@@ -27,7 +27,7 @@ export function createControlService({ logger }: ServiceDeps, monitoring: Monito
     /** The full analysis now, run as the analysis job so the job table shows it (and never overlaps it). */
     async runAnalysis(actor: Actor): Promise<AnalysisResult> {
       log.info({ actor: actor.id }, 'analysis requested');
-      return (await monitoring.runJob('analysis')) as AnalysisResult;
+      return monitoring.runAnalysis();
     },
     stop(actor: Actor) {
       const was = monitoring.isActive();

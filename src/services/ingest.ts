@@ -4,6 +4,7 @@ import type { SampleSource } from '../domain/enums.js';
 import { parseSampleBatch, type AgentSample } from '../domain/sample.js';
 import { AppError, ErrorCode, validationFailed } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
+import { DAY } from '../domain/units.js';
 
 export interface IngestResult {
   accepted: number;
@@ -16,7 +17,6 @@ export interface Reporter {
   source?: SampleSource;
 }
 
-const DAY = 86_400_000;
 
 export type IngestService = ReturnType<typeof createIngestService>;
 
@@ -46,8 +46,7 @@ export function createIngestService({ config, store, clock }: ServiceDeps) {
       `Agent tokens may register at most ${maxNewPerDay} new agents per 24 hours (registry.maxNewAgentsPerDay); ` +
         `${count} were registered in the last 24 hours and this batch names ${unknown.length} more (e.g. "${unknown[0]}"). ` +
         'Nothing was stored; agents already registered can go on reporting.',
-      undefined,
-      { 'retry-after': String(retryAfter) },
+      { retryAfterSeconds: retryAfter },
     );
   }
 

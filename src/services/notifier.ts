@@ -8,8 +8,8 @@ import type { AgentRetirement, AgentStatusChange, ImprovementChange } from '../e
 import { yieldToEventLoop } from '../yield.js';
 import type { NotificationState } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
+import { MINUTE } from '../domain/units.js';
 
-const MINUTE = 60_000;
 const DECISIONS_PER_SLICE = 50;
 const SEVERITY_OF: Record<Priority, Severity> = {
   critical: Severity.critical,

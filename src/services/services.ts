@@ -1,5 +1,6 @@
 import type { AnalysisRunner } from '../analysis/runner.js';
 import type { Deliverer } from '../coordination/deliverer.js';
+import { createLifecycle } from '../coordination/lifecycle.js';
 import { createAgentService } from './agents.js';
 import { createAnalysisService } from './analysis.js';
 import { createControlService, type MonitoringControl } from './control.js';
@@ -11,7 +12,7 @@ import { createImprovementService } from './improvements.js';
 import { createIngestService } from './ingest.js';
 import { createMetricsService } from './metrics.js';
 import { createNotifierService } from './notifier.js';
-import { createPerformanceAnalystService } from './performance-analyst.js';
+import { createPerformanceAnalyst } from './performance-analyst.js';
 import { createReportWriterService } from './report-writer.js';
 import { createReportService } from './reports.js';
 import { createRetentionService } from './retention.js';
@@ -30,11 +31,9 @@ export interface Engines {
 
 export function createServices(deps: ServiceDeps, monitoring: Monitoring, { collectors, analysisRunner, deliverer }: Engines) {
   const agents = createAgentService(deps);
-  const work = createWorkService(deps, agents, deliverer);
-  const analyst = createPerformanceAnalystService(deps, work);
-  const improvements = createImprovementService(deps, {
-    afterApprove: async (improvement, actor) => analyst.handle(await work.assign(improvement, actor)),
-  });
+  const lifecycle = createLifecycle(deps, { deliverer, analyst: createPerformanceAnalyst(deps), statuses: agents.statuses });
+  const work = createWorkService(deps, lifecycle);
+  const improvements = createImprovementService(deps, lifecycle);
   const health = createHealthTickService(deps, agents, collectors);
   const reports = createReportService(deps);
   const status = createStatusService(deps, agents, monitoring, collectors.runtime);
@@ -48,12 +47,12 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     reportWriter: createReportWriterService(deps, { agents, health, reports, status }),
     retention: createRetentionService(deps),
     findings: createFindingService(deps),
-    analysis: createAnalysisService(deps, improvements, analysisRunner),
+    analysis: createAnalysisService(deps, lifecycle, analysisRunner),
     status,
     control: createControlService(deps, monitoring),
     events: createEventService(deps),
     work,
-    verification: createVerificationService(deps, improvements),
+    verification: createVerificationService(deps, lifecycle),
     notifier: createNotifierService(deps, deliverer),
   };
 }

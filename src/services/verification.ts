@@ -1,17 +1,17 @@
 import { sampleErrorRate } from '../analysis/series.js';
 import { BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric } from '../analysis/series.js';
 import { toIso } from '../clock.js';
-import { familyOf } from '../coordination/routing.js';
+import type { Lifecycle } from '../coordination/lifecycle.js';
 import { judgeOutcome, type OutcomeVerdict } from '../coordination/verify.js';
 import { ImprovementStatus, Priority } from '../domain/enums.js';
 import { Outcome, type Improvement } from '../domain/improvement.js';
 import { ImprovementEventKind } from '../events/topics.js';
 import type { StoredSample } from '../store/store.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import type { ImprovementService } from './improvements.js';
+import { verificationMetric } from '../domain/problem.js';
+import { MINUTE } from '../domain/units.js';
 
 const VERIFIER: Actor = { id: 'meta-agent:verification' };
-const MINUTE = 60_000;
 const MAX_ROWS = 100_000;
 
 export type VerificationService = ReturnType<typeof createVerificationService>;
@@ -21,8 +21,8 @@ export type VerificationService = ReturnType<typeof createVerificationService>;
  * before the work began with one after it was done (past a settling time), records the
  * outcome with its numbers, and raises a high-priority follow-up when it regressed.
  */
-export function createVerificationService(deps: ServiceDeps, improvements: ImprovementService) {
-  const { store, config, clock, bus, logger } = deps;
+export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycle) {
+  const { store, config, clock, logger } = deps;
   const log = logger.child({ module: 'verification' });
   const v = config.coordination.verification;
 
@@ -46,9 +46,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
 
   async function judge(improvement: Improvement): Promise<OutcomeVerdict> {
     const metric = String(improvement.estimated_impact.metric ?? 'response_time');
-    const family = familyOf(improvement.fingerprint);
-    // Failures are judged by the error rate per sample, whichever rate the finding named.
-    const measured = family === 'failures' ? 'error_rate' : metric;
+    const measured = verificationMetric(improvement.problem_family, metric);
     const windowMs = v.windowMinutes * MINUTE;
     const completed = Date.parse(improvement.completion_time!);
     const began = Date.parse(improvement.claimed_at ?? improvement.decided_at ?? improvement.completion_time!);
@@ -80,7 +78,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
 
   async function followUp(improvement: Improvement, verdict: OutcomeVerdict): Promise<Improvement> {
     const summary = improvement.result?.summary ?? 'no summary';
-    return improvements.create(
+    return lifecycle.suggest(
       {
         type: improvement.type,
         priority: Priority.high,
@@ -101,6 +99,7 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
         },
         confidence: 0.9,
         fingerprint: improvement.fingerprint,
+        problem_family: improvement.problem_family,
         evidence: improvement.evidence,
         follow_up_of: improvement.id,
       },
@@ -117,16 +116,9 @@ export function createVerificationService(deps: ServiceDeps, improvements: Impro
       const verified: Improvement[] = [];
       for (const improvement of due) {
         const verdict = await judge(improvement);
-        const at = toIso(now);
-        const updated = await store.improvements.patch(
-          improvement.id,
-          { outcome: verdict.outcome, outcome_details: { ...verdict }, verified_at: at },
-          at,
-          { status: ImprovementStatus.completed },
-        );
+        const updated = await lifecycle.recordOutcome(improvement, { outcome: verdict.outcome, outcome_details: { ...verdict } }, VERIFIER);
         if (!updated) continue;
         log.info({ id: improvement.id, outcome: verdict.outcome, reason: verdict.reason }, 'improvement verified');
-        bus.publish('improvement:changed', [{ kind: ImprovementEventKind.verified, at, actor: VERIFIER.id, improvement: updated }]);
         verified.push(updated);
         if (verdict.outcome === Outcome.regressed) await followUp(updated, verdict);
       }

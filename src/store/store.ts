@@ -1,4 +1,5 @@
-import type { RawRow, RollupRow } from '../analysis/state.js';
+import type { ProblemFamily } from '../domain/problem.js';
+import type { RawRow, RollupRow } from '../domain/analysis-rows.js';
 import type { AgentRecord } from '../domain/agent.js';
 import type { ImprovementStatus } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
@@ -74,7 +75,7 @@ export interface SystemMetricsRepo {
 
 /** Columns a transition or patch may set. */
 export type ImprovementPatch = Partial<
-  Omit<Improvement, 'id' | 'created_at' | 'updated_at' | 'fingerprint' | 'type' | 'title' | 'follow_up_of'>
+  Omit<Improvement, 'id' | 'created_at' | 'updated_at' | 'fingerprint' | 'problem_family' | 'type' | 'title' | 'follow_up_of'>
 >;
 
 export interface TransitionRequest {
@@ -118,7 +119,7 @@ export interface ImprovementRepo {
   /** Completed at or before iso and not yet verified. */
   completedBefore(iso: string): Promise<Improvement[]>;
   /** How the verified improvements of one problem family (fingerprint without its agent) turned out. */
-  trackRecord(family: string): Promise<{ improved: number; no_effect: number; regressed: number }>;
+  trackRecord(family: ProblemFamily): Promise<{ improved: number; no_effect: number; regressed: number }>;
 }
 
 export interface FindingQuery {

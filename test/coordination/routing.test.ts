@@ -16,6 +16,7 @@ const agent = (name: string, metrics: Partial<AgentStatus['metrics']>): AgentSta
 
 describe('routing approved work to specialists', () => {
   const config = defaultConfig();
+  const none = async () => [];
   it.each([
     ['performance', 'performance_analyst'],
     ['efficiency', 'performance_analyst'],
@@ -24,25 +25,25 @@ describe('routing approved work to specialists', () => {
     ['maintainability', 'code_editor'],
     ['scalability', 'system_architect'],
     ['functionality', 'system_architect'],
-  ] as const)('sends %s work to %s by default', (type, role) => {
-    const route = routeImprovement({ type, fingerprint: `a:cpu_usage:high`, affected_components: ['a'] }, config, []);
+  ] as const)('sends %s work to %s by default', async (type, role) => {
+    const route = await routeImprovement({ type, problem_family: 'cpu_usage:high', affected_components: ['a'] }, config, none);
     expect(route).toEqual({ role, reason: `type ${type} goes to ${role} (routing table)` });
   });
 
-  it("sends an LLM agent's failures with healthy latency and resources to the prompt engineer", () => {
+  it("sends an LLM agent's failures with healthy latency and resources to the prompt engineer", async () => {
     const healthy = agent('sentiment_analyzer', { response_time: 4, cpu_usage: 30, success_rate: 0.6 });
-    const route = routeImprovement({ type: 'reliability', fingerprint: 'sentiment_analyzer:failures', affected_components: ['sentiment_analyzer'] }, config, [healthy]);
+    const route = await routeImprovement({ type: 'reliability', problem_family: 'failures', affected_components: ['sentiment_analyzer'] }, config, async () => [healthy]);
     expect(route.role).toBe('prompt_engineer');
     expect(route.reason).toMatch(/output quality/);
   });
 
-  it('keeps failures of a slow or overloaded agent with the code editor', () => {
+  it('keeps failures of a slow or overloaded agent with the code editor', async () => {
     const slow = agent('risk_assessor', { response_time: 45, success_rate: 0.5 });
-    expect(routeImprovement({ type: 'reliability', fingerprint: 'risk_assessor:failures', affected_components: ['risk_assessor'] }, config, [slow]).role).toBe('code_editor');
+    expect((await routeImprovement({ type: 'reliability', problem_family: 'failures', affected_components: ['risk_assessor'] }, config, async () => [slow])).role).toBe('code_editor');
   });
 
-  it('follows a configured table', () => {
+  it('follows a configured table', async () => {
     const custom = defaultConfig({ coordination: { routing: { performance: 'system_architect' } } } as never);
-    expect(routeImprovement({ type: 'performance', fingerprint: 'a:response_time:high', affected_components: ['a'] }, custom, []).role).toBe('system_architect');
+    expect((await routeImprovement({ type: 'performance', problem_family: 'response_time:high', affected_components: ['a'] }, custom, none)).role).toBe('system_architect');
   });
 });

@@ -92,7 +92,7 @@ describe('the event bus', () => {
     const event = { kind: 'new' as const, at: 'now', finding: {} as never };
     expect(() => bus.publish('finding:recorded', [event, event, event])).not.toThrow();
     expect(errors).toHaveLength(1);
-    await expect(sub.next()).rejects.toMatchObject({ message: 'too slow: re-read', extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
+    await expect(sub.next()).rejects.toMatchObject({ message: 'too slow: re-read', code: 'SUBSCRIBER_TOO_SLOW' });
     expect(bus.subscriberCounts()['finding:recorded']).toBe(0);
   });
 

@@ -6,10 +6,9 @@ import { clampToRange, formatTime, formatValue, METRIC_LABEL, round } from '../f
 import { ANALYSED_METRICS, BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
 import { MAD_TO_SIGMA, mad, median } from '../stats.js';
 import { profileBefore } from './seasonal.js';
+import { HOUR, DAY } from '../../domain/units.js';
 
 const FIVE_MINUTES = 300_000;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const HISTORY_MS = DAY;
 const LEVEL_POINTS = 24;
 const MIN_HISTORY = 12;

@@ -6,8 +6,8 @@ import { formatValue, round } from '../format.js';
 import type { Point } from '../series.js';
 import { bucketValue } from '../state.js';
 import { correlation, median, resample } from '../stats.js';
+import { HOUR } from '../../domain/units.js';
 
-const HOUR = 3_600_000;
 const FIVE_MINUTES = 300_000;
 const mean = (points: readonly Point[]) => points.reduce((s, p) => s + p.v, 0) / points.length;
 

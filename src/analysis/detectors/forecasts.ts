@@ -7,8 +7,8 @@ import { formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
 import { BAD_DIRECTION, IS_RATE, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
 import { fitQuality, mannKendall, median, theilSen, valueAt, type Line } from '../stats.js';
 import { dailyProfile, deseasonalise } from './seasonal.js';
+import { HOUR } from '../../domain/units.js';
 
-const HOUR = 3_600_000;
 const STEP = 5 * 60_000;
 
 export interface Forecast {

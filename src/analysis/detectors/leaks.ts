@@ -6,8 +6,8 @@ import type { DetectorContext } from '../context.js';
 import { formatTime, round } from '../format.js';
 import type { Point } from '../series.js';
 import { mannKendall, median, resample, theilSen, valueAt } from '../stats.js';
+import { HOUR } from '../../domain/units.js';
 
-const HOUR = 3_600_000;
 /** A drop to under 70 % of the previous value is a restart (the sawtooth's edge). */
 const RESET_RATIO = 0.7;
 const MIN_SEGMENT_MS = HOUR;

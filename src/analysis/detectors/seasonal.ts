@@ -1,8 +1,7 @@
 import { median } from '../stats.js';
 import type { Point } from '../series.js';
+import { HOUR, DAY } from '../../domain/units.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /**
  * The daily rhythm of a metric: for each hour of the day (UTC), how far its typical value

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../../config.js';
+import type { Thresholds } from '../../domain/thresholds.js';
 import type { AnalysedMetric, Point } from '../series.js';
 
 export interface ThresholdRule {

@@ -6,8 +6,8 @@ import { formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
 import { ANALYSED_METRICS, BAD_DIRECTION, IS_RATE, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
 import { mannKendall, median, resample, theilSen } from '../stats.js';
 import { dailyProfile, deseasonalise } from './seasonal.js';
+import { HOUR } from '../../domain/units.js';
 
-const HOUR = 3_600_000;
 
 export interface Trend {
   /** Metric units per hour (daily rhythm removed when known). */

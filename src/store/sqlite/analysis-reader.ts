@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { RawRow, RollupRow } from '../../analysis/state.js';
+import type { RawRow, RollupRow } from '../../domain/analysis-rows.js';
 import type { AgentRecord } from '../../domain/agent.js';
 import type { AnalysisReader } from '../store.js';
 

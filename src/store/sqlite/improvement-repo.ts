@@ -30,9 +30,9 @@ const toColumn = (key: string, value: unknown) => (JSON_COLUMNS.has(key) && valu
 export function createImprovementRepo(db: Db): ImprovementRepo {
   const insert = db.prepare(`INSERT INTO system_improvements
     (id, type, priority, title, description, affected_components, estimated_impact, implementation_plan, confidence,
-     created_at, status, fingerprint, evidence, occurrences, last_seen_at, updated_at, follow_up_of)
+     created_at, status, fingerprint, problem_family, evidence, occurrences, last_seen_at, updated_at, follow_up_of)
     VALUES (@id, @type, @priority, @title, @description, @affected_components, @estimated_impact, @implementation_plan,
-     @confidence, @created_at, 'pending', @fingerprint, @evidence, 1, @created_at, @created_at, @follow_up_of)`);
+     @confidence, @created_at, 'pending', @fingerprint, @problem_family, @evidence, 1, @created_at, @created_at, @follow_up_of)`);
   const countWithPrefix = db.prepare('SELECT COUNT(*) AS n FROM system_improvements WHERE id GLOB ?');
   const get = db.prepare('SELECT * FROM system_improvements WHERE id = ?');
   const listAll = db.prepare('SELECT * FROM system_improvements ORDER BY created_at DESC, id DESC');
@@ -53,7 +53,7 @@ export function createImprovementRepo(db: Db): ImprovementRepo {
     "SELECT * FROM system_improvements WHERE status = 'completed' AND outcome IS NULL AND completion_time <= ? ORDER BY completion_time",
   );
   const trackRecord = db.prepare(`SELECT outcome, COUNT(*) AS n FROM system_improvements
-    WHERE outcome IS NOT NULL AND substr(fingerprint, instr(fingerprint, ':') + 1) = ? GROUP BY outcome`);
+    WHERE problem_family = ? AND outcome IS NOT NULL GROUP BY outcome`);
   const statements = new Map<string, ReturnType<Db['prepare']>>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);

@@ -10,7 +10,7 @@ export function translateStorageError(error: unknown): unknown {
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
   if (code.startsWith('SQLITE_FULL')) return new AppError(ErrorCode.storageFull, 'The disk holding the database is full; nothing was written');
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new AppError(ErrorCode.unavailable, 'The database is locked by another process; nothing was written, try again', undefined, { 'retry-after': '5' });
+    return new AppError(ErrorCode.unavailable, 'The database is locked by another process; nothing was written, try again', { retryAfterSeconds: 5 });
   }
   if (code.startsWith('SQLITE_READONLY')) return new AppError(ErrorCode.unavailable, 'The database is read-only; nothing was written');
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) {

@@ -2,6 +2,7 @@ import * as initial from './001-initial.js';
 import * as rollups from './002-rollups.js';
 import * as coordination from './003-coordination.js';
 import * as registry from './004-registry.js';
+import * as problemFamily from './005-problem-family.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'rollups', sql: rollups.sql },
   { version: 3, name: 'coordination', sql: coordination.sql },
   { version: 4, name: 'registry', sql: registry.sql },
+  { version: 5, name: 'problem-family', sql: problemFamily.sql },
 ];
