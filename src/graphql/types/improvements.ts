@@ -1,6 +1,7 @@
 import type { Improvement, ImprovementEvent } from '../../domain/improvement.js';
 import type { ImprovementChange } from '../../events/topics.js';
 import type { Decision } from '../../services/improvements.js';
+import { ProblemFamily } from '../../domain/problem.js';
 import { builder } from '../builder.js';
 import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, OutcomeEnum, PriorityEnum } from '../enums.js';
 
@@ -32,7 +33,7 @@ export const ImprovementRef = builder.objectRef<Improvement>('Improvement').impl
     assignedAgent: t.exposeString('assigned_agent', { nullable: true }),
     completionTime: t.expose('completion_time', { type: 'DateTime', nullable: true }),
     fingerprint: t.exposeString('fingerprint', { nullable: true }),
-    problemFamily: t.exposeString('problem_family', { nullable: true, description: 'What kind of problem: response_time:high, failures, cpu_usage:high, memory_usage:high, availability:silent, host_cpu:high or host_memory:high.' }),
+    problemFamily: t.exposeString('problem_family', { nullable: true, description: `What kind of problem: one of ${Object.values(ProblemFamily).join(', ')}.` }),
     evidence: t.exposeIntList('evidence', { description: 'Ids of the supporting findings.' }),
     occurrences: t.exposeInt('occurrences'),
     lastSeenAt: t.expose('last_seen_at', { type: 'DateTime' }),
