@@ -1,0 +1,279 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FindingDraft } from '../../src/domain/finding.js';
+import type { ImprovementDraft } from '../../src/domain/improvement.js';
+import { fingerprintOf, ProblemFamily } from '../../src/domain/problem.js';
+import type { AgentSample } from '../../src/domain/sample.js';
+import type { SystemMetrics } from '../../src/domain/system-metrics.js';
+import type { Store } from '../../src/store/store.js';
+
+/**
+ * What every Store must do, through its interface only: each repo's behaviour, ordering, limits,
+ * transactions and conflict rules. Run against each implementation (sqlite-contract.test.ts).
+ */
+export function storeContract(name: string, open: () => Promise<Store>) {
+  const T0 = Date.parse('2026-11-25T12:00:00.000Z');
+  const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+  const sample = (agent: string, offsetMs: number, fields: Partial<AgentSample> = {}): AgentSample => ({
+    agent_name: agent,
+    timestamp: at(offsetMs),
+    response_time: null,
+    success_rate: null,
+    error_count: null,
+    insights_generated: null,
+    memory_usage: null,
+    cpu_usage: null,
+    requests: null,
+    research_cycles: null,
+    source: 'push',
+    ...fields,
+  });
+  const snapshot = (offsetMs: number, score: number): SystemMetrics => ({
+    timestamp: at(offsetMs),
+    total_agents: 3,
+    active_agents: 3,
+    failed_agents: 0,
+    degraded_agents: 0,
+    offline_agents: 0,
+    avg_response_time: 1.5,
+    avg_success_rate: 0.99,
+    system_cpu_usage: 20,
+    system_memory_usage: 40,
+    total_errors: 1,
+    total_insights: 2,
+    research_cycles_completed: 0,
+    performance_score: score,
+    window_seconds: 300,
+    load_average: 0.5,
+    disk_used_percent: 30,
+  });
+  const draft = (agent: string, family: ProblemFamily = ProblemFamily.latency): ImprovementDraft => ({
+    type: 'performance',
+    priority: 'high',
+    title: `Reduce response time of ${agent}`,
+    description: 'slow',
+    affected_components: [agent],
+    estimated_impact: { metric: 'response_time', current_value: 45 },
+    implementation_plan: { steps: ['profile'] },
+    confidence: 0.8,
+    fingerprint: fingerprintOf(agent, family),
+    problem_family: family,
+    evidence: [1, 2],
+  });
+  const finding = (agent: string, key: string, endedOffset: number, value = 45): FindingDraft => ({
+    kind: 'threshold',
+    agent_name: agent,
+    metric: 'response_time',
+    severity: 'warning',
+    score: 1.5,
+    started_at: at(0),
+    ended_at: at(endedOffset),
+    value,
+    expected: 30,
+    message: `${agent} slow`,
+    details: { points: 3 },
+    episode_key: key,
+  });
+
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('samples and the agents they register', () => {
+      it('lists newest first, by agent or all, since a time, up to a limit; metrics stay null when missing', async () => {
+        await store.samples.insert([sample('a', 0, { response_time: 1 }), sample('b', 1000), sample('a', 2000, { response_time: 3 })], at(5000));
+        const all = await store.samples.list({ sinceIso: at(0), limit: 10 });
+        expect(all.map((s) => `${s.agent_name}@${s.timestamp}`)).toEqual([`a@${at(2000)}`, `b@${at(1000)}`, `a@${at(0)}`]);
+        expect(all[1]!.response_time).toBeNull();
+        expect((await store.samples.list({ agentName: 'a', sinceIso: at(1000), limit: 10 })).map((s) => s.response_time)).toEqual([3]);
+        expect(await store.samples.list({ sinceIso: at(0), limit: 2 })).toHaveLength(2);
+      });
+
+      it('reads one agent in [from, to) oldest first, and every agent since a time grouped and ordered', async () => {
+        await store.samples.insert([sample('a', 3000), sample('a', 1000), sample('b', 2000), sample('a', 2000)], at(5000));
+        expect((await store.samples.between('a', at(1000), at(3000), 10)).map((s) => s.timestamp)).toEqual([at(1000), at(2000)]);
+        const grouped = await store.samples.byAgentSince(at(1500));
+        expect([...grouped.keys()].sort()).toEqual(['a', 'b']);
+        expect(grouped.get('a')!.map((s) => s.timestamp)).toEqual([at(2000), at(3000)]);
+      });
+
+      it('aggregates a window per agent: means and sums over the values present', async () => {
+        await store.samples.insert(
+          [
+            sample('a', 0, { response_time: 1, error_count: 2, requests: 10, cpu_usage: 10 }),
+            sample('a', 1000, { response_time: 3, error_count: 1, cpu_usage: 30 }),
+            sample('a', -60_000, { response_time: 100 }),
+          ],
+          at(5000),
+        );
+        const window = (await store.samples.windowAggregates(at(0))).get('a')!;
+        expect(window).toMatchObject({ samples: 2, avg_response_time: 2, sum_errors: 3, sum_requests: 10, sum_errors_with_requests: 2, avg_cpu_usage: 20, avg_success_rate: null });
+      });
+
+      it('registers agents with their span, capped at arrival; a failed check registers without a sign of life', async () => {
+        await store.samples.insert([sample('a', 1000), sample('a', 0), sample('a', 9_000)], at(4000));
+        expect(await store.agents.get('a')).toMatchObject({ name: 'a', first_seen: at(0), last_seen: at(4000), registered_at: at(4000), sample_count: 3 });
+        await store.samples.insert([sample('a', 20_000)], at(20_000), { alive: false });
+        await store.samples.insert([sample('down', 20_000)], at(20_000), { alive: false });
+        expect(await store.agents.get('a')).toMatchObject({ last_seen: at(4000), sample_count: 4 });
+        expect((await store.agents.list()).map((a) => a.name)).toEqual(['a', 'down']);
+      });
+    });
+
+    describe('the agent registry', () => {
+      it('removes one agent, retires the unseen but the kept, and tells which names it does not hold', async () => {
+        await store.samples.insert([sample('old', 0), sample('kept', 0)], at(0));
+        await store.samples.insert([sample('new', 10_000)], at(10_000));
+        expect(await store.agents.unknown(['old', 'nobody', 'new'])).toEqual(['nobody']);
+        expect((await store.agents.retireUnseen(at(5000), ['kept'])).map((a) => a.name)).toEqual(['old']);
+        expect((await store.agents.remove('new'))?.name).toBe('new');
+        expect(await store.agents.remove('new')).toBeUndefined();
+        expect((await store.agents.list()).map((a) => a.name)).toEqual(['kept']);
+      });
+
+      it('counts registrations strictly after a time, with the earliest of them', async () => {
+        await store.samples.insert([sample('a', 0)], at(0));
+        await store.samples.insert([sample('b', 1000)], at(1000));
+        await store.samples.insert([sample('c', 2000)], at(2000));
+        expect(await store.agents.registeredSince(at(0))).toEqual({ count: 2, earliest: at(1000) });
+        expect(await store.agents.registeredSince(at(2000))).toEqual({ count: 0, earliest: null });
+      });
+    });
+
+    describe('health snapshots', () => {
+      it('stores them with an id, lists newest first since a time, and knows the latest', async () => {
+        const first = await store.systemMetrics.insert(snapshot(0, 90));
+        await store.systemMetrics.insert(snapshot(1000, 80));
+        expect(first.id).toEqual(expect.any(Number));
+        expect((await store.systemMetrics.list(at(0), 10)).map((s) => s.performance_score)).toEqual([80, 90]);
+        expect((await store.systemMetrics.list(at(500), 10)).map((s) => s.performance_score)).toEqual([80]);
+        expect((await store.systemMetrics.latest())?.performance_score).toBe(80);
+      });
+    });
+
+    describe('improvements', () => {
+      it('numbers new ones per second, lists them newest first and counts every status', async () => {
+        const a = await store.improvements.create(draft('a'), at(0), 'analyst');
+        const b = await store.improvements.create(draft('b'), at(500), 'analyst');
+        const c = await store.improvements.create(draft('c'), at(1000), 'analyst');
+        const seconds = Math.floor(T0 / 1000);
+        expect([a.id, b.id, c.id]).toEqual([`improvement_${seconds}_1`, `improvement_${seconds}_2`, `improvement_${seconds + 1}_1`]);
+        expect(a).toMatchObject({ status: 'pending', problem_family: ProblemFamily.latency, fingerprint: 'a:response_time:high', evidence: [1, 2], occurrences: 1 });
+        expect((await store.improvements.list()).map((i) => i.id)).toEqual([c.id, b.id, a.id]);
+        expect(await store.improvements.countByStatus()).toEqual({ pending: 3, approved: 0, rejected: 0, in_progress: 0, completed: 0, failed: 0 });
+        expect((await store.improvements.events(a.id)).map((e) => [e.from_status, e.to_status, e.actor])).toEqual([[null, 'pending', 'analyst']]);
+      });
+
+      it('moves a status only from an allowed one, with the patch and an audit row, atomically', async () => {
+        const { id } = await store.improvements.create(draft('a'), at(0), 'analyst');
+        const refused = await store.improvements.transition({ id, from: ['approved'], to: 'in_progress', actor: 'w', reason: null, at: at(1000) });
+        expect(refused).toEqual({ ok: false, current: 'pending' });
+        expect(await store.improvements.transition({ id: 'nope', from: ['pending'], to: 'approved', actor: 'x', reason: null, at: at(1000) })).toEqual({ ok: false, current: null });
+        const moved = await store.improvements.transition({ id, from: ['pending'], to: 'approved', actor: 'op', reason: 'go', at: at(2000), patch: { decided_by: 'op', assigned_agent: 'code_editor' } });
+        expect(moved.ok && moved.improvement).toMatchObject({ status: 'approved', decided_by: 'op', assigned_agent: 'code_editor', updated_at: at(2000) });
+        expect((await store.improvements.events(id)).map((e) => [e.from_status, e.to_status, e.reason])).toEqual([
+          [null, 'pending', 'suggested'],
+          ['pending', 'approved', 'go'],
+        ]);
+      });
+
+      it('lets exactly one of many concurrent movers win', async () => {
+        const { id } = await store.improvements.create(draft('a'), at(0), 'analyst');
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.improvements.transition({ id, from: ['pending'], to: i % 2 ? 'approved' : 'rejected', actor: `op${i}`, reason: null, at: at(1000) })),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(await store.improvements.events(id)).toHaveLength(2);
+      });
+
+      it('guards lease moves and patches by status and lease holder', async () => {
+        const { id } = await store.improvements.create(draft('a'), at(0), 'analyst');
+        await store.improvements.transition({ id, from: ['pending'], to: 'approved', actor: 'op', reason: null, at: at(1000) });
+        await store.improvements.transition({ id, from: ['approved'], to: 'in_progress', actor: 'w1', reason: null, at: at(2000), patch: { lease_owner: 'w1', lease_expires_at: at(60_000) } });
+        expect(await store.improvements.patch(id, { lease_expires_at: at(90_000) }, at(3000), { status: 'in_progress', leaseOwner: 'w2' })).toBeUndefined();
+        expect((await store.improvements.patch(id, { lease_expires_at: at(90_000) }, at(3000), { status: 'in_progress', leaseOwner: 'w1' }))?.lease_expires_at).toBe(at(90_000));
+        const stolen = await store.improvements.transition({ id, from: ['in_progress'], to: 'completed', actor: 'w2', reason: null, at: at(4000), leaseOwner: 'w2' });
+        expect(stolen).toEqual({ ok: false, current: 'in_progress' });
+        expect((await store.improvements.expiredLeases(at(80_000))).map((i) => i.id)).toEqual([]);
+        expect((await store.improvements.expiredLeases(at(100_000))).map((i) => i.id)).toEqual([id]);
+      });
+
+      it('finds the latest for a problem, completed work due for verification, and the track record of a family', async () => {
+        const first = await store.improvements.create(draft('a'), at(0), 'analyst');
+        const second = await store.improvements.create(draft('a'), at(5000), 'analyst');
+        await store.improvements.create(draft('b', ProblemFamily.failures), at(6000), 'analyst');
+        expect((await store.improvements.latestByFingerprint(fingerprintOf('a', ProblemFamily.latency)))?.id).toBe(second.id);
+        for (const [id, outcome] of [
+          [first.id, 'improved'],
+          [second.id, null],
+        ] as const) {
+          await store.improvements.transition({ id, from: ['pending'], to: 'approved', actor: 'op', reason: null, at: at(7000) });
+          await store.improvements.transition({ id, from: ['approved'], to: 'in_progress', actor: 'w', reason: null, at: at(8000), patch: { lease_owner: 'w' } });
+          await store.improvements.transition({ id, from: ['in_progress'], to: 'completed', actor: 'w', reason: null, at: at(9000), leaseOwner: 'w', patch: { completion_time: at(9000), outcome } });
+        }
+        expect((await store.improvements.completedBefore(at(9000))).map((i) => i.id)).toEqual([second.id]);
+        expect(await store.improvements.completedBefore(at(8999))).toEqual([]);
+        expect(await store.improvements.trackRecord(ProblemFamily.latency)).toEqual({ improved: 1, no_effect: 0, regressed: 0 });
+        expect(await store.improvements.trackRecord(ProblemFamily.failures)).toEqual({ improved: 0, no_effect: 0, regressed: 0 });
+        expect((await store.improvements.eventsSince(at(0), 2)).map((e) => [e.improvement_id, e.to_status])).toEqual([[second.id, 'completed'], [second.id, 'in_progress']]);
+      });
+    });
+
+    describe('findings', () => {
+      it('inserts new episodes and updates known ones by episode key, listed newest first with filters', async () => {
+        const [a] = await store.findings.upsert([finding('a', 'k1', 1000)], at(1000));
+        await store.findings.upsert([finding('b', 'k2', 2000)], at(2000));
+        const [again] = await store.findings.upsert([finding('a', 'k1', 3000, 50)], at(3000));
+        expect(again!.id).toBe(a!.id);
+        expect(again).toMatchObject({ value: 50, ended_at: at(3000), created_at: at(1000), updated_at: at(3000) });
+        expect((await store.findings.list({ sinceIso: at(0), limit: 10 })).map((f) => f.episode_key)).toEqual(['k1', 'k2']);
+        expect((await store.findings.list({ agentName: 'b', sinceIso: at(0), limit: 10 })).map((f) => f.episode_key)).toEqual(['k2']);
+        expect(await store.findings.list({ kind: 'leak', sinceIso: at(0), limit: 10 })).toEqual([]);
+        expect(await store.findings.list({ sinceIso: at(2500), limit: 10 })).toHaveLength(1);
+      });
+    });
+
+    describe('rollups and pruning', () => {
+      it('folds samples into 5-minute buckets once, and prunes only what has been folded', async () => {
+        const old = -2 * 86_400_000;
+        await store.samples.insert([sample('a', old, { response_time: 1, requests: 10 }), sample('a', old + 60_000, { response_time: 3, requests: 20 })], at(0));
+        expect((await store.maintenance.prune({ rawBeforeIso: at(-86_400_000), fiveMinuteBeforeIso: at(-9e9), hourlyBeforeIso: at(-9e9), findingsBeforeIso: at(-9e9) })).agent_performance_history).toBe(0);
+        expect((await store.rollups.update()).samples).toBe(2);
+        expect((await store.rollups.update()).samples).toBe(0);
+        const [bucket] = await store.rollups.agentSeries({ resolution: 300, sinceIso: at(old - 300_000), limit: 10, agentName: 'a' });
+        expect(bucket).toMatchObject({ agent_name: 'a', response_time: 2, requests: 30, samples: 2 });
+        const pruned = await store.maintenance.prune({ rawBeforeIso: at(-86_400_000), fiveMinuteBeforeIso: at(-9e9), hourlyBeforeIso: at(-9e9), findingsBeforeIso: at(-9e9) });
+        expect(pruned.agent_performance_history).toBe(2);
+        expect(await store.rollups.agentSeries({ resolution: 300, sinceIso: at(old - 300_000), limit: 10 })).toHaveLength(1);
+      });
+    });
+
+    describe('deliveries and notification state', () => {
+      it('keeps every attempt newest first, summarised per target', async () => {
+        const attempt = (n: number, ok: boolean) => ({ kind: 'notification' as const, target: 'channel:log', subject: 'k', attempt: n, at: at(n * 1000), ok, status_code: ok ? 200 : 500, error: ok ? null : 'boom', duration_ms: 5 });
+        await store.deliveries.record(attempt(1, false));
+        await store.deliveries.record(attempt(2, true));
+        expect((await store.deliveries.list(at(0), 10)).map((d) => d.attempt)).toEqual([2, 1]);
+        expect(await store.deliveries.summary(at(0))).toEqual([expect.objectContaining({ target: 'channel:log', delivered: 1, failed: 1, last_error: 'boom' })]);
+      });
+
+      it('stores and replaces the state of a notification key', async () => {
+        expect(await store.notificationState.get('k')).toBeUndefined();
+        await store.notificationState.put({ key: 'k', state: 'problem:critical', last_sent_at: at(0), changes: [at(0)], flapping: false });
+        await store.notificationState.put({ key: 'k', state: 'resolved', last_sent_at: at(1000), changes: [at(0), at(1000)], flapping: true });
+        expect(await store.notificationState.get('k')).toEqual({ key: 'k', state: 'resolved', last_sent_at: at(1000), changes: [at(0), at(1000)], flapping: true });
+      });
+    });
+
+    it('describes itself with row counts', async () => {
+      await store.samples.insert([sample('a', 0)], at(0));
+      const info = await store.info();
+      expect(info.rows).toMatchObject({ agents: 1, agent_performance_history: 1 });
+      expect(info.schema_version).toBeGreaterThan(0);
+    });
+  });
+}
