@@ -90,7 +90,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     runtime: createRuntimeMonitor(logger),
   };
   const deps = { config, store, clock, logger, bus, paths };
-  const analysisRunner = createAnalysisRunner(analysisInit(config, paths.database), logger);
+  const analysisRunner = createAnalysisRunner(analysisInit(config, store.analysisSource()), logger);
   const deliverer = createDeliverer({
     repo: store.deliveries,
     clock,

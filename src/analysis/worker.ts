@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openAnalysisReader } from '../store/sqlite/analysis-reader.js';
+import { openAnalysisReader, type AnalysisSource } from '../store/analysis-source.js';
 import type { AnalysisReader } from '../store/store.js';
 import type { AnalysisSettings, DetectorGroup } from './context.js';
 import { analyze } from './engine.js';
@@ -11,7 +11,7 @@ import { createAnalysisState, type StateWindows } from './state.js';
  * It keeps its state between runs and reads only the rows stored since the last one.
  */
 export interface WorkerInit {
-  dbFile: string;
+  source: AnalysisSource;
   settings: AnalysisSettings;
   windows: StateWindows;
 }
@@ -27,20 +27,20 @@ const state = createAnalysisState(init.windows);
 let reader: AnalysisReader | undefined;
 let cursor = -1;
 
-function run({ now, groups }: WorkerRequest) {
-  reader ??= openAnalysisReader(init.dbFile);
+async function run({ now, groups }: WorkerRequest) {
+  reader ??= openAnalysisReader(init.source);
   let rowsRead = 0;
   if (cursor < 0) {
     // First run: buckets from the rollups, raw points for the recent window, then fold forward.
-    cursor = reader.rollupCursor();
-    const raw = reader.samplesInWindow(new Date(now - init.windows.rawMs).toISOString(), cursor);
+    cursor = await reader.rollupCursor();
+    const raw = await reader.samplesInWindow(new Date(now - init.windows.rawMs).toISOString(), cursor);
     state.addRows(raw, now, false);
-    state.addRollups(reader.rollups(300, new Date(now - init.windows.fiveMinuteMs).toISOString()), 'fiveMinute');
-    state.addRollups(reader.rollups(3600, new Date(now - init.windows.hourlyMs).toISOString()), 'hourly');
+    state.addRollups(await reader.rollups(300, new Date(now - init.windows.fiveMinuteMs).toISOString()), 'fiveMinute');
+    state.addRollups(await reader.rollups(3600, new Date(now - init.windows.hourlyMs).toISOString()), 'hourly');
     rowsRead += raw.length;
   }
   for (;;) {
-    const rows = reader.samplesAfter(cursor, BATCH);
+    const rows = await reader.samplesAfter(cursor, BATCH);
     if (rows.length === 0) break;
     state.addRows(rows, now);
     cursor = rows.at(-1)!.id;
@@ -49,21 +49,25 @@ function run({ now, groups }: WorkerRequest) {
   }
   state.evict(now);
   const host = { cpu: [] as Point[], memory: [] as Point[] };
-  for (const row of reader.hostSince(new Date(now - init.windows.rawMs).toISOString())) {
+  for (const row of await reader.hostSince(new Date(now - init.windows.rawMs).toISOString())) {
     const t = Date.parse(row.timestamp);
     if (row.system_cpu_usage !== null) host.cpu.push({ t, v: row.system_cpu_usage });
     if (row.system_memory_usage !== null) host.memory.push({ t, v: row.system_memory_usage });
   }
-  const result = analyze({ now, agents: reader.agents(), state, host, settings: init.settings }, groups);
+  const result = analyze({ now, agents: await reader.agents(), state, host, settings: init.settings }, groups);
   return { ...result, rows_read: rowsRead };
 }
 
+// One run at a time, in order of arrival: the state is folded forward by each.
+let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (request: WorkerRequest) => {
-  let reply: WorkerReply;
-  try {
-    reply = { id: request.id, ok: true, result: run(request) };
-  } catch (error) {
-    reply = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
-  parentPort!.postMessage(reply);
+  queue = queue.then(async () => {
+    let reply: WorkerReply;
+    try {
+      reply = { id: request.id, ok: true, result: await run(request) };
+    } catch (error) {
+      reply = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+    parentPort!.postMessage(reply);
+  });
 });

@@ -3,6 +3,7 @@ import type { DetectorGroup } from '../analysis/context.js';
 import { ALL_GROUPS } from '../analysis/engine.js';
 import type { AnalysisRunner } from '../analysis/runner.js';
 import type { WorkerInit } from '../analysis/worker.js';
+import type { AnalysisSource } from '../store/analysis-source.js';
 import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
@@ -31,11 +32,11 @@ const OPEN: readonly string[] = [ImprovementStatus.pending, ImprovementStatus.ap
 export type AnalysisService = ReturnType<typeof createAnalysisService>;
 
 /** The analysis settings and the state windows the worker keeps, from the Config. */
-export function analysisInit(config: ServiceDeps['config'], dbFile: string): WorkerInit {
+export function analysisInit(config: ServiceDeps['config'], source: AnalysisSource): WorkerInit {
   const a = config.analysis;
   const memoryLimitsMb = Object.fromEntries(config.agents.flatMap((x) => (x.memoryLimitMb ? [[x.name, x.memoryLimitMb]] : [])));
   return {
-    dbFile,
+    source,
     settings: {
       thresholds: config.thresholds,
       hysteresis: a.hysteresis,

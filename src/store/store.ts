@@ -1,3 +1,4 @@
+import type { AnalysisSource } from './analysis-source.js';
 import type { ProblemFamily } from '../domain/problem.js';
 import type { RawRow, RollupRow } from '../domain/analysis-rows.js';
 import type { AgentRecord } from '../domain/agent.js';
@@ -23,6 +24,8 @@ export interface Store {
   deliveries: DeliveryRepo;
   notificationState: NotificationStateRepo;
   info(): Promise<StoreInfo>;
+  /** Where the analysis worker reads this store's data from. */
+  analysisSource(): AnalysisSource;
   /** Flushes, checkpoints and closes; later calls fail. */
   close(): Promise<void>;
 }
@@ -186,18 +189,19 @@ export interface MaintenanceRepo {
 }
 
 /**
- * What the analysis worker reads, synchronously, on its own connection: agents, raw rows by
- * id (so each run reads only what is new), rollups to start from, and the host's snapshots.
+ * What the analysis worker reads, on its own connection (opened by store/analysis-source.ts):
+ * agents, raw rows by id (so each run reads only what is new), rollups to start from, and the
+ * host's snapshots.
  */
 export interface AnalysisReader {
-  agents(): AgentRecord[];
+  agents(): Promise<AgentRecord[]>;
   /** Rows with id at or below this are folded into the rollups. */
-  rollupCursor(): number;
-  samplesInWindow(sinceIso: string, maxId: number): RawRow[];
-  samplesAfter(afterId: number, limit: number): RawRow[];
-  rollups(resolution: RollupResolution, sinceIso: string): RollupRow[];
-  hostSince(sinceIso: string): Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>;
-  close(): void;
+  rollupCursor(): Promise<number>;
+  samplesInWindow(sinceIso: string, maxId: number): Promise<RawRow[]>;
+  samplesAfter(afterId: number, limit: number): Promise<RawRow[]>;
+  rollups(resolution: RollupResolution, sinceIso: string): Promise<RollupRow[]>;
+  hostSince(sinceIso: string): Promise<Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>>;
+  close(): Promise<void>;
 }
 
 /** One attempt to deliver a webhook or a notification. */

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const NOW = Date.parse('2026-11-25T12:00:00.000Z');
-const init = analysisInit(defaultConfig(), ':memory:');
+const init = analysisInit(defaultConfig(), { engine: 'sqlite', file: ':memory:' });
 
 /** `count` samples of one agent up to NOW, with a response-time breach in the middle third. */
 function rows(count: number, spanMs: number): RawRow[] {

@@ -9,7 +9,7 @@ const SUMS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_u
   .join(', ');
 
 /** A read-only connection for the analysis worker; WAL lets it read while the server writes. */
-export function openAnalysisReader(file: string): AnalysisReader {
+export function openSqliteAnalysisReader(file: string): AnalysisReader {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const agents = db.prepare('SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents ORDER BY name');
@@ -23,13 +23,13 @@ export function openAnalysisReader(file: string): AnalysisReader {
     'SELECT timestamp, system_cpu_usage, system_memory_usage FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp',
   );
   return {
-    agents: () => agents.all() as AgentRecord[],
-    rollupCursor: () => (cursor.get() as number | undefined) ?? 0,
-    samplesInWindow: (sinceIso, maxId) => window.all(sinceIso, maxId) as RawRow[],
-    samplesAfter: (afterId, limit) => after.all(afterId, limit) as RawRow[],
-    rollups: (resolution, sinceIso) => rollups.all(resolution, sinceIso) as RollupRow[],
-    hostSince: (sinceIso) =>
+    agents: async () => agents.all() as AgentRecord[],
+    rollupCursor: async () => (cursor.get() as number | undefined) ?? 0,
+    samplesInWindow: async (sinceIso, maxId) => window.all(sinceIso, maxId) as RawRow[],
+    samplesAfter: async (afterId, limit) => after.all(afterId, limit) as RawRow[],
+    rollups: async (resolution, sinceIso) => rollups.all(resolution, sinceIso) as RollupRow[],
+    hostSince: async (sinceIso) =>
       snapshots.all(sinceIso) as Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>,
-    close: () => db.close(),
+    close: async () => void db.close(),
   };
 }

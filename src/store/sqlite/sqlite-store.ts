@@ -26,6 +26,7 @@ export function createSqliteStore(file: string, options: OpenDbOptions = {}): St
     maintenance: withStorageErrors(createMaintenanceRepo(db, file)),
     deliveries: withStorageErrors(createDeliveryRepo(db)),
     notificationState: withStorageErrors(createNotificationStateRepo(db)),
+    analysisSource: () => ({ engine: 'sqlite', file }),
     async info(): Promise<StoreInfo> {
       const rows: Record<string, number> = {};
       for (const table of COUNTED_TABLES) {

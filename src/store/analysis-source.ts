@@ -1,0 +1,15 @@
+import { openSqliteAnalysisReader } from './sqlite/analysis-reader.js';
+import type { AnalysisReader } from './store.js';
+
+/**
+ * Where the analysis worker reads from, as plain data that can cross into a worker thread:
+ * each store says what it is (Store.analysisSource), and only this factory knows how to open it.
+ */
+export type AnalysisSource = { engine: 'sqlite'; file: string };
+
+export function openAnalysisReader(source: AnalysisSource): AnalysisReader {
+  switch (source.engine) {
+    case 'sqlite':
+      return openSqliteAnalysisReader(source.file);
+  }
+}
