@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import si from 'systeminformation';
-import type { AgentSample } from '../domain/sample.js';
+import { emptySample, type AgentSample } from '../domain/sample.js';
 
 export interface ProcessTarget {
   name: string;
@@ -74,17 +74,9 @@ export function createProcessSampler(now: () => number = () => performance.now()
 
 function processSample(name: string, timestamp: string, cpu: number | null, memoryMb: number): AgentSample {
   return {
-    agent_name: name,
-    timestamp,
+    ...emptySample(name, timestamp, 'process'),
     cpu_usage: cpu === null ? null : Math.round(cpu * 100) / 100,
     memory_usage: Math.round(memoryMb * 100) / 100,
-    response_time: null,
-    success_rate: null,
-    error_count: null,
-    insights_generated: null,
-    requests: null,
-    research_cycles: null,
-    source: 'process',
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AgentSample } from '../domain/sample.js';
+import { emptySample, type AgentSample } from '../domain/sample.js';
 
 export interface PullTarget {
   name: string;
@@ -39,17 +39,11 @@ async function check(target: PullTarget, now: () => number, timeoutMs: number): 
     ok,
     error,
     sample: {
-      agent_name: target.name,
-      timestamp,
+      ...emptySample(target.name, timestamp, 'pull'),
       response_time: Math.round(seconds * 1e6) / 1e6,
       success_rate: ok ? 1 : 0,
       error_count: ok ? 0 : 1,
       requests: 1,
-      insights_generated: null,
-      memory_usage: null,
-      cpu_usage: null,
-      research_cycles: null,
-      source: 'pull',
     },
   };
 }

@@ -20,25 +20,47 @@ export interface AgentSample {
 export type MetricField = Exclude<keyof AgentSample, 'agent_name' | 'timestamp' | 'source'>;
 
 interface MetricRule {
+  /** A count in the interval (a whole number, summed in a rollup bucket); else a level (averaged). */
   integer: boolean;
   min: number;
   max: number;
   unit: string;
+  /** The extreme a rollup bucket keeps besides the mean: the bad end of a level. */
+  extreme?: 'max' | 'min';
+  /** How GraphQL describes the field, where it says more than its name. */
+  description?: string;
 }
 
-/** Units and bounds of every metric field (DESIGN.md, "Agent sample"). */
+/**
+ * Every metric of a sample, with its units and bounds (DESIGN.md, "Agent sample"): the store's
+ * columns, the rollups, validation and the GraphQL fields all follow this table. Adding a metric
+ * is a row here, a migration adding its columns (src/store/sqlite/migrations/), the README's
+ * field table and a test.
+ */
 export const METRIC_RULES: Record<MetricField, MetricRule> = {
-  response_time: { integer: false, min: 0, max: 86_400, unit: 'seconds' },
-  success_rate: { integer: false, min: 0, max: 1, unit: 'fraction 0..1' },
+  response_time: { integer: false, min: 0, max: 86_400, unit: 'seconds', extreme: 'max', description: 'Seconds, mean over the interval.' },
+  success_rate: { integer: false, min: 0, max: 1, unit: 'fraction 0..1', extreme: 'min', description: '0..1.' },
   error_count: { integer: true, min: 0, max: 1e12, unit: 'errors in the interval' },
   insights_generated: { integer: true, min: 0, max: 1e12, unit: 'insights in the interval' },
-  memory_usage: { integer: false, min: 0, max: 1e8, unit: 'MB resident' },
-  cpu_usage: { integer: false, min: 0, max: 100_000, unit: 'percent of one core' },
+  memory_usage: { integer: false, min: 0, max: 1e8, unit: 'MB resident', extreme: 'max', description: 'MB resident.' },
+  cpu_usage: { integer: false, min: 0, max: 100_000, unit: 'percent of one core', extreme: 'max', description: 'Percent of one core.' },
   requests: { integer: true, min: 0, max: 1e12, unit: 'operations in the interval' },
   research_cycles: { integer: true, min: 0, max: 1e12, unit: 'cycles in the interval' },
 };
 
 export const METRIC_FIELDS = Object.keys(METRIC_RULES) as MetricField[];
+/** The metrics that are counts in the interval: summed, not averaged, in a rollup bucket. */
+export const COUNT_FIELDS = METRIC_FIELDS.filter((field) => METRIC_RULES[field].integer);
+
+/** A sample with every metric missing (null, never 0), to fill in. */
+export function emptySample(agentName: string, timestamp: string, source: SampleSource): AgentSample {
+  const sample = { agent_name: agentName, timestamp, source } as AgentSample;
+  for (const field of METRIC_FIELDS) sample[field] = null;
+  return sample;
+}
+
+/** A metric's name in GraphQL (response_time → responseTime). */
+export const graphqlName = (field: string) => field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const KNOWN_FIELDS = new Set<string>(['agent_name', 'timestamp', ...METRIC_FIELDS]);
 
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;

@@ -1,4 +1,4 @@
-import { METRIC_FIELDS, type MetricField } from '../../domain/sample.js';
+import { graphqlName, METRIC_FIELDS, METRIC_RULES, type MetricField } from '../../domain/sample.js';
 import { isAppError, validationFailed } from '../../errors.js';
 import type { SamplePoint } from '../../services/metrics.js';
 import { builder } from '../builder.js';
@@ -12,14 +12,9 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
     samples: t.int({ description: 'Raw samples the row stands for (1 for a raw row).', resolve: (s) => s.samples ?? 1 }),
     agentName: t.exposeString('agent_name'),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
-    responseTime: t.exposeFloat('response_time', { nullable: true, description: 'Seconds, mean over the interval.' }),
-    successRate: t.exposeFloat('success_rate', { nullable: true, description: '0..1.' }),
-    errorCount: t.exposeFloat('error_count', { nullable: true }),
-    insightsGenerated: t.exposeFloat('insights_generated', { nullable: true }),
-    memoryUsage: t.exposeFloat('memory_usage', { nullable: true, description: 'MB resident.' }),
-    cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Percent of one core.' }),
-    requests: t.exposeFloat('requests', { nullable: true }),
-    researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
+    ...Object.fromEntries(
+      METRIC_FIELDS.map((field) => [graphqlName(field), t.exposeFloat(field, { nullable: true, description: METRIC_RULES[field].description })]),
+    ),
     source: t.expose('source', {
       type: SampleSourceEnum,
       nullable: true,
@@ -32,16 +27,8 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
 const INPUT_FIELDS: Record<string, MetricField | 'agent_name' | 'timestamp'> = {
   agentName: 'agent_name',
   timestamp: 'timestamp',
-  responseTime: 'response_time',
-  successRate: 'success_rate',
-  errorCount: 'error_count',
-  insightsGenerated: 'insights_generated',
-  memoryUsage: 'memory_usage',
-  cpuUsage: 'cpu_usage',
-  requests: 'requests',
-  researchCycles: 'research_cycles',
+  ...Object.fromEntries(METRIC_FIELDS.map((field) => [graphqlName(field), field])),
 };
-if (Object.values(INPUT_FIELDS).length !== METRIC_FIELDS.length + 2) throw new Error('AgentSampleInput is missing a field');
 const GRAPHQL_NAME: Record<string, string> = Object.fromEntries(Object.entries(INPUT_FIELDS).map(([graphql, rest]) => [rest, graphql]));
 
 const AgentSampleInput = builder.inputType('AgentSampleInput', {
@@ -49,14 +36,7 @@ const AgentSampleInput = builder.inputType('AgentSampleInput', {
   fields: (t) => ({
     agentName: t.string({ required: true }),
     timestamp: t.string({ description: 'ISO-8601; no zone means UTC; at most 5 minutes in the future.' }),
-    responseTime: t.float(),
-    successRate: t.float(),
-    errorCount: t.float(),
-    insightsGenerated: t.float(),
-    memoryUsage: t.float(),
-    cpuUsage: t.float(),
-    requests: t.float(),
-    researchCycles: t.float(),
+    ...Object.fromEntries(METRIC_FIELDS.map((field) => [graphqlName(field), t.float()])),
   }),
 });
 

@@ -1,3 +1,4 @@
+import { COUNT_FIELDS } from '../../domain/sample.js';
 import { ROLLUP_RESOLUTIONS, type RolledSample, type RolledSystemMetrics, type RollupRepo } from '../store.js';
 import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
@@ -5,7 +6,7 @@ import { AGENT_ROLLUP, rollupInsertSql, rollupSelectSql, SYSTEM_ROLLUP, type Rol
 
 /** Rows folded per transaction; small enough that one step never holds the event loop long. */
 const CHUNK = 20_000;
-const AGENT_SUMS = ['error_count', 'insights_generated', 'requests', 'research_cycles'];
+const AGENT_SUMS: readonly string[] = COUNT_FIELDS;
 // Each snapshot already totals its window, so a bucket of snapshots reads as their mean.
 const SYSTEM_SUMS: string[] = [];
 

@@ -1,3 +1,5 @@
+import { METRIC_FIELDS, METRIC_RULES } from '../../domain/sample.js';
+
 /** How one table is rolled up: which metrics, and which extreme is worth keeping. */
 export interface RollupSpec {
   name: string;
@@ -13,16 +15,7 @@ export const AGENT_ROLLUP: RollupSpec = {
   source: 'agent_performance_history',
   target: 'agent_rollups',
   key: 'agent_name',
-  metrics: [
-    { column: 'response_time', extreme: 'max' },
-    { column: 'success_rate', extreme: 'min' },
-    { column: 'error_count' },
-    { column: 'insights_generated' },
-    { column: 'memory_usage', extreme: 'max' },
-    { column: 'cpu_usage', extreme: 'max' },
-    { column: 'requests' },
-    { column: 'research_cycles' },
-  ],
+  metrics: METRIC_FIELDS.map((column) => ({ column, extreme: METRIC_RULES[column].extreme })),
 };
 
 export const SYSTEM_ROLLUP: RollupSpec = {

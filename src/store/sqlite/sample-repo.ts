@@ -1,17 +1,15 @@
 import type { WindowAggregate } from '../../domain/health.js';
-import type { AgentSample } from '../../domain/sample.js';
+import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
 import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
 import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
 
-const COLUMNS =
-  'id, agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source';
+const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'source'] as const;
+const COLUMNS = `id, ${STORED.join(', ')}`;
 
 export function createSampleRepo(db: Db): SampleRepo {
   // Positional parameters: binding by name costs a lookup per column, per row.
-  const insertSample = db.prepare(`INSERT INTO agent_performance_history
-    (agent_name, timestamp, response_time, success_rate, error_count, insights_generated, memory_usage, cpu_usage, requests, research_cycles, source)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertSample = db.prepare(`INSERT INTO agent_performance_history (${STORED.join(', ')}) VALUES (${STORED.map(() => '?').join(', ')})`);
   const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET
@@ -52,8 +50,7 @@ export function createSampleRepo(db: Db): SampleRepo {
   const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string, alive: boolean) => {
     const spans = new Map<string, { first: string; last: string; count: number }>();
     for (const sample of samples) {
-      const s = sample;
-      insertSample.run(s.agent_name, s.timestamp, s.response_time, s.success_rate, s.error_count, s.insights_generated, s.memory_usage, s.cpu_usage, s.requests, s.research_cycles, s.source);
+      insertSample.run(STORED.map((column) => sample[column]));
       const span = spans.get(sample.agent_name);
       if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
       else {
