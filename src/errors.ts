@@ -62,3 +62,9 @@ export const conflict = (message: string) => new AppError(ErrorCode.conflict, me
 export function isAppError(error: unknown): error is AppError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[APP_ERROR] === true;
 }
+
+/** A value quoted in an error message, cut to a readable length. */
+export function quoted(value: string, max = 80): string {
+  const printable = value.replace(/[^\x20-\x7e]/g, '?');
+  return `'${printable.length > max ? `${printable.slice(0, max)}…` : printable}'`;
+}

@@ -1,11 +1,10 @@
 import { toIso } from '../clock.js';
 import type { AgentStatus } from '../domain/agent.js';
 import { assessAgentHealth, toWindowMetrics, type WindowAggregate } from '../domain/health.js';
-import { notFound } from '../errors.js';
+import { notFound, quoted } from '../errors.js';
 import type { AgentRetirement } from '../events/topics.js';
 import { yieldToEventLoop } from '../yield.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { parseAgentNameFilter, quoted } from './inputs.js';
 import { DAY } from '../domain/units.js';
 
 const EMPTY_WINDOW: WindowAggregate = {
@@ -58,8 +57,7 @@ export function createAgentService({ config, store, clock, logger, bus }: Servic
   return {
     statuses,
     /** Removes an agent from the registry; its samples stay until retention prunes them. */
-    async forget(name: unknown, actor: Actor) {
-      const agentName = parseAgentNameFilter(name, 'name')!;
+    async forget(agentName: string, actor: Actor) {
       const removed = await store.agents.remove(agentName);
       if (!removed) throw notFound(`No agent named ${quoted(agentName)} has reported`);
       log.info({ agent: agentName, actor: actor.id }, 'agent removed from the registry');
@@ -81,10 +79,9 @@ export function createAgentService({ config, store, clock, logger, bus }: Servic
       if (events.length > 0) bus.publish('agent:retired', events);
       return events;
     },
-    async status(name: unknown): Promise<AgentStatus> {
-      const agentName = parseAgentNameFilter(name, 'name');
+    async status(agentName: string): Promise<AgentStatus> {
       const found = (await statuses()).find((a) => a.name === agentName);
-      if (!found) throw notFound(`No agent named ${quoted(String(agentName))} has reported`);
+      if (!found) throw notFound(`No agent named ${quoted(agentName)} has reported`);
       return found;
     },
   };

@@ -1,30 +1,25 @@
 import { toIso } from '../clock.js';
+import type { FindingKind } from '../domain/enums.js';
 import type { Finding } from '../domain/finding.js';
+import { HOUR } from '../domain/units.js';
 import type { ServiceDeps } from './deps.js';
-import { parseAgentNameFilter, parseFindingKind, parseHours, parseLimit, parseMetricFilter } from './inputs.js';
 
 export interface FindingsQuery {
-  kind?: unknown;
-  agentName?: unknown;
-  metric?: unknown;
-  hours?: unknown;
-  limit?: unknown;
+  kind: FindingKind | undefined;
+  agentName: string | undefined;
+  metric: string | undefined;
+  hours: number;
+  limit: number;
 }
 
 export type FindingService = ReturnType<typeof createFindingService>;
 
-export function createFindingService({ store, clock, config }: ServiceDeps) {
+export function createFindingService({ store, clock }: ServiceDeps) {
   return {
     /** Findings whose span ended in the last `hours`, newest first. */
-    async list(query: FindingsQuery): Promise<Finding[]> {
-      const hours = parseHours(query.hours);
-      return store.findings.list({
-        kind: parseFindingKind(query.kind),
-        agentName: parseAgentNameFilter(query.agentName),
-        metric: parseMetricFilter(query.metric),
-        sinceIso: toIso(clock.now() - hours * 3_600_000),
-        limit: parseLimit(query.limit, config.limits.maxRowsPerQuery),
-      });
+    list(query: FindingsQuery): Promise<Finding[]> {
+      const { kind, agentName, metric, hours, limit } = query;
+      return store.findings.list({ kind, agentName, metric, sinceIso: toIso(clock.now() - hours * HOUR), limit });
     },
   };
 }

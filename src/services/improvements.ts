@@ -2,9 +2,9 @@ import { toIso } from '../clock.js';
 import type { Lifecycle } from '../coordination/lifecycle.js';
 import type { ImprovementStatus } from '../domain/enums.js';
 import type { Improvement, ImprovementEvent } from '../domain/improvement.js';
-import { notFound } from '../errors.js';
+import { notFound, quoted } from '../errors.js';
+import { HOUR } from '../domain/units.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { parseHours, parseImprovementStatus, parseLimit, parseReason, quoted } from './inputs.js';
 
 export interface Decision {
   improvement: Improvement;
@@ -22,8 +22,7 @@ export function createImprovementService({ store, clock }: ServiceDeps, lifecycl
     return improvement;
   }
 
-  async function decide(id: string, actor: Actor, rawReason: unknown, verb: 'approve' | 'reject'): Promise<Decision> {
-    const reason = parseReason(rawReason);
+  async function decide(id: string, actor: Actor, reason: string | null, verb: 'approve' | 'reject'): Promise<Decision> {
     const improvement = await lifecycle[verb](id, actor, reason);
     const message =
       verb === 'approve' ? `Improvement '${improvement.title}' approved for implementation` : `Improvement '${improvement.title}' rejected`;
@@ -32,20 +31,18 @@ export function createImprovementService({ store, clock }: ServiceDeps, lifecycl
 
   return {
     get,
-    async list(status?: unknown): Promise<{ rows: Improvement[]; status: ImprovementStatus | undefined }> {
-      const parsed = parseImprovementStatus(status);
-      return { rows: await store.improvements.list(parsed), status: parsed };
+    async list(status: ImprovementStatus | undefined): Promise<Improvement[]> {
+      return store.improvements.list(status);
     },
     async history(id: string): Promise<ImprovementEvent[]> {
       await get(id);
       return store.improvements.events(id);
     },
     /** Every status change of every improvement in the last `hours`, newest first. */
-    async auditTrail(query: { hours?: unknown; limit?: unknown }, maxRows: number): Promise<ImprovementEvent[]> {
-      const hours = parseHours(query.hours);
-      return store.improvements.eventsSince(toIso(clock.now() - hours * 3_600_000), parseLimit(query.limit, maxRows));
+    async auditTrail(query: { hours: number; limit: number }): Promise<ImprovementEvent[]> {
+      return store.improvements.eventsSince(toIso(clock.now() - query.hours * HOUR), query.limit);
     },
-    approve: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, 'approve'),
-    reject: (id: string, actor: Actor, reason?: unknown) => decide(id, actor, reason, 'reject'),
+    approve: (id: string, actor: Actor, reason: string | null) => decide(id, actor, reason, 'approve'),
+    reject: (id: string, actor: Actor, reason: string | null) => decide(id, actor, reason, 'reject'),
   };
 }

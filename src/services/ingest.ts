@@ -1,8 +1,7 @@
 import type { Role } from '../auth/roles.js';
 import { toIso } from '../clock.js';
-import type { SampleSource } from '../domain/enums.js';
-import { parseSampleBatch, type AgentSample } from '../domain/sample.js';
-import { AppError, ErrorCode, validationFailed } from '../errors.js';
+import type { AgentSample, SampleLimits } from '../domain/sample.js';
+import { AppError, ErrorCode } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 import { DAY } from '../domain/units.js';
 
@@ -13,8 +12,7 @@ export interface IngestResult {
 
 export interface Reporter {
   /** The caller's role: agent-role callers may register only so many new agents a day. */
-  role?: Role;
-  source?: SampleSource;
+  role?: Role | undefined;
 }
 
 
@@ -51,17 +49,15 @@ export function createIngestService({ config, store, clock }: ServiceDeps) {
   }
 
   return {
-    /** Validates a `{samples: [...]}` batch and stores it whole, or throws listing every problem. */
-    async ingest(body: unknown, reporter: Reporter = {}): Promise<IngestResult> {
+    /** What a batch must satisfy now: its size, and the time range its samples may fall in. */
+    limits(): SampleLimits {
       const now = clock.now();
-      const parsed = parseSampleBatch(
-        body,
-        { now, maxSamples: config.limits.maxBatchSamples, oldestAllowedMs: now - rawRetentionMs },
-        reporter.source ?? 'push',
-      );
-      if (!parsed.ok) throw validationFailed(parsed.message, parsed.errors);
-      if (reporter.role === 'agent') await checkNewAgents([...new Set(parsed.samples.map((s) => s.agent_name))], now);
-      return store_(parsed.samples);
+      return { now, maxSamples: config.limits.maxBatchSamples, oldestAllowedMs: now - rawRetentionMs };
+    },
+    /** Stores a validated batch whole, once the reporter may register the agents it names. */
+    async ingest(samples: AgentSample[], reporter: Reporter = {}): Promise<IngestResult> {
+      if (reporter.role === 'agent') await checkNewAgents([...new Set(samples.map((s) => s.agent_name))], clock.now());
+      return store_(samples);
     },
     storeSamples: store_,
   };

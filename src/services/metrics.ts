@@ -1,17 +1,18 @@
 import { toIso } from '../clock.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { RolledSample, RolledSystemMetrics, RollupResolution, StoredSample } from '../store/store.js';
+import { HOUR } from '../domain/units.js';
 import type { ServiceDeps } from './deps.js';
-import { parseAgentNameFilter, parseHours, parseLimit, parseResolution, type Resolution } from './inputs.js';
+import type { Resolution } from '../inputs/query.js';
 
 export interface MetricsQuery {
-  hours?: unknown;
-  limit?: unknown;
-  resolution?: unknown;
+  hours: number;
+  limit: number;
+  resolution: Resolution;
 }
 
 export interface AgentPerformanceQuery extends MetricsQuery {
-  agentName?: unknown;
+  agentName: string | undefined;
 }
 
 /** Raw rows carry one sample each; rollup rows say how many they stand for. */
@@ -29,15 +30,13 @@ export function effectiveResolution(requested: Resolution, hours: number): Exclu
 
 export type MetricsService = ReturnType<typeof createMetricsService>;
 
-export function createMetricsService({ config, store, clock }: ServiceDeps) {
-  const since = (hours: number) => toIso(clock.now() - hours * 3_600_000);
-  const maxRows = config.limits.maxRowsPerQuery;
+export function createMetricsService({ store, clock }: ServiceDeps) {
+  const since = (hours: number) => toIso(clock.now() - hours * HOUR);
   return {
     /** Health snapshots of the last `hours`, newest first; long ranges from the rollups. */
     async systemMetrics(query: MetricsQuery) {
-      const hours = parseHours(query.hours);
-      const limit = parseLimit(query.limit, maxRows);
-      const resolution = effectiveResolution(parseResolution(query.resolution), hours);
+      const { hours, limit } = query;
+      const resolution = effectiveResolution(query.resolution, hours);
       const rows: SystemMetricsPoint[] =
         resolution === 'raw'
           ? await store.systemMetrics.list(since(hours), limit)
@@ -46,10 +45,8 @@ export function createMetricsService({ config, store, clock }: ServiceDeps) {
     },
     /** Agent samples of the last `hours`, newest first, for one agent or all; long ranges from the rollups. */
     async agentPerformance(query: AgentPerformanceQuery) {
-      const hours = parseHours(query.hours);
-      const agentName = parseAgentNameFilter(query.agentName);
-      const limit = parseLimit(query.limit, maxRows);
-      const resolution = effectiveResolution(parseResolution(query.resolution), hours);
+      const { hours, agentName, limit } = query;
+      const resolution = effectiveResolution(query.resolution, hours);
       const sinceIso = since(hours);
       const rows: SamplePoint[] =
         resolution === 'raw'

@@ -5,7 +5,7 @@ import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { EventLoopDelay, ProcessMemory, RuntimeMonitor } from '../collectors/runtime.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
 import type { DeliverySummary, StoreInfo } from '../store/store.js';
-import { parseHours, parseLimit } from './inputs.js';
+import { HOUR } from '../domain/units.js';
 import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -52,9 +52,8 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
   const startedAt = clock.now();
   return {
     /** Every delivery attempt in the last `hours`, newest first. */
-    async deliveries(query: { hours?: unknown; limit?: unknown }) {
-      const hours = parseHours(query.hours);
-      return store.deliveries.list(toIso(clock.now() - hours * 3_600_000), parseLimit(query.limit, config.limits.maxRowsPerQuery));
+    async deliveries(query: { hours: number; limit: number }) {
+      return store.deliveries.list(toIso(clock.now() - query.hours * HOUR), query.limit);
     },
     async status(): Promise<SystemStatus> {
       const [counts, latest] = await Promise.all([store.improvements.countByStatus(), store.systemMetrics.latest()]);

@@ -1,14 +1,10 @@
 import type { Lifecycle } from '../coordination/lifecycle.js';
 import { ImprovementStatus, SpecialistRole } from '../domain/enums.js';
-import type { Improvement } from '../domain/improvement.js';
-import { badRequest } from '../errors.js';
+import type { Improvement, WorkResult } from '../domain/improvement.js';
 import { fifoBuffer } from '../events/buffers.js';
 import { filterStream } from '../events/streams.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { lagMessage } from './events.js';
-import { parseRequiredReason, parseWorkerId, parseWorkResult } from './work-inputs.js';
-
-const ROLES = Object.values(SpecialistRole) as string[];
 
 export type WorkService = ReturnType<typeof createWorkService>;
 
@@ -19,22 +15,14 @@ export type WorkService = ReturnType<typeof createWorkService>;
  */
 export function createWorkService({ store, config, bus }: ServiceDeps, lifecycle: Lifecycle) {
   return {
-    claim: (id: string, rawWorker: unknown, actor: Actor) => lifecycle.claim(id, parseWorkerId(rawWorker), actor),
-    renew: (id: string, rawWorker: unknown) => lifecycle.renew(id, parseWorkerId(rawWorker)),
-    complete(id: string, rawWorker: unknown, summary: unknown, changes: unknown, actor: Actor): Promise<Improvement> {
-      const worker = parseWorkerId(rawWorker);
-      return lifecycle.complete(id, worker, parseWorkResult(summary, changes), actor);
-    },
-    fail(id: string, rawWorker: unknown, rawReason: unknown, actor: Actor): Promise<Improvement> {
-      const worker = parseWorkerId(rawWorker);
-      return lifecycle.fail(id, worker, parseRequiredReason(rawReason), actor);
-    },
+    claim: (id: string, worker: string, actor: Actor) => lifecycle.claim(id, worker, actor),
+    renew: (id: string, worker: string) => lifecycle.renew(id, worker),
+    complete: (id: string, worker: string, result: WorkResult, actor: Actor) => lifecycle.complete(id, worker, result, actor),
+    fail: (id: string, worker: string, reason: string, actor: Actor) => lifecycle.fail(id, worker, reason, actor),
     expireLeases: () => lifecycle.expireLeases(),
 
     /** Approved work for a role: what is already waiting, then each new offer. */
-    async assignments(rawRole: unknown): Promise<AsyncIterableIterator<Improvement>> {
-      if (typeof rawRole !== 'string' || !ROLES.includes(rawRole)) throw badRequest(`role must be one of ${ROLES.join(', ')}`);
-      const role = rawRole;
+    async assignments(role: SpecialistRole): Promise<AsyncIterableIterator<Improvement>> {
       const backlog = config.limits.subscriptionBacklog;
       // Listen before reading what waits, so no offer falls in between.
       const live = bus.subscribe(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/app.js';
 import { suggestionFor } from '../helpers/improvements.js';
 import { subscribe, wsClient } from '../helpers/ws.js';
+import { parseBatch } from '../../src/inputs/samples.js';
 
 const T = {
   viewer: 'viewer-token-aaaaaaaaaaaa',
@@ -70,7 +71,7 @@ describe('tokens and roles', () => {
   it('records the token name as who decided', async () => {
     const t = securedApp();
     // Analysis runs as the meta agent itself; the suggestion helper posts without a token, so use the services.
-    await t.agent.services.ingest.ingest({ samples: Array.from({ length: 20 }, (_, i) => ({ agent_name: 'slow', response_time: 45, timestamp: new Date(t.clock.now() - i * 30_000).toISOString() })) });
+    await t.agent.services.ingest.ingest(parseBatch({ samples: Array.from({ length: 20 }, (_, i) => ({ agent_name: 'slow', response_time: 45, timestamp: new Date(t.clock.now() - i * 30_000).toISOString() })) }, t.agent.services.ingest.limits()));
     const created = (await t.agent.services.analysis.run()).improvements_created[0]!;
     const res = await t.request('POST', `/api/meta-agent/improvements/${created.id}/reject`, { reason: 'not now' }, as(T.operator));
     expect(res.status).toBe(200);

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { series } from '../helpers/samples.js';
+import { parseBatch } from '../../src/inputs/samples.js';
 
 const TOKEN = 'admin-token-hostile-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -36,7 +37,7 @@ beforeAll(async () => {
   );
   const { port } = await t.agent.start();
   base = `http://127.0.0.1:${port}`;
-  await t.agent.services.ingest.ingest({ samples: series('alpha_hunter', t.clock.now(), 20, 30_000, () => ({ response_time: 45, success_rate: 0.97 })) });
+  await t.agent.services.ingest.ingest(parseBatch({ samples: series('alpha_hunter', t.clock.now(), 20, 30_000, () => ({ response_time: 45, success_rate: 0.97 })) }, t.agent.services.ingest.limits()));
   improvementId = (await t.agent.services.analysis.run()).improvements_created[0]!.id;
   t.agent.scheduler.stop(); // nothing but the hostile requests may touch the store from here on
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,4 +1,5 @@
 import type { AgentStatus, WindowMetrics } from '../../domain/agent.js';
+import { agentName } from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { AgentHealthEnum } from '../enums.js';
 
@@ -42,7 +43,7 @@ builder.queryFields((t) => ({
     authScopes: { read: true },
     type: AgentRef,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_, { name }, { services }) => services.agents.status(name),
+    resolve: (_, { name }, { services }) => services.agents.status(agentName.parse(name)),
   }),
 }));
 
@@ -52,6 +53,6 @@ builder.mutationField('forgetAgent', (t) =>
     type: 'String',
     description: 'Removes a retired agent from the registry (it is no longer reported silent); its history stays until retention.',
     args: { name: t.arg.string({ required: true }) },
-    resolve: async (_, { name }, { services, actor }) => (await services.agents.forget(name, actor)).name,
+    resolve: async (_, { name }, { services, actor }) => (await services.agents.forget(agentName.parse(name), actor)).name,
   }),
 );

@@ -1,5 +1,6 @@
 import type { Finding } from '../../domain/finding.js';
 import type { FindingEvent } from '../../events/topics.js';
+import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { FindingKindEnum, SeverityEnum } from '../enums.js';
 
@@ -34,7 +35,14 @@ builder.queryField('findings', (t) =>
       hours: t.arg.float({ defaultValue: 24 }),
       limit: t.arg.int(),
     },
-    resolve: (_, args, { services }) => services.findings.list(args),
+    resolve: (_, args, { services, maxRows }) =>
+      services.findings.list({
+        kind: args.kind ?? undefined,
+        agentName: input.agentNameFilter.parse(args.agentName),
+        metric: input.metricFilter.parse(args.metric),
+        hours: input.hours.parse(args.hours),
+        limit: input.limit.parse(args.limit, maxRows),
+      }),
   }),
 );
 

@@ -2,6 +2,7 @@ import type { Improvement, ImprovementEvent } from '../../domain/improvement.js'
 import type { ImprovementChange } from '../../events/topics.js';
 import type { Decision } from '../../services/improvements.js';
 import { ProblemFamily } from '../../domain/problem.js';
+import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { ImprovementEventKindEnum, ImprovementStatusEnum, ImprovementTypeEnum, OutcomeEnum, PriorityEnum } from '../enums.js';
 
@@ -88,14 +89,14 @@ builder.queryFields((t) => ({
     type: [ImprovementEventRef],
     description: 'Every status change of every improvement in the last `hours`, newest first.',
     args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
-    resolve: (_, args, { services, maxRows }) => services.improvements.auditTrail(args, maxRows),
+    resolve: (_, args, { services, maxRows }) => services.improvements.auditTrail({ hours: input.hours.parse(args.hours), limit: input.limit.parse(args.limit, maxRows) }),
   }),
   improvements: t.field({
     authScopes: { read: true },
     type: [ImprovementRef],
     description: 'Improvement suggestions, newest first; all statuses when `status` is omitted.',
     args: { status: t.arg({ type: ImprovementStatusEnum }) },
-    resolve: async (_, { status }, { services }) => (await services.improvements.list(status ?? undefined)).rows,
+    resolve: (_, { status }, { services }) => services.improvements.list(status ?? undefined),
   }),
   improvement: t.field({
     authScopes: { read: true },
@@ -111,14 +112,14 @@ builder.mutationFields((t) => ({
     type: DecisionPayload,
     description: 'Approves a pending improvement. NOT_FOUND for an unknown id, CONFLICT when it is not pending.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
-    resolve: (_, { id, reason }, { services, actor }) => services.improvements.approve(String(id), actor, reason),
+    resolve: (_, { id, reason }, { services, actor }) => services.improvements.approve(String(id), actor, input.reason.parse(reason)),
   }),
   rejectImprovement: t.field({
     authScopes: { operate: true },
     type: DecisionPayload,
     description: 'Rejects a pending improvement, storing the reason with who decided and when.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
-    resolve: (_, { id, reason }, { services, actor }) => services.improvements.reject(String(id), actor, reason),
+    resolve: (_, { id, reason }, { services, actor }) => services.improvements.reject(String(id), actor, input.reason.parse(reason)),
   }),
 }));
 

@@ -1,6 +1,8 @@
 import { graphqlName, METRIC_FIELDS, METRIC_RULES, type MetricField } from '../../domain/sample.js';
 import { isAppError, validationFailed } from '../../errors.js';
 import type { SamplePoint } from '../../services/metrics.js';
+import * as input from '../../inputs/query.js';
+import { parseBatch } from '../../inputs/samples.js';
 import { builder } from '../builder.js';
 import { ResolutionEnum, SampleSourceEnum } from '../enums.js';
 
@@ -58,7 +60,15 @@ builder.queryField('agentPerformance', (t) =>
       limit: t.arg.int(),
       resolution: t.arg({ type: ResolutionEnum, defaultValue: 'auto' }),
     },
-    resolve: async (_, args, { services }) => (await services.metrics.agentPerformance(args)).rows,
+    resolve: async (_, args, { services, maxRows }) =>
+      (
+        await services.metrics.agentPerformance({
+          agentName: input.agentNameFilter.parse(args.agentName),
+          hours: input.hours.parse(args.hours),
+          limit: input.limit.parse(args.limit, maxRows),
+          resolution: input.resolution.parse(args.resolution),
+        })
+      ).rows,
   }),
 );
 
@@ -77,7 +87,7 @@ builder.mutationField('reportMetrics', (t) =>
         return sample;
       });
       try {
-        return await services.ingest.ingest({ samples: batch }, { role: principal?.role });
+        return await services.ingest.ingest(parseBatch({ samples: batch }, services.ingest.limits()), { role: principal?.role });
       } catch (error) {
         // Name the fields as this API spells them.
         if (isAppError(error) && error.errors) {

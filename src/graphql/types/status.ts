@@ -4,6 +4,7 @@ import type { FleetCounts } from '../../domain/health.js';
 import type { JobStatus } from '../../scheduler/scheduler.js';
 import type { HealthReport, SystemStatus } from '../../services/status.js';
 import type { DeliveryAttempt, DeliverySummary, StoreInfo } from '../../store/store.js';
+import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { OverallHealthEnum } from '../enums.js';
 import { SystemMetricsRef } from './system-metrics.js';
@@ -158,7 +159,7 @@ builder.queryFields((t) => ({
     type: [DeliveryRef],
     description: 'The delivery log (every attempt), newest first.',
     args: { hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
-    resolve: (_, args, { services }) => services.status.deliveries(args),
+    resolve: (_, args, { services, maxRows }) => services.status.deliveries({ hours: input.hours.parse(args.hours), limit: input.limit.parse(args.limit, maxRows) }),
   }),
   health: t.field({
     authScopes: { read: true },

@@ -1,4 +1,5 @@
 import type { SystemMetricsPoint } from '../../services/metrics.js';
+import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { ResolutionEnum } from '../enums.js';
 
@@ -39,6 +40,13 @@ builder.queryField('metrics', (t) =>
       limit: t.arg.int(),
       resolution: t.arg({ type: ResolutionEnum, defaultValue: 'auto' }),
     },
-    resolve: async (_, args, { services }) => (await services.metrics.systemMetrics(args)).rows,
+    resolve: async (_, args, { services, maxRows }) =>
+      (
+        await services.metrics.systemMetrics({
+          hours: input.hours.parse(args.hours),
+          limit: input.limit.parse(args.limit, maxRows),
+          resolution: input.resolution.parse(args.resolution),
+        })
+      ).rows,
   }),
 );

@@ -1,4 +1,6 @@
 import { Permission } from '../../auth/roles.js';
+import { agentName } from '../../inputs/query.js';
+import { parseBatch } from '../../inputs/samples.js';
 import type { Route } from '../router.js';
 
 export const agentRoutes: Route[] = [
@@ -21,7 +23,7 @@ export const agentRoutes: Route[] = [
       'Forget an agent that was retired: it leaves the registry (so it is no longer reported silent); its history stays until retention. A new report registers it again.',
     returns: 'message, data: {name, samples_kept}',
     async handle({ services, params, actor }) {
-      const removed = await services.agents.forget(params.name!, actor);
+      const removed = await services.agents.forget(agentName.parse(params.name), actor);
       return { message: `Agent '${removed.name}' removed from the registry`, data: { name: removed.name, samples_kept: removed.sample_count } };
     },
   },
@@ -42,7 +44,8 @@ export const agentRoutes: Route[] = [
     },
     returns: 'data: {accepted, agents}',
     async handle({ services, body, principal }) {
-      return { data: await services.ingest.ingest(await body(), { role: principal.role }) };
+      const samples = parseBatch(await body(), services.ingest.limits());
+      return { data: await services.ingest.ingest(samples, { role: principal.role }) };
     },
   },
 ];

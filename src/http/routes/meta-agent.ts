@@ -2,7 +2,7 @@ import { Permission } from '../../auth/roles.js';
 import { badRequest } from '../../errors.js';
 import { bodyFields } from './body-fields.js';
 import type { Route } from '../router.js';
-import { AGENT_NAME, HOURS, KIND, LIMIT, METRIC, REASON, RESOLUTION, STATUS } from './params.js';
+import * as input from '../../inputs/query.js';
 
 const REASON_BODY = { required: false, description: 'Optional {"reason": "…"}.', example: { reason: 'Fits this sprint' } };
 
@@ -34,10 +34,14 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/metrics',
     permission: Permission.read,
     summary: 'System metrics snapshots of the last `hours`, newest first; long ranges from rollups.',
-    query: [HOURS, LIMIT, RESOLUTION],
+    query: [input.hours, input.limit, input.resolution],
     returns: 'data: [snapshot], count, time_period_hours, resolution',
-    async handle({ services, query }) {
-      const { rows, hours, resolution } = await services.metrics.systemMetrics(query);
+    async handle({ services, query, maxRows }) {
+      const { rows, hours, resolution } = await services.metrics.systemMetrics({
+        hours: input.hours.parse(query.hours),
+        limit: input.limit.parse(query.limit, maxRows),
+        resolution: input.resolution.parse(query.resolution),
+      });
       return { data: rows, count: rows.length, time_period_hours: hours, resolution };
     },
   },
@@ -46,10 +50,11 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/improvements',
     permission: Permission.read,
     summary: 'Improvement suggestions, newest first, optionally by status.',
-    query: [STATUS],
+    query: [input.improvementStatus],
     returns: 'data: [improvement], count, filtered_by_status',
     async handle({ services, query }) {
-      const { rows, status } = await services.improvements.list(query.status);
+      const status = input.improvementStatus.parse(query.status);
+      const rows = await services.improvements.list(status);
       return { data: rows, count: rows.length, filtered_by_status: status ?? null };
     },
   },
@@ -69,7 +74,7 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/improvements/{id}/approve',
     permission: Permission.operate,
     summary: 'Approve a pending improvement. 404 for an unknown id; 409 naming the current status when it is not pending.',
-    query: [REASON],
+    query: [input.reason],
     body: REASON_BODY,
     returns: 'message, improvement_id, data: improvement',
     async handle({ services, params, actor, query, body }) {
@@ -82,7 +87,7 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/improvements/{id}/reject',
     permission: Permission.operate,
     summary: 'Reject a pending improvement; the reason is stored with who decided and when.',
-    query: [REASON],
+    query: [input.reason],
     body: REASON_BODY,
     returns: 'message, improvement_id, reason, data: improvement',
     async handle({ services, params, actor, query, body }) {
@@ -100,10 +105,15 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/agent-performance',
     permission: Permission.read,
     summary: 'Agent samples of the last `hours`, newest first, for one agent or all; long ranges from rollups.',
-    query: [AGENT_NAME, HOURS, LIMIT, RESOLUTION],
+    query: [input.agentNameFilter, input.hours, input.limit, input.resolution],
     returns: 'data: [sample], count, filtered_by_agent, time_period_hours, resolution',
-    async handle({ services, query }) {
-      const { rows, hours, agentName, resolution } = await services.metrics.agentPerformance({ ...query, agentName: query.agent_name });
+    async handle({ services, query, maxRows }) {
+      const { rows, hours, agentName, resolution } = await services.metrics.agentPerformance({
+        agentName: input.agentNameFilter.parse(query.agent_name),
+        hours: input.hours.parse(query.hours),
+        limit: input.limit.parse(query.limit, maxRows),
+        resolution: input.resolution.parse(query.resolution),
+      });
       return { data: rows, count: rows.length, filtered_by_agent: agentName ?? null, time_period_hours: hours, resolution };
     },
   },
@@ -166,18 +176,24 @@ export const metaAgentRoutes: Route[] = [
     path: '/api/meta-agent/findings',
     permission: Permission.read,
     summary: 'Findings of the analysis whose span ended in the last `hours`, newest first.',
-    query: [KIND, AGENT_NAME, METRIC, HOURS, LIMIT],
+    query: [input.findingKind, input.agentNameFilter, input.metricFilter, input.hours, input.limit],
     returns: 'data: [finding], count',
-    async handle({ services, query }) {
-      const findings = await services.findings.list({ ...query, agentName: query.agent_name });
+    async handle({ services, query, maxRows }) {
+      const findings = await services.findings.list({
+        kind: input.findingKind.parse(query.kind),
+        agentName: input.agentNameFilter.parse(query.agent_name),
+        metric: input.metricFilter.parse(query.metric),
+        hours: input.hours.parse(query.hours),
+        limit: input.limit.parse(query.limit, maxRows),
+      });
       return { data: findings, count: findings.length };
     },
   },
 ];
 
 /** The reason from ?reason= or the JSON body {"reason"}, but not both. */
-async function reasonOf(body: () => Promise<unknown>, query: Record<string, string>): Promise<unknown> {
+async function reasonOf(body: () => Promise<unknown>, query: Record<string, string>): Promise<string | null> {
   const { reason } = await bodyFields(body, ['reason']);
   if (reason !== undefined && query.reason !== undefined) throw badRequest('Give the reason once: in ?reason= or in the body, not both');
-  return reason ?? query.reason;
+  return input.reason.parse(reason ?? query.reason);
 }

@@ -1,7 +1,8 @@
 import { Permission } from '../../auth/roles.js';
 import type { Route } from '../router.js';
 import { bodyFields } from './body-fields.js';
-import { HOURS, LIMIT } from './params.js';
+import { hours, limit } from '../../inputs/query.js';
+import * as work from '../../inputs/work.js';
 
 const WORKER = { worker: 'worker-1' };
 
@@ -15,7 +16,7 @@ export const workRoutes: Route[] = [
     returns: 'message, improvement_id, lease_expires_at, data: improvement',
     async handle({ services, params, body, actor }) {
       const { worker } = await bodyFields(body, ['worker']);
-      const improvement = await services.work.claim(params.id!, worker, actor);
+      const improvement = await services.work.claim(params.id!, work.worker.parse(worker), actor);
       return { message: `Improvement '${improvement.title}' claimed by ${improvement.lease_owner}`, improvement_id: improvement.id, lease_expires_at: improvement.lease_expires_at, data: improvement };
     },
   },
@@ -28,7 +29,7 @@ export const workRoutes: Route[] = [
     returns: 'message, improvement_id, lease_expires_at, data: improvement',
     async handle({ services, params, body }) {
       const { worker } = await bodyFields(body, ['worker']);
-      const improvement = await services.work.renew(params.id!, worker);
+      const improvement = await services.work.renew(params.id!, work.worker.parse(worker));
       return { message: `Lease renewed until ${improvement.lease_expires_at}`, improvement_id: improvement.id, lease_expires_at: improvement.lease_expires_at, data: improvement };
     },
   },
@@ -45,7 +46,7 @@ export const workRoutes: Route[] = [
     returns: 'message, improvement_id, data: improvement',
     async handle({ services, params, body, actor }) {
       const { worker, summary, changes } = await bodyFields(body, ['worker', 'summary', 'changes']);
-      const improvement = await services.work.complete(params.id!, worker, summary, changes, actor);
+      const improvement = await services.work.complete(params.id!, work.worker.parse(worker), work.workResult.parse(summary, changes), actor);
       return { message: `Improvement '${improvement.title}' completed`, improvement_id: improvement.id, data: improvement };
     },
   },
@@ -58,7 +59,7 @@ export const workRoutes: Route[] = [
     returns: 'message, improvement_id, data: improvement',
     async handle({ services, params, body, actor }) {
       const { worker, reason } = await bodyFields(body, ['worker', 'reason']);
-      const improvement = await services.work.fail(params.id!, worker, reason, actor);
+      const improvement = await services.work.fail(params.id!, work.worker.parse(worker), work.failureReason.parse(reason), actor);
       return { message: `Improvement '${improvement.title}' failed: ${improvement.failure_reason}`, improvement_id: improvement.id, data: improvement };
     },
   },
@@ -67,10 +68,10 @@ export const workRoutes: Route[] = [
     path: '/api/meta-agent/audit',
     permission: Permission.read,
     summary: 'The audit trail: every status change of every improvement (who, when, from, to, why), newest first.',
-    query: [HOURS, LIMIT],
+    query: [hours, limit],
     returns: 'data: [{id, improvement_id, at, actor, from_status, to_status, reason}], count',
     async handle({ services, query, maxRows }) {
-      const events = await services.improvements.auditTrail(query, maxRows);
+      const events = await services.improvements.auditTrail({ hours: hours.parse(query.hours), limit: limit.parse(query.limit, maxRows) });
       return { data: events, count: events.length };
     },
   },
@@ -79,10 +80,10 @@ export const workRoutes: Route[] = [
     path: '/api/meta-agent/deliveries',
     permission: Permission.read,
     summary: 'The delivery log of assignment webhooks and notifications (every attempt), newest first.',
-    query: [HOURS, LIMIT],
+    query: [hours, limit],
     returns: 'data: [{kind, target, subject, attempt, at, ok, status_code, error, duration_ms}], count',
-    async handle({ services, query }) {
-      const rows = await services.status.deliveries(query);
+    async handle({ services, query, maxRows }) {
+      const rows = await services.status.deliveries({ hours: hours.parse(query.hours), limit: limit.parse(query.limit, maxRows) });
       return { data: rows, count: rows.length };
     },
   },

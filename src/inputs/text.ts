@@ -1,0 +1,24 @@
+import { badRequest } from '../errors.js';
+
+/** Free text a person will read: bounded, well-formed Unicode, no control characters but tab and newline. */
+export function checkText(field: string, value: string, max: number): string {
+  if (value.length > max) throw badRequest(`${field} must be at most ${max} characters (got ${value.length})`);
+  if (!value.isWellFormed() || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+    throw badRequest(`${field} must be text without control characters or broken Unicode`);
+  }
+  return value;
+}
+
+/** A value as an error message shows it: strings quoted, cut to a readable length. */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? `"${value}"` : String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+export function parseEnum<T extends string>(field: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw badRequest(`${field} must be one of ${allowed.join(', ')} (got ${show(value)})`);
+  }
+  return value as T;
+}
