@@ -31,7 +31,8 @@ export function problemOf(f: Pick<Finding, 'agent_name' | 'metric' | 'kind'>): {
 /** A finding's urgency: how bad it is now, or how soon it will be. */
 function priorityOfFinding(f: Finding): Priority {
   const active = f.details.active === true;
-  const eta = typeof f.details.eta_hours === 'number' ? f.details.eta_hours * HOUR : undefined;
+  const etaHours = f.kind === 'forecast' || f.kind === 'leak' ? f.details.eta_hours : null;
+  const eta = etaHours === null ? undefined : etaHours * HOUR;
   switch (f.kind) {
     case 'forecast':
     case 'leak':
@@ -78,7 +79,7 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
   const playbook = PLAYBOOKS[family];
   group.sort((a, b) => PRIORITY_RANK[priorityOfFinding(b)] - PRIORITY_RANK[priorityOfFinding(a)] || Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const latest = group[0]!;
-  const agents = [...new Set(group.flatMap((f) => [f.agent_name, ...((f.details.agents as string[] | undefined) ?? [])]).filter((a): a is string => !!a))];
+  const agents = [...new Set(group.flatMap((f) => [f.agent_name, ...(f.kind === 'trend' ? (f.details.agents ?? []) : [])]).filter((a): a is string => !!a))];
   const agent = latest.metric.startsWith('host_') ? 'the host' : (latest.agent_name ?? 'the fleet');
   const active = group.some((f) => f.details.active === true);
   const severity = group.some((f) => f.severity === Severity.critical) ? Severity.critical : latest.severity;
@@ -139,14 +140,14 @@ function expectedOutcome(f: Finding, agent: string, value: number): { target: nu
     };
   }
   if (metric === 'memory_usage' && (f.kind === 'leak' || f.kind === 'trend')) {
-    const slope = typeof f.details.slope_mb_per_hour === 'number' ? ` (now growing ${round(f.details.slope_mb_per_hour, 1)} MB per hour)` : '';
+    const slope = f.kind === 'leak' ? ` (now growing ${round(f.details.slope_mb_per_hour, 1)} MB per hour)` : '';
     return {
       target: f.expected,
       change: `resident memory of ${agent} stops growing${slope}`,
       verification: `resident memory of ${agent} stays flat for several hours after the change`,
     };
   }
-  const clearAt = typeof f.details.clear_at === 'number' ? f.details.clear_at : f.expected;
+  const clearAt = f.kind === 'threshold' || f.kind === 'forecast' ? f.details.clear_at : f.expected;
   if (clearAt === null) {
     return { target: null, change: `${METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric} of ${agent} back to normal`, verification: `${metric} of ${agent} back to normal for 30 minutes after the change` };
   }
@@ -164,7 +165,8 @@ function expectedOutcome(f: Finding, agent: string, value: number): { target: nu
  * episodes show the problem.
  */
 function confidenceOf(group: Finding[]): number {
-  const points = group.reduce((sum, f) => sum + (typeof f.details.points === 'number' ? f.details.points : 1), 0);
+  // Kinds that count their points; an anomaly (which lists its buckets) or a bottleneck counts as one.
+  const points = group.reduce((sum, f) => sum + ('points' in f.details && typeof f.details.points === 'number' ? f.details.points : 1), 0);
   const strength = Math.max(...group.map(strengthOf));
   const kinds = new Set(group.map((f) => f.kind)).size;
   const c =

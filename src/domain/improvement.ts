@@ -1,4 +1,4 @@
-import type { ImprovementStatus, ImprovementType, Priority } from './enums.js';
+import type { FindingKind, ImprovementStatus, ImprovementType, Priority } from './enums.js';
 import type { Fingerprint, ProblemFamily } from './problem.js';
 
 /** An improvement suggestion, in the REST contract's shape (the seed's columns first). */
@@ -9,7 +9,7 @@ export interface Improvement {
   title: string;
   description: string;
   affected_components: string[];
-  estimated_impact: Record<string, unknown>;
+  estimated_impact: EstimatedImpact;
   implementation_plan: Record<string, unknown>;
   confidence: number;
   created_at: string;
@@ -48,6 +48,23 @@ export interface Improvement {
   /** The improvement whose regression raised this one. */
   follow_up_of: string | null;
 }
+
+/** What fixing the problem should achieve, in the numbers of the finding that shows it. */
+export type EstimatedImpact = {
+  /** The metric the problem is about (response_time, error_rate, availability, host_cpu, …). */
+  metric: string;
+  current_value: number;
+  threshold: number | null;
+  target_value: number | null;
+  expected_change: string;
+  affected_agents: string[];
+  still_occurring: boolean;
+  evidence_kinds: FindingKind[];
+  /** How earlier fixes of this problem family turned out; it scales the confidence. */
+  track_record?: { improved: number; no_effect: number; regressed: number; improved_share: number };
+  /** On a follow-up: the verification verdict that showed the regression. */
+  regression?: Record<string, unknown>;
+};
 
 export const Outcome = {
   improved: 'improved',

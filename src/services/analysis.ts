@@ -268,9 +268,10 @@ function continueEpisodes(drafts: FindingDraft[], stored: readonly Finding[], ga
 /** Worse severity than when rejected, or the headline value 50 % further past its threshold. */
 function clearlyWorse(rejected: Improvement, proposal: Proposal): boolean {
   if (proposal.severity === Severity.critical && PRIORITY_RANK[rejected.priority] < PRIORITY_RANK.critical) return true;
-  const before = Number(rejected.estimated_impact.current_value);
-  const threshold = Number(rejected.estimated_impact.threshold);
-  if (!Number.isFinite(before) || !Number.isFinite(threshold)) return false;
+  const before = rejected.estimated_impact.current_value;
+  // No threshold (a trend's or leak's own level): distances from zero.
+  const threshold = rejected.estimated_impact.threshold ?? 0;
+  if (!Number.isFinite(before)) return false;
   const distanceBefore = Math.abs(before - threshold);
   const distanceNow = Math.abs(proposal.value - threshold);
   return distanceNow >= 1.5 * Math.max(distanceBefore, 1e-9);

@@ -45,7 +45,7 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
   }
 
   async function judge(improvement: Improvement): Promise<OutcomeVerdict> {
-    const metric = String(improvement.estimated_impact.metric ?? 'response_time');
+    const metric = improvement.estimated_impact.metric;
     const measured = verificationMetric(improvement.problem_family, metric);
     const windowMs = v.windowMinutes * MINUTE;
     const completed = Date.parse(improvement.completion_time!);
@@ -85,7 +85,7 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
         title: `Regression after: ${improvement.title}`,
         description: `After '${improvement.title}' (${improvement.id}) was completed at ${improvement.completion_time} (${summary}), ${verdict.reason}: worse than before.`,
         affected_components: improvement.affected_components,
-        estimated_impact: { ...improvement.estimated_impact, regression: verdict },
+        estimated_impact: { ...improvement.estimated_impact, regression: { ...verdict } },
         implementation_plan: {
           owner: improvement.assigned_agent,
           steps: [

@@ -52,7 +52,7 @@ export function storeContract(name: string, open: () => Promise<Store>) {
     title: `Reduce response time of ${agent}`,
     description: 'slow',
     affected_components: [agent],
-    estimated_impact: { metric: 'response_time', current_value: 45 },
+    estimated_impact: { metric: 'response_time', current_value: 45, threshold: 30, target_value: 27, expected_change: 'faster', affected_agents: [agent], still_occurring: true, evidence_kinds: ['threshold'] },
     implementation_plan: { steps: ['profile'] },
     confidence: 0.8,
     fingerprint: fingerprintOf(agent, family),
@@ -70,7 +70,7 @@ export function storeContract(name: string, open: () => Promise<Store>) {
     value,
     expected: 30,
     message: `${agent} slow`,
-    details: { points: 3 },
+    details: { direction: 'above', threshold: 30, clear_at: 27, points: 3, worst: value, latest: value, duration_seconds: 60, active: true },
     episode_key: key,
   });
 

@@ -4,7 +4,8 @@ import type { Db } from './open-db.js';
 
 type FindingRow = Omit<Finding, 'details'> & { details: string };
 
-const fromRow = (row: FindingRow): Finding => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> });
+// The details were written from a finding of the same kind, so they read back as that kind's.
+const fromRow = (row: FindingRow): Finding => ({ ...row, details: JSON.parse(row.details) }) as Finding;
 
 export function createFindingRepo(db: Db): FindingRepo {
   const upsert = db.prepare(`INSERT INTO findings
