@@ -128,8 +128,8 @@ export const ConfigSchema = z.strictObject({
       trendHours: z.number().min(1).max(168).default(24),
       /** Mann–Kendall p-value below which a trend counts. */
       trendSignificance: z.number().gt(0).max(0.2).default(0.01),
-      /** Robust z-score from which a 5-minute mean is anomalous. */
-      anomalyScore: z.number().min(2).max(50).default(5),
+      /** A 5-minute mean past the extremes of its two days of history is anomalous from this many robust standard deviations. */
+      anomalyScore: z.number().min(2).max(50).default(6),
       anomalyHours: z.number().positive().max(24).default(6),
       forecastHours: z.number().min(1).max(72).default(6),
       forecastHorizonHours: z.number().positive().max(720).default(24),

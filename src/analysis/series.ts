@@ -28,6 +28,27 @@ export const MATERIAL_CHANGE: Record<AnalysedMetric, number> = {
   memory_usage: 50,
 };
 
+/**
+ * The directions in which an unusual value is a problem: a latency or CPU that collapses is
+ * often a hang, as a rise is overload; memory that drops is a restart, not a fault.
+ */
+export const ANOMALY_DIRECTIONS: Record<AnalysedMetric, ReadonlyArray<1 | -1>> = {
+  response_time: [1, -1],
+  success_rate: [-1],
+  error_rate: [1],
+  cpu_usage: [1, -1],
+  memory_usage: [1],
+};
+
+/** The finest difference a metric is reported in: no spread is taken as smaller. */
+export const RESOLUTION: Record<AnalysedMetric, number> = {
+  response_time: 0.001,
+  success_rate: 0.005,
+  error_rate: 0.005,
+  cpu_usage: 0.1,
+  memory_usage: 1,
+};
+
 /** Rates are bounded: a change matters in absolute terms, not relative to the level. */
 export const IS_RATE: Record<AnalysedMetric, boolean> = {
   response_time: false,

@@ -5,6 +5,7 @@ import type { AnalysisRunner } from '../analysis/runner.js';
 import type { WorkerInit } from '../analysis/worker.js';
 import type { AnalysisSource } from '../store/analysis-source.js';
 import { proposeImprovements, type Proposal } from '../analysis/suggest.js';
+import { ANOMALY_HISTORY_MS } from '../analysis/detectors/anomalies.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
@@ -55,8 +56,8 @@ export function analysisInit(config: ServiceDeps['config'], source: AnalysisSour
     },
     windows: {
       rawMs: a.lookbackHours * HOUR,
-      // Anomaly baselines look back a day; trends, forecasts and leaks their own windows.
-      fiveMinuteMs: (Math.max(24, a.trendHours, a.forecastHours, a.leakHours) + 1) * HOUR,
+      // Anomalies compare with the two days before the evaluated hours; trends, forecasts and leaks use their own windows.
+      fiveMinuteMs: Math.max(ANOMALY_HISTORY_MS + (a.anomalyHours + 1) * HOUR, (Math.max(a.trendHours, a.forecastHours, a.leakHours) + 1) * HOUR),
       hourlyMs: 8 * 24 * HOUR,
     },
   };

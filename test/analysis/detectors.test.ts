@@ -68,39 +68,54 @@ describe('trends', () => {
 });
 
 describe('anomalies', () => {
-  it('flags a spike against the daily rhythm and scores only on earlier data', () => {
+  const flaggedTimes = (scored: { t: number; score: number }[]) => scored.filter((s) => s.score >= 5).map((s) => s.t);
+
+  it('flags a value past anything of the two days before, and scores only on earlier data', () => {
     const points = series(4 * 24, (t) => 10 + 3 * daily(t) + jitter(0.3));
-    const hourly = points.filter((p) => (p.t - T0) % HOUR === 0);
     const spikeIndex = points.length - 6;
-    points[spikeIndex]!.v += 8;
+    points[spikeIndex]!.v += 20;
     const evaluateFrom = points[points.length - 24]!.t;
-    const scored = scoreAnomalies(points, hourly, 'response_time', evaluateFrom, 5);
-    const flagged = scored.filter((s) => s.score >= 5);
-    expect(flagged.map((s) => s.t)).toEqual([points[spikeIndex]!.t]);
-    expect(flagged[0]!.expected).toBeCloseTo(10 + 3 * daily(points[spikeIndex]!.t), 0);
+    const scored = scoreAnomalies(points, 'response_time', evaluateFrom, 5);
+    expect(flaggedTimes(scored)).toEqual([points[spikeIndex]!.t]);
 
     // Causal: changing a later point does not change an earlier score.
     const later = points.map((p) => ({ ...p }));
     later[later.length - 1]!.v += 100;
-    const again = scoreAnomalies(later, hourly, 'response_time', evaluateFrom, 5);
-    expect(again.find((s) => s.t === points[spikeIndex]!.t)!.score).toBe(flagged[0]!.score);
+    const again = scoreAnomalies(later, 'response_time', evaluateFrom, 5);
+    expect(again.find((s) => s.t === points[spikeIndex]!.t)!.score).toBe(scored.find((s) => s.t === points[spikeIndex]!.t)!.score);
   });
 
-  it('keeps the normal band of a rate inside 0-100 %', () => {
+  it('keeps the normal range of a rate inside 0-100 %', () => {
     const points = series(2 * 24, () => 0.97 + jitter(0.01));
     points[points.length - 3]!.v = 0.4;
-    const scored = scoreAnomalies(points, [], 'success_rate', points[points.length - 12]!.t, 5);
-    const drop = scored.find((s) => s.t === points[points.length - 3]!.t)!;
-    expect(drop.score).toBeGreaterThanOrEqual(5);
-    expect(drop.expected + 5 * 0.05 * drop.expected).toBeGreaterThan(1); // unclamped, the band would pass 100 %
-    expect(Math.max(...scored.map((s) => s.upper))).toBe(1);
+    const scored = scoreAnomalies(points, 'success_rate', points[points.length - 12]!.t, 5);
+    expect(flaggedTimes(scored)).toEqual([points[points.length - 3]!.t]);
+    expect(Math.max(...scored.map((s) => s.upper))).toBeLessThanOrEqual(1);
     expect(Math.min(...scored.map((s) => s.lower))).toBeGreaterThanOrEqual(0);
   });
 
-  it('does not flag a healthy noisy series with a daily rhythm', () => {
-    const points = series(3 * 24, (t) => 10 + 3 * daily(t) + jitter(0.6));
-    const scored = scoreAnomalies(points, [], 'response_time', points[points.length - 48]!.t, 5);
-    expect(scored.filter((s) => s.score >= 5)).toEqual([]);
+  it('leaves alone healthy series with a daily or an hourly rhythm', () => {
+    const dailyRhythm = series(3 * 24, (t) => 10 + 3 * daily(t) + jitter(0.6));
+    expect(flaggedTimes(scoreAnomalies(dailyRhythm, 'response_time', dailyRhythm[dailyRhythm.length - 48]!.t, 5))).toEqual([]);
+    const hourly = (t: number) => Math.sin((2 * Math.PI * (t - T0)) / HOUR);
+    const hourlyRhythm = series(3 * 24, (t) => 2 * (1 + 0.45 * hourly(t)) + jitter(0.05));
+    expect(flaggedTimes(scoreAnomalies(hourlyRhythm, 'response_time', hourlyRhythm[hourlyRhythm.length - 72]!.t, 5))).toEqual([]);
+  });
+
+  it("finds a collapse of CPU (a hang) and a jump on a small scale, judged on the series' own spread", () => {
+    const collapse = series(3 * 24, () => 40 + jitter(3));
+    for (let i = collapse.length - 4; i < collapse.length; i++) collapse[i]!.v = 1;
+    // Its start: the new level is judged against what came before it, which by then includes the collapse.
+    expect(flaggedTimes(scoreAnomalies(collapse, 'cpu_usage', collapse[collapse.length - 12]!.t, 5))).toEqual([collapse[collapse.length - 4]!.t]);
+    const small = series(3 * 24, () => 0.5 + jitter(0.05));
+    small[small.length - 2]!.v = 4; // 0.5 % of a core to 4 %: far below any absolute floor
+    expect(flaggedTimes(scoreAnomalies(small, 'cpu_usage', small[small.length - 12]!.t, 5))).toEqual([small[small.length - 2]!.t]);
+  });
+
+  it('does not call a falling memory (a restart) or a falling error rate anomalous', () => {
+    const memory = series(3 * 24, () => 500 + jitter(10));
+    memory[memory.length - 2]!.v = 100;
+    expect(flaggedTimes(scoreAnomalies(memory, 'memory_usage', memory[memory.length - 12]!.t, 5))).toEqual([]);
   });
 });
 

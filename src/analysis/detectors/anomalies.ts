@@ -1,101 +1,130 @@
 import { toIso } from '../../clock.js';
 import { FindingKind, Severity } from '../../domain/enums.js';
 import type { FindingDraft } from '../../domain/finding.js';
+import { HOUR } from '../../domain/units.js';
 import type { DetectorContext } from '../context.js';
 import { clampToRange, formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
-import { ANALYSED_METRICS, BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric, type Point } from '../series.js';
+import { ANALYSED_METRICS, ANOMALY_DIRECTIONS, RESOLUTION, type AnalysedMetric, type Point } from '../series.js';
 import { MAD_TO_SIGMA, mad, median } from '../stats.js';
-import { profileBefore } from './seasonal.js';
-import { HOUR, DAY } from '../../domain/units.js';
 
 const FIVE_MINUTES = 300_000;
-const HISTORY_MS = DAY;
-const LEVEL_POINTS = 24;
-const MIN_HISTORY = 12;
+/** What a point is compared with: the two days before it, so a daily rhythm is in view twice. */
+export const ANOMALY_HISTORY_MS = 48 * HOUR;
+/** Nothing is judged before a day of history and 24 points of it. */
+const MIN_HISTORY_MS = 24 * HOUR;
+const MIN_HISTORY_POINTS = 24;
+/** How far past the extremes of its history a value must go: a share of the history's range. */
+const NOVELTY_MARGIN = 0.05;
+/** The spread is never taken as less than this share of the typical level (a flat series is not a hair trigger). */
+const RELATIVE_FLOOR = 0.05;
+/** Runs closer than this are one episode. */
+const EPISODE_GAP_MS = HOUR;
 
 export interface AnomalyPoint {
   t: number;
   value: number;
   expected: number;
-  /** The band a normal value falls in: expected ± threshold × σ. */
+  /** The range a normal value falls in, from the history: its extremes widened by the margin. */
   lower: number;
   upper: number;
+  /** How far from the typical level, in robust standard deviations; signed by the direction that matters. */
   score: number;
 }
 
+interface HistoryStats {
+  median: number;
+  sigma: number;
+  low: number;
+  high: number;
+  /** Index of the first point of the hour (its earlier points in the hour extend low/high). */
+  from: number;
+}
+
 /**
- * Scores each point from `evaluateFrom` on against what came before it only (causal), in a
- * way that depends on the point's own time and never on when the analysis runs, so a
- * backfilled series scores exactly as it would have live:
- * - expected = the daily rhythm learned from the days before the point's day (hourly means)
- *   + the median level of the previous two hours with that rhythm removed;
- * - σ = 1.4826 × MAD of those residuals over the day before the point's hour, floored at 5 %
- *   of the expected value and a quarter of the metric's material change, so a flat, noise-free
- *   series does not alarm on trifles.
- * Only deviations in the metric's bad direction count.
+ * Scores each 5-minute mean from `evaluateFrom` on against the two days before it (causal:
+ * a point is judged only on what came before it, so a backfilled series scores exactly as
+ * it would have live). A point is anomalous when it goes past the extremes its history
+ * reached, by a margin of that range, and lies `threshold` robust standard deviations
+ * (1.4826 × MAD) from the typical level. A regular rhythm, within the hour or the day, is
+ * in the history and so never anomalous; a level the series has never been at is. Both
+ * directions count where they matter for the metric (a collapse of CPU or latency is often a
+ * hang); the spread is floored relative to the series' own level, not by an absolute amount.
+ * History statistics are computed once per hour of the point (bounded work per series).
  */
-export function scoreAnomalies(
-  points: readonly Point[],
-  hourly: readonly Point[],
-  metric: AnalysedMetric,
-  evaluateFrom: number,
-  threshold: number,
-  profileOf: (day: number) => ((t: number) => number) | undefined = (day) => profileBefore(hourly, day),
-): AnomalyPoint[] {
-  const none = () => 0;
-  const sigmas = new Map<number, number>();
+export function scoreAnomalies(points: readonly Point[], metric: AnalysedMetric, evaluateFrom: number, threshold: number): AnomalyPoint[] {
   const result: AnomalyPoint[] = [];
-  let first = 0;
+  const byHour = new Map<number, HistoryStats | null>();
+  const directions = ANOMALY_DIRECTIONS[metric];
+  let start = 0;
   for (let i = 0; i < points.length; i++) {
     const { t, v } = points[i]!;
     if (t < evaluateFrom) continue;
-    const day = Math.floor(t / DAY) * DAY;
-    const seasonal = profileOf(day) ?? none;
     const hour = Math.floor(t / HOUR) * HOUR;
-    while (points[first]!.t < hour - HISTORY_MS) first += 1;
-    if (i - first < MIN_HISTORY) continue;
-    const recent: number[] = [];
-    for (let j = Math.max(first, i - LEVEL_POINTS); j < i; j++) recent.push(points[j]!.v - seasonal(points[j]!.t));
-    const level = median(recent);
-    let sigma = sigmas.get(hour);
-    if (sigma === undefined) {
-      const residuals: number[] = [];
-      for (let j = first; j < i && points[j]!.t < hour; j++) residuals.push(points[j]!.v - seasonal(points[j]!.t));
-      sigma = residuals.length >= MIN_HISTORY ? MAD_TO_SIGMA * mad(residuals) : 0;
-      sigmas.set(hour, sigma);
+    let stats = byHour.get(hour);
+    if (stats === undefined) {
+      while (points[start]!.t < hour - ANOMALY_HISTORY_MS) start += 1;
+      stats = historyStats(points, start, hour);
+      byHour.set(hour, stats);
     }
-    const expected = clampToRange(metric, seasonal(t) + level);
-    const scale = Math.max(sigma, 0.05 * Math.abs(expected), MATERIAL_CHANGE[metric] / 4);
-    const score = (BAD_DIRECTION[metric] * (v - expected)) / scale;
-    // The band is what a reader sees: never a success rate above 100 % or a negative latency.
-    const band = { lower: clampToRange(metric, expected - threshold * scale), upper: clampToRange(metric, expected + threshold * scale) };
-    result.push({ t, value: v, expected, ...band, score });
+    if (stats === null || points[0]!.t > t - MIN_HISTORY_MS) continue;
+    let { low, high } = stats;
+    for (let j = stats.from; j < i; j++) {
+      low = Math.min(low, points[j]!.v);
+      high = Math.max(high, points[j]!.v);
+    }
+    const floor = Math.max(RELATIVE_FLOOR * Math.abs(stats.median), RESOLUTION[metric]);
+    const sigma = Math.max(stats.sigma, floor);
+    const margin = NOVELTY_MARGIN * Math.max(high - low, floor);
+    const z = (v - stats.median) / sigma;
+    const above = directions.includes(1) && v > high + margin ? z : 0;
+    const below = directions.includes(-1) && v < low - margin ? -z : 0;
+    result.push({
+      t,
+      value: v,
+      expected: clampToRange(metric, stats.median),
+      lower: clampToRange(metric, low - margin),
+      upper: clampToRange(metric, high + margin),
+      score: Math.max(above, below, 0),
+    });
   }
   return result;
 }
 
-/** Runs of anomalous 5-minute means in the recent window, one finding per run. */
+function historyStats(points: readonly Point[], start: number, hour: number): HistoryStats | null {
+  const values: number[] = [];
+  let end = start;
+  while (end < points.length && points[end]!.t < hour) values.push(points[end++]!.v);
+  if (values.length < MIN_HISTORY_POINTS) return null;
+  const typical = median(values);
+  let low = Infinity;
+  let high = -Infinity;
+  for (const v of values) {
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  return { median: typical, sigma: MAD_TO_SIGMA * mad(values), low, high, from: end };
+}
+
+/** Runs of anomalous 5-minute means in the recent window; runs less than an hour apart are one episode. */
 export function detectAnomalies({ agents, state, now, settings }: DetectorContext): FindingDraft[] {
   const findings: FindingDraft[] = [];
-  const evaluateFrom = now - settings.anomalyHours * 3_600_000;
+  const evaluateFrom = now - settings.anomalyHours * HOUR;
   for (const agent of agents) {
     for (const metric of ANALYSED_METRICS) {
       const points = state.buckets(agent.name, metric, 'fiveMinute', now);
-      if (points.length <= MIN_HISTORY || points.at(-1)!.t < evaluateFrom) continue;
-      const hourly = state.buckets(agent.name, metric, 'hourly', now);
-      const profileOf = (day: number) => state.memo(`profile|${agent.name}|${metric}|${day}|${now}`, () => profileBefore(hourly, day));
-      const scored = scoreAnomalies(points, hourly, metric, evaluateFrom, settings.anomalyScore, profileOf);
+      if (points.length <= MIN_HISTORY_POINTS || points.at(-1)!.t < evaluateFrom) continue;
+      // Scores of the hour before the window decide whether the first run there continues one.
+      const scored = scoreAnomalies(points, metric, evaluateFrom - EPISODE_GAP_MS, settings.anomalyScore);
+      const latest = points.at(-1)!.t;
       let run: AnomalyPoint[] = [];
       const flush = () => {
-        if (run.length > 0) findings.push(anomalyFinding(agent.name, metric, run, run.at(-1)!.t === points.at(-1)!.t));
+        if (run.length > 0 && run.at(-1)!.t >= evaluateFrom) findings.push(anomalyFinding(agent.name, metric, run, latest - run.at(-1)!.t < EPISODE_GAP_MS));
         run = [];
       };
       for (const point of scored) {
-        if (point.score < settings.anomalyScore) flush();
-        else if (run.length > 0 && point.t - run.at(-1)!.t > FIVE_MINUTES) {
-          flush();
-          run.push(point);
-        } else run.push(point);
+        if (point.score < settings.anomalyScore) continue;
+        if (run.length > 0 && point.t - run.at(-1)!.t > EPISODE_GAP_MS) flush();
+        run.push(point);
       }
       flush();
     }
@@ -103,12 +132,14 @@ export function detectAnomalies({ agents, state, now, settings }: DetectorContex
   return findings;
 }
 
-/** `active`: the run reaches the latest complete five minutes. */
+/** `active`: the episode's last anomalous period is less than an hour old. */
 function anomalyFinding(agentName: string, metric: AnalysedMetric, run: AnomalyPoint[], active: boolean): FindingDraft {
   const worst = run.reduce((a, b) => (b.score > a.score ? b : a));
   const first = run[0]!;
   const last = run.at(-1)!;
   const label = METRIC_LABEL[metric];
+  const direction = worst.value >= worst.expected ? 'above' : 'below';
+  const periods = Math.round((last.t - first.t) / FIVE_MINUTES) + 1;
   return {
     kind: FindingKind.anomaly,
     agent_name: agentName,
@@ -120,9 +151,10 @@ function anomalyFinding(agentName: string, metric: AnalysedMetric, run: AnomalyP
     value: round(worst.value, 6),
     expected: round(worst.expected, 6),
     message:
-      `${label} of ${agentName} was ${formatValue(metric, worst.value)} at ${formatTime(worst.t)} where ` +
-      `${formatValue(metric, worst.expected)} was expected (normal band ${formatValue(metric, worst.lower)}–` +
-      `${formatValue(metric, worst.upper)}; score ${round(worst.score, 1)}${run.length > 1 ? `; ${run.length} five-minute periods in a row` : ''})`,
+      `${label} of ${agentName} was ${formatValue(metric, worst.value)} at ${formatTime(worst.t)}, ${direction} anything in the ` +
+      `two days before (normal range ${formatValue(metric, worst.lower)}–${formatValue(metric, worst.upper)}, typical ` +
+      `${formatValue(metric, worst.expected)}; score ${round(worst.score, 1)}` +
+      `${run.length > 1 ? `; ${run.length} unusual five-minute periods over ${periods}` : ''})`,
     details: {
       points: run.map((p) => ({
         timestamp: toIso(p.t),
