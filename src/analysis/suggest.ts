@@ -68,14 +68,62 @@ export function proposeImprovements(findings: readonly Finding[]): Proposal[] {
   }
   const proposals: Proposal[] = [];
   for (const [fingerprint, { family, findings: group }] of groups) {
-    // Information (a healthy agent that is merely the slowest) is no reason to act.
-    if (group.every((f) => f.severity === Severity.info)) continue;
-    proposals.push(draftFor(fingerprint, family, group));
+    const why = whyActNow(group);
+    if (why === undefined) continue;
+    proposals.push(draftFor(fingerprint, family, group, why));
   }
   return proposals;
 }
 
-function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Finding[]): Proposal {
+/** Anomalies alone justify a suggestion when sustained over this many unusual 5-minute periods… */
+const SUSTAINED_PERIODS = 3;
+/** …or when they recur this often in the analysis window. */
+const RECURRING_EPISODES = 3;
+
+/**
+ * A finding is not yet a problem. A suggestion needs one of: a threshold breach or a forecast
+ * to breach one, a leak, a silent agent, a trend or bottleneck, or unusual values that are
+ * sustained or recurring. A single spike that cleared stays a finding, without a suggestion;
+ * information (a healthy agent that is merely the slowest) never is one. Answers why it
+ * matters now, or undefined.
+ */
+export function whyActNow(group: readonly Finding[]): string | undefined {
+  const serious = group.filter((f) => f.severity !== Severity.info);
+  if (serious.length === 0) return undefined;
+  for (const f of serious) {
+    switch (f.kind) {
+      case 'threshold':
+        return f.details.active
+          ? `${formatValue(f.metric, f.details.latest)} now, ${formatValue(f.metric, Math.abs(f.details.latest - f.details.threshold))} past the ${formatValue(f.metric, f.details.threshold)} threshold for ${formatDuration(f.details.duration_seconds)}`
+          : `it went past the ${formatValue(f.metric, f.details.threshold)} threshold for ${formatDuration(f.details.duration_seconds)} (worst ${formatValue(f.metric, f.details.worst)})`;
+      case 'forecast':
+        return `forecast to cross the ${formatValue(f.metric, f.expected ?? 0)} threshold in ${round(f.details.eta_hours, 1)} h`;
+      case 'leak':
+        return `memory growing ${round(f.details.slope_mb_per_hour, 1)} MB per hour${f.details.eta_hours !== null ? `, at its limit in ${round(f.details.eta_hours, 1)} h` : ''}`;
+      case 'offline':
+        return `no sample or check for ${formatDuration(f.details.silent_seconds)}`;
+      case 'trend':
+        return `changing ${formatValue(f.metric, Math.abs(f.details.slope_per_hour))} per hour (${formatValue(f.metric, Math.abs(f.details.change))} over the trend window)`;
+      case 'bottleneck':
+        return 'it holds up the rest of the fleet';
+      default:
+        break;
+    }
+  }
+  const anomalies = serious.filter((f) => f.kind === 'anomaly');
+  const longest = Math.max(0, ...anomalies.map((f) => (f.kind === 'anomaly' ? f.details.points.length : 0)));
+  if (longest >= SUSTAINED_PERIODS) return `unusual for ${longest} five-minute periods`;
+  if (anomalies.length >= RECURRING_EPISODES) return `unusual ${anomalies.length} times in the analysis window`;
+  return undefined;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${round(seconds / 3600, 1)} h`;
+}
+
+function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Finding[], why: string): Proposal {
   const playbook = PLAYBOOKS[family];
   group.sort((a, b) => PRIORITY_RANK[priorityOfFinding(b)] - PRIORITY_RANK[priorityOfFinding(a)] || Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const latest = group[0]!;
@@ -99,7 +147,7 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
       type: playbook.type,
       priority,
       title: playbook.title(agent),
-      description: `${evidenceText}.${group.length > 3 ? ` (${group.length - 3} more findings.)` : ''}`,
+      description: `Why now: ${why}. ${evidenceText}.${group.length > 3 ? ` (${group.length - 3} more findings.)` : ''}`,
       affected_components: agents,
       estimated_impact: {
         metric,
@@ -110,6 +158,7 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
         affected_agents: agents,
         still_occurring: active,
         evidence_kinds: [...new Set(group.map((f) => f.kind))],
+        why_now: why,
       },
       implementation_plan: {
         owner: playbook.owner,

@@ -60,6 +60,8 @@ export type EstimatedImpact = {
   affected_agents: string[];
   still_occurring: boolean;
   evidence_kinds: FindingKind[];
+  /** Why it matters now: the distance to the threshold, the trend, the recurrences. */
+  why_now?: string;
   /** How earlier fixes of this problem family turned out; it scales the confidence. */
   track_record?: { improved: number; no_effect: number; regressed: number; improved_share: number };
   /** On a follow-up: the verification verdict that showed the regression. */

@@ -4,6 +4,8 @@ const HOUR = 3_600_000;
 
 export interface ScenarioAgent {
   name: string;
+  /** For a healthy agent: the nuisance it shows (what must not be taken for a fault). */
+  nuisance?: string;
   /** The fault and when it starts (ms from the live start); healthy when absent. */
   fault?: { kind: 'leak' | 'slowdown' | 'error_burst' | 'silence' | 'cpu_saturation'; at: number; expectedType: string[] };
   sample(t: number): Record<string, number | string> | null;
@@ -34,7 +36,60 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
     };
   };
   const after = (t: number, at: number) => t >= live + at;
+  const hourly = (t: number) => Math.sin((2 * Math.PI * (t % HOUR)) / HOUR);
   return [
+    {
+      name: 'cycle_runner',
+      nuisance: 'an hourly cycle: response time ±45 %, CPU ±50 %, far below every threshold',
+      sample: (t) => {
+        const s = healthy('cycle_runner', 2, 0.99, 350, 30, 40)(t);
+        s.response_time = +jitter(2 * (1 + 0.45 * hourly(t)), 0.05).toFixed(3);
+        s.cpu_usage = +jitter(30 * (1 + 0.5 * hourly(t)), 0.05).toFixed(1);
+        return s;
+      },
+    },
+    {
+      name: 'one_spike',
+      nuisance: 'one sample over the response-time threshold, normal before and after',
+      sample: (t) => {
+        const s = healthy('one_spike', 1, 0.99, 250, 20, 30)(t);
+        if (t >= live + HOUR && t < live + HOUR + 30_000) s.response_time = 45;
+        return s;
+      },
+    },
+    {
+      name: 'restarter',
+      nuisance: 'a restart every 6 hours: a minute without samples, memory back to its base, a CPU blip, no leak',
+      sample: (t) => {
+        const sinceRestart = (t - live + 100 * HOUR) % (6 * HOUR);
+        if (sinceRestart < 60_000) return null;
+        const s = healthy('restarter', 1.5, 0.99, 500, 25, 30)(t);
+        s.memory_usage = +jitter(sinceRestart < 10 * 60_000 ? 300 + sinceRestart / 3000 : 500, 0.02).toFixed(1);
+        if (sinceRestart < 3 * 60_000) s.cpu_usage = +jitter(60, 0.05).toFixed(1);
+        return s;
+      },
+    },
+    {
+      name: 'deployer',
+      nuisance: 'a deploy: a new version, response time 15 % higher and CPU 10 % lower from then on, still far below thresholds',
+      sample: (t) => {
+        const s = healthy('deployer', 2.5, 0.99, 400, 30, 30)(t);
+        const deployed = after(t, 90 * 60_000);
+        if (deployed) {
+          s.response_time = +(Number(s.response_time) * 1.15).toFixed(3);
+          s.cpu_usage = +(Number(s.cpu_usage) * 0.9).toFixed(1);
+        }
+        return s;
+      },
+    },
+    {
+      name: 'gappy',
+      nuisance: 'missing data: one sample in three is lost, and a 3-minute gap every hour',
+      sample: (t) => {
+        if (random() < 0.33 || t % HOUR < 3 * 60_000) return null;
+        return healthy('gappy', 1, 0.99, 200, 15, 20)(t);
+      },
+    },
     { name: 'alpha_hunter', sample: healthy('alpha_hunter', 3, 0.98, 420, 35, 40) },
     { name: 'trade_executor', sample: healthy('trade_executor', 0.4, 0.995, 260, 20, 120) },
     { name: 'sentiment_analyzer', sample: healthy('sentiment_analyzer', 6, 0.95, 900, 45, 15) },
