@@ -1,4 +1,4 @@
-import { round } from '../domain/units.js';
+import { formatApart, round } from '../domain/units.js';
 import { IS_RATE, type AnalysedMetric } from './series.js';
 
 /** Human wording of metrics and values, shared by findings and suggestions. */
@@ -13,22 +13,28 @@ export const METRIC_LABEL: Record<AnalysedMetric | 'availability' | 'host_cpu' |
   host_memory: 'memory usage',
 };
 
-export function formatValue(metric: string, value: number): string {
+/** A value in its metric's unit; `extra` decimals beyond the usual. */
+export function formatValue(metric: string, value: number, extra = 0): string {
   switch (metric) {
     case 'response_time':
-      return `${round(value, 2)} s`;
+      return `${round(value, 2 + extra)} s`;
     case 'success_rate':
     case 'error_rate':
-      return `${round(value * 100, 1)} %`;
+      return `${round(value * 100, 1 + extra)} %`;
     case 'cpu_usage':
     case 'host_cpu':
     case 'host_memory':
-      return `${round(value, 1)} %`;
+      return `${round(value, 1 + extra)} %`;
     case 'memory_usage':
-      return `${round(value, 1)} MB`;
+      return `${round(value, 1 + extra)} MB`;
     default:
-      return String(round(value, 3));
+      return String(round(value, 3 + extra));
   }
+}
+
+/** A value and the one it is compared with, written so that they read as different. */
+export function formatValues(metric: string, value: number, other: number): [string, string] {
+  return formatApart(value, other, (v, extra) => formatValue(metric, v, extra), 0);
 }
 
 /** The values a metric can take: none is negative, and rates are fractions. */

@@ -1,4 +1,4 @@
-import { round } from './units.js';
+import { formatApart, round } from './units.js';
 import type { Thresholds } from './thresholds.js';
 import type { WindowMetrics } from './agent.js';
 import { AgentHealth, OverallHealth } from './enums.js';
@@ -65,22 +65,27 @@ export function assessAgentHealth(input: HealthInput): HealthVerdict {
   }
   const failing: string[] = [];
   if (m.success_rate !== null && m.success_rate < t.success_rate) {
-    failing.push(`success rate ${pct(m.success_rate)} below ${pct(t.success_rate)}`);
+    const [v, th] = apart(m.success_rate, t.success_rate, pct, 1);
+    failing.push(`success rate ${v} below ${th}`);
   }
   if (m.error_rate !== null && m.error_rate > 2 * t.error_rate) {
-    failing.push(`error rate ${pct(m.error_rate)} above twice the ${pct(t.error_rate)} threshold`);
+    const [v, th] = apart(m.error_rate, 2 * t.error_rate, pct, 1);
+    failing.push(`error rate ${v} above twice the ${pct(t.error_rate)} threshold (${th})`);
   }
   if (failing.length > 0) return { health: AgentHealth.failing, reason: failing.join('; ') };
 
   const degraded: string[] = [];
   if (m.response_time !== null && m.response_time > t.response_time) {
-    degraded.push(`response time ${num(m.response_time)} s above ${num(t.response_time)} s`);
+    const [v, th] = apart(m.response_time, t.response_time, num, 2);
+    degraded.push(`response time ${v} s above ${th} s`);
   }
   if (m.error_rate !== null && m.error_rate > t.error_rate) {
-    degraded.push(`error rate ${pct(m.error_rate)} above ${pct(t.error_rate)}`);
+    const [v, th] = apart(m.error_rate, t.error_rate, pct, 1);
+    degraded.push(`error rate ${v} above ${th}`);
   }
   if (m.cpu_usage !== null && m.cpu_usage > t.cpu_usage) {
-    degraded.push(`CPU ${num(m.cpu_usage)} % above ${num(t.cpu_usage)} %`);
+    const [v, th] = apart(m.cpu_usage, t.cpu_usage, num, 2);
+    degraded.push(`CPU ${v} % above ${th} %`);
   }
   const share = memoryShareOverLimit(m.memory_usage, input.memoryLimitMb, t);
   if (share !== undefined) degraded.push(`memory ${num(m.memory_usage!)} MB is ${num(share)} % of its ${input.memoryLimitMb} MB limit`);
@@ -138,5 +143,8 @@ export function formatDuration(ms: number): string {
   return `${(s / 86_400).toFixed(1)} days`;
 }
 
-const num = (value: number) => String(round(value, 2));
-const pct = (value: number) => `${round(value * 100, 1)} %`;
+const num = (value: number, digits = 2) => String(round(value, digits));
+const pct = (value: number, digits = 1) => `${round(value * 100, digits)} %`;
+/** A value and the threshold it is compared with, never written alike. */
+const apart = (value: number, threshold: number, format: (v: number, d: number) => string, digits: number) =>
+  formatApart(value, threshold, format, digits);

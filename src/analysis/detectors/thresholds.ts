@@ -3,7 +3,7 @@ import { FindingKind, Severity } from '../../domain/enums.js';
 import type { FindingDraft } from '../../domain/finding.js';
 import { formatDuration } from '../../domain/health.js';
 import type { DetectorContext } from '../context.js';
-import { formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
+import { formatTime, formatValue, formatValues, METRIC_LABEL, round } from '../format.js';
 import { detectBreaches, hostRules, thresholdRules, type BreachEpisode, type ThresholdOptions } from './threshold-breaches.js';
 
 /** Sustained breaches of every configured threshold, per agent (raw samples) and for the host (snapshots). */
@@ -33,6 +33,7 @@ function breachFinding(agentName: string | null, e: BreachEpisode): FindingDraft
   const label = METRIC_LABEL[rule.metric];
   const who = agentName ?? 'the host';
   const state = e.active ? 'still breaching' : `recovered after ${formatDuration(e.endedAt - e.startedAt)}`;
+  const [mean, threshold] = formatValues(rule.metric, e.mean, rule.threshold);
   return {
     kind: FindingKind.threshold,
     agent_name: agentName,
@@ -44,9 +45,9 @@ function breachFinding(agentName: string | null, e: BreachEpisode): FindingDraft
     value: round(e.mean, 6),
     expected: rule.threshold,
     message:
-      `${label} of ${who} averaged ${formatValue(rule.metric, e.mean)} over ${e.points} samples ` +
+      `${label} of ${who} averaged ${mean} over ${e.points} samples ` +
       `from ${formatTime(e.startedAt)} to ${formatTime(e.endedAt)}, ${rule.direction} the ` +
-      `${formatValue(rule.metric, rule.threshold)} threshold (worst ${formatValue(rule.metric, e.worst)}); ${state}`,
+      `${threshold} threshold (worst ${formatValue(rule.metric, e.worst)}); ${state}`,
     details: {
       direction: rule.direction,
       threshold: rule.threshold,
