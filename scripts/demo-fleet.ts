@@ -58,13 +58,20 @@ async function backfill(): Promise<void> {
   await analyse();
 }
 
+/** The priority each suggestion was last printed with, so a re-ranking is printed too. */
+const printed = new Map<string, string>();
+
 async function analyse(): Promise<void> {
   const analysis = await call('POST', '/api/meta-agent/trigger-analysis');
-  const created = analysis.data.improvements_created as Array<{ priority: string; title: string }>;
-  console.log(
-    `analysis: ${analysis.data.findings.length} findings, ${created.length} new suggestions` +
-      created.map((i) => `\n  - [${i.priority}] ${i.title}`).join(''),
-  );
+  type Suggestion = { id: string; priority: string; title: string };
+  const created = analysis.data.improvements_created as Suggestion[];
+  const reranked = (analysis.data.improvements_updated as Suggestion[]).filter((i) => printed.has(i.id) && printed.get(i.id) !== i.priority);
+  const lines = [
+    ...created.map((i) => `\n  - [${i.priority}] ${i.title}`),
+    ...reranked.map((i) => `\n  ~ [${i.priority}] ${i.title} (was ${printed.get(i.id)})`),
+  ];
+  for (const i of [...created, ...reranked]) printed.set(i.id, i.priority);
+  console.log(`analysis: ${analysis.data.findings.length} findings, ${created.length} new suggestions${reranked.length ? `, ${reranked.length} re-ranked` : ''}${lines.join('')}`);
 }
 
 /** A completed fix heals the agent it was for, so verification has something to find. */
