@@ -14,6 +14,8 @@ export interface Proposal {
   /** The headline value, compared with the rejected one to judge "clearly worse". */
   value: number;
   severity: Severity;
+  /** The findings behind it: when each episode began (a recurrence is one that began after a fix). */
+  episodes: Array<{ id: number; started_at: string }>;
 }
 
 /**
@@ -143,6 +145,7 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
     active,
     value,
     severity,
+    episodes: group.map((f) => ({ id: f.id, started_at: f.started_at })),
     draft: {
       type: playbook.type,
       priority,

@@ -9,7 +9,7 @@ import { ANOMALY_HISTORY_MS } from '../analysis/detectors/anomalies.js';
 import { toIso } from '../clock.js';
 import { ImprovementStatus, Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
-import type { Improvement, ImprovementDraft } from '../domain/improvement.js';
+import { Outcome, type Improvement, type ImprovementDraft } from '../domain/improvement.js';
 import type { Lifecycle } from '../coordination/lifecycle.js';
 import type { FindingEvent } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
@@ -143,28 +143,47 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
   }
 
   /**
-   * One open suggestion per problem: refresh it when something changed. A closed one is
-   * raised again only on new evidence (a new episode), and a rejected one not within its
-   * quiet period unless the problem got clearly worse.
+   * One open suggestion per problem: refresh it when something changed. A closed one is raised
+   * again only for a recurrence: an episode that began after it was closed (episodes the closed
+   * work addressed never count again), or, when the fix had no effect or failed, the problem
+   * still going on. A rejected one stays quiet for its quiet period unless the problem got
+   * clearly worse. A new suggestion after a closed one names it and links it (follow_up_of).
    */
   async function applyProposal(proposal: Proposal, at: string, result: AnalysisResult): Promise<void> {
-    const draft = await withTrackRecord(proposal.draft);
+    let draft = await withTrackRecord(proposal.draft);
     proposal = { ...proposal, draft };
     const existing = await store.improvements.latestByFingerprint(draft.fingerprint!);
     const fresh = draft.evidence.filter((id) => !existing?.evidence.includes(id));
-    if (existing && OPEN.includes(existing.status)) {
-      const changed =
-        fresh.length > 0 ||
-        (proposal.active && existing.problem_cleared_at !== null) ||
-        (existing.status === ImprovementStatus.pending && existing.priority !== draft.priority) ||
-        existing.estimated_impact.current_value !== proposal.value ||
-        existing.confidence !== draft.confidence;
-      if (changed) await refresh(existing, proposal, [...existing.evidence, ...fresh], at, result);
+    if (!existing || !OPEN.includes(existing.status)) {
+      if (existing) {
+        const again = recurrence(existing, proposal);
+        if (!again) return;
+        if (existing.status === ImprovementStatus.rejected && isQuiet(existing, at) && !clearlyWorse(existing, proposal)) return;
+        draft = { ...draft, follow_up_of: existing.id, description: `${again} ${draft.description}` };
+      }
+      result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
       return;
     }
-    if (existing && fresh.length === 0) return;
-    if (existing?.status === ImprovementStatus.rejected && isQuiet(existing, at) && !clearlyWorse(existing, proposal)) return;
-    result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
+    const changed =
+      fresh.length > 0 ||
+      (proposal.active && existing.problem_cleared_at !== null) ||
+      (existing.status === ImprovementStatus.pending && existing.priority !== draft.priority) ||
+      existing.estimated_impact.current_value !== proposal.value ||
+      existing.confidence !== draft.confidence;
+    if (changed) await refresh(existing, proposal, [...existing.evidence, ...fresh], at, result);
+  }
+
+  /** Why a closed suggestion's problem deserves a new one, or undefined when it does not. */
+  function recurrence(closed: Improvement, proposal: Proposal): string | undefined {
+    const closedAt = closed.completion_time ?? closed.decided_at ?? closed.updated_at;
+    const reopened = (closed.status === ImprovementStatus.completed && closed.outcome === Outcome.no_effect) || closed.status === ImprovementStatus.failed;
+    if (reopened && proposal.active) {
+      const how = closed.status === ImprovementStatus.failed ? 'failed' : 'had no effect';
+      return `The work on ${closed.id} ${how}; the problem is still there.`;
+    }
+    const recurred = proposal.episodes.filter((e) => e.started_at > closedAt);
+    if (recurred.length === 0) return undefined;
+    return `Again after ${closed.id} was ${closed.status} at ${closedAt}: ${recurred.length} new episode${recurred.length === 1 ? '' : 's'} since.`;
   }
 
   async function refresh(existing: Improvement, proposal: Proposal, evidence: number[], at: string, result: AnalysisResult) {
