@@ -132,7 +132,8 @@ describe('pull checks', () => {
     t.clock.advance(30_000);
     await t.agent.services.health.tick();
     agent = (await t.get('/api/agents/status')).body.data[0];
-    expect(agent).toMatchObject({ health: 'offline', health_reason: 'no sample or check for 2.5 min' });
+    expect(agent).toMatchObject({ health: 'offline', watch_error: 'health check failed: connection refused' });
+    expect(agent.health_reason).toMatch(/^health check failed: connection refused \(since .*\); no sample or check for 2\.5 min$/);
   });
 
   it('counts a non-2xx answer and a timeout as failures', async () => {
@@ -185,10 +186,13 @@ describe('process attribution', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000) // alpha-hunter-worker']);
     try {
       const sampler = createProcessSampler();
-      const samples = await sampler.sample([{ name: 'alpha', processPattern: 'alpha-hunter-worker' }], new Date().toISOString());
+      const { samples } = await sampler.sample([{ name: 'alpha', processPattern: 'alpha-hunter-worker' }], new Date().toISOString());
       expect(samples).toHaveLength(1);
       expect(samples[0]!.memory_usage).toBeGreaterThan(5);
-      expect(await sampler.sample([{ name: 'none', processPattern: 'no-such-process-xyz' }], new Date().toISOString())).toEqual([]);
+      expect(await sampler.sample([{ name: 'none', processPattern: 'no-such-process-xyz' }], new Date().toISOString())).toEqual({
+        samples: [],
+        missing: [{ name: 'none', reason: 'no running process with a command line matching /no-such-process-xyz/' }],
+      });
     } finally {
       child.kill();
     }

@@ -9,9 +9,21 @@ export interface ProcessTarget {
   processPattern?: string | undefined;
 }
 
+export interface ProcessReading {
+  /** One per target whose process is running: CPU % of one core and resident MB. */
+  samples: AgentSample[];
+  /** The targets with no process running, and what was looked for. */
+  missing: Array<{ name: string; reason: string }>;
+}
+
 export interface ProcessSampler {
-  /** One sample per target whose process is running: CPU % of one core and resident MB. */
-  sample(targets: readonly ProcessTarget[], timestamp: string): Promise<AgentSample[]>;
+  sample(targets: readonly ProcessTarget[], timestamp: string): Promise<ProcessReading>;
+}
+
+/** What a target's process was looked for by, as a person reads it. */
+export function describeTarget(target: ProcessTarget): string {
+  const by = [target.pid ? `pid ${target.pid}` : '', target.processPattern ? `a command line matching /${target.processPattern}/` : ''].filter(Boolean);
+  return `no running process with ${by.join(' or ')}`;
 }
 
 interface CpuMark {
@@ -33,11 +45,12 @@ export function createProcessSampler(now: () => number = () => performance.now()
   const marks = new Map<number, CpuMark>();
   return {
     async sample(targets, timestamp) {
-      if (targets.length === 0) return [];
+      if (targets.length === 0) return { samples: [], missing: [] };
       const needsScan = targets.some((t) => t.processPattern);
       const commandLines = needsScan ? await readCommandLines() : new Map<number, string>();
       const seen = new Set<number>();
       const samples: AgentSample[] = [];
+      const missing: ProcessReading['missing'] = [];
       for (const target of targets) {
         const pids = new Set<number>();
         if (target.pid) pids.add(target.pid);
@@ -63,11 +76,14 @@ export function createProcessSampler(now: () => number = () => performance.now()
             cpuKnown = true;
           }
         }
-        if (alive === 0) continue;
+        if (alive === 0) {
+          missing.push({ name: target.name, reason: describeTarget(target) });
+          continue;
+        }
         samples.push(processSample(target.name, timestamp, cpuKnown ? cpu : null, rssKb / 1024));
       }
       for (const pid of marks.keys()) if (!seen.has(pid)) marks.delete(pid);
-      return samples;
+      return { samples, missing };
     },
   };
 }
@@ -111,20 +127,24 @@ async function readCommandLines(): Promise<Map<number, string>> {
 function createPortableSampler(): ProcessSampler {
   return {
     async sample(targets, timestamp) {
-      if (targets.length === 0) return [];
+      if (targets.length === 0) return { samples: [], missing: [] };
       const { list } = await si.processes();
       const samples: AgentSample[] = [];
+      const missing: ProcessReading['missing'] = [];
       for (const target of targets) {
         const pattern = target.processPattern ? new RegExp(target.processPattern) : undefined;
         const matches = list.filter(
           (p) => p.pid !== process.pid && (p.pid === target.pid || (pattern && pattern.test(`${p.command} ${p.params}`))),
         );
-        if (matches.length === 0) continue;
+        if (matches.length === 0) {
+          missing.push({ name: target.name, reason: describeTarget(target) });
+          continue;
+        }
         const cpu = matches.reduce((sum, p) => sum + p.cpu, 0);
         const rssKb = matches.reduce((sum, p) => sum + p.memRss, 0);
         samples.push(processSample(target.name, timestamp, cpu, rssKb / 1024));
       }
-      return samples;
+      return { samples, missing };
     },
   };
 }

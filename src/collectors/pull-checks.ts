@@ -49,8 +49,9 @@ async function check(target: PullTarget, now: () => number, timeoutMs: number): 
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; cause?: { code?: string }; message?: string };
+  const e = error as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   if (e.cause?.code) return e.cause.code === 'ECONNREFUSED' ? 'connection refused' : e.cause.code;
-  return e.message ?? String(error);
+  // fetch says only "fetch failed"; its cause says why (e.g. "bad port").
+  return e.cause?.message ?? e.message ?? String(error);
 }

@@ -17,6 +17,8 @@ function latencyAndResourcesHealthy(agent: AgentStatus, config: Config): boolean
   const limit = config.agents.find((a) => a.name === agent.name)?.memoryLimitMb;
   return (
     agent.health !== 'offline' &&
+    // An agent that cannot be reached or is not running has no output to improve.
+    agent.watch_error === null &&
     (m.response_time === null || m.response_time <= t.response_time) &&
     (m.cpu_usage === null || m.cpu_usage <= t.cpu_usage) &&
     memoryShareOverLimit(m.memory_usage, limit, t) === undefined

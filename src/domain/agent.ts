@@ -28,5 +28,7 @@ export interface WindowMetrics {
 export interface AgentStatus extends AgentRecord {
   health: AgentHealth;
   health_reason: string;
+  /** What the meta agent sees failing when it checks the agent itself (health URL, process); null when nothing. */
+  watch_error: string | null;
   metrics: WindowMetrics;
 }

@@ -45,6 +45,10 @@ export interface HealthInput {
   thresholds: Thresholds;
   /** The agent's memory limit, when configured; memory_usage % of it is checked. */
   memoryLimitMb?: number | undefined;
+  /** Configured, but nothing (sample or check) received from it yet. */
+  neverSeen?: boolean;
+  /** Its health URL or process, checked by the meta agent, is failing: why. */
+  watchFailure?: string | undefined;
 }
 
 export interface HealthVerdict {
@@ -60,10 +64,12 @@ export interface HealthVerdict {
 export function assessAgentHealth(input: HealthInput): HealthVerdict {
   const { metrics: m, thresholds: t } = input;
   const silentMs = input.now - input.lastSeenMs;
+  if (input.neverSeen) return { health: AgentHealth.offline, reason: input.watchFailure ?? 'configured, but nothing received from it yet' };
   if (silentMs > input.offlineAfterMs) {
-    return { health: AgentHealth.offline, reason: `no sample or check for ${formatDuration(silentMs)}` };
+    const silent = `no sample or check for ${formatDuration(silentMs)}`;
+    return { health: AgentHealth.offline, reason: input.watchFailure ? `${input.watchFailure}; ${silent}` : silent };
   }
-  const failing: string[] = [];
+  const failing: string[] = input.watchFailure ? [input.watchFailure] : [];
   if (m.success_rate !== null && m.success_rate < t.success_rate) {
     const [v, th] = apart(m.success_rate, t.success_rate, pct, 1);
     failing.push(`success rate ${v} below ${th}`);

@@ -5,6 +5,7 @@ import { notFound, quoted } from '../errors.js';
 import type { AgentRetirement } from '../events/topics.js';
 import { yieldToEventLoop } from '../yield.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import type { WatchState } from './watch.js';
 import { DAY } from '../domain/units.js';
 
 const EMPTY_WINDOW: WindowAggregate = {
@@ -25,7 +26,7 @@ export type AgentService = ReturnType<typeof createAgentService>;
 const REGISTRY: Actor = { id: 'meta-agent:registry' };
 const AGENTS_PER_SLICE = 1000;
 
-export function createAgentService({ config, store, clock, logger, bus }: ServiceDeps) {
+export function createAgentService({ config, store, clock, logger, bus }: ServiceDeps, watch: WatchState) {
   const log = logger.child({ module: 'agents' });
   const memoryLimits = new Map(config.agents.map((a) => [a.name, a.memoryLimitMb]));
 
@@ -40,15 +41,18 @@ export function createAgentService({ config, store, clock, logger, bus }: Servic
     const result: AgentStatus[] = [];
     for (const agent of agents) {
       const metrics = toWindowMetrics(windows.get(agent.name) ?? EMPTY_WINDOW);
+      const failure = watch.failure(agent.name);
       const verdict = assessAgentHealth({
         now,
         lastSeenMs: Date.parse(agent.last_seen),
+        neverSeen: agent.sample_count === 0,
+        watchFailure: failure && `${failure.reason} (since ${failure.since})`,
         offlineAfterMs: config.health.offlineAfterSeconds * 1000,
         metrics,
         thresholds: config.thresholds,
         memoryLimitMb: memoryLimits.get(agent.name),
       });
-      result.push({ ...agent, health: verdict.health, health_reason: verdict.reason, metrics });
+      result.push({ ...agent, health: verdict.health, health_reason: verdict.reason, watch_error: failure?.reason ?? null, metrics });
       if (result.length % AGENTS_PER_SLICE === 0) await yieldToEventLoop();
     }
     return result;

@@ -11,6 +11,7 @@ import { latestBuffer } from '../events/buffers.js';
 import { agentStatusTick } from '../events/topics.js';
 import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
+import type { WatchState } from './watch.js';
 
 export interface Collectors {
   host: HostCollector;
@@ -25,24 +26,30 @@ export type HealthTickService = ReturnType<typeof createHealthTickService>;
  * store what was collected, then compute, store and publish the fleet snapshot and each
  * agent's status over the recent window.
  */
-export function createHealthTickService(deps: ServiceDeps, agents: AgentService, collectors: Collectors) {
+export function createHealthTickService(deps: ServiceDeps, agents: AgentService, collectors: Collectors, watch: WatchState) {
   const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'health' });
   const pullTargets: PullTarget[] = config.agents.flatMap((a) => (a.healthUrl ? [{ name: a.name, healthUrl: a.healthUrl }] : []));
   const processTargets = config.agents.filter((a) => a.pid || a.processPattern);
+  const configuredNames = config.agents.map((a) => a.name);
   let previousHealth = new Map<string, AgentHealth>();
   let latest: HealthSnapshot | undefined;
   let loaded = false;
 
   async function collect(timestamp: string): Promise<HostReading> {
+    // Every configured agent is in the registry from the first tick, heard from or not.
+    await store.agents.register(configuredNames, timestamp);
     const [host, pulls, processes] = await Promise.all([
       collectors.host.read(),
       runPullChecks(pullTargets, clock.now, config.health.checkTimeoutSeconds * 1000),
       collectors.processes.sample(processTargets, timestamp),
     ]);
     const receivedAt = toIso(clock.now());
-    const alive = [...pulls.filter((p) => p.ok).map((p) => p.sample), ...processes];
+    const alive = [...pulls.filter((p) => p.ok).map((p) => p.sample), ...processes.samples];
     const failed = pulls.filter((p) => !p.ok);
+    for (const sample of alive) watch.ok(sample.agent_name);
+    for (const p of failed) watch.failed(p.sample.agent_name, `health check failed: ${p.error}`, timestamp);
+    for (const m of processes.missing) watch.failed(m.name, m.reason, timestamp);
     if (alive.length > 0) await store.samples.insert(alive, receivedAt);
     if (failed.length > 0) {
       await store.samples.insert(failed.map((p) => p.sample), receivedAt, { alive: false });

@@ -18,6 +18,7 @@ import { createReportService } from './reports.js';
 import { createRetentionService } from './retention.js';
 import { createStatusService, type MonitoringView } from './status.js';
 import { createVerificationService } from './verification.js';
+import { createWatchState } from './watch.js';
 import { createWorkService } from './work.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
@@ -30,11 +31,12 @@ export interface Engines {
 }
 
 export function createServices(deps: ServiceDeps, monitoring: Monitoring, { collectors, analysisRunner, deliverer }: Engines) {
-  const agents = createAgentService(deps);
+  const watch = createWatchState();
+  const agents = createAgentService(deps, watch);
   const lifecycle = createLifecycle(deps, { deliverer, analyst: createPerformanceAnalyst(deps), statuses: agents.statuses });
   const work = createWorkService(deps, lifecycle);
   const improvements = createImprovementService(deps, lifecycle);
-  const health = createHealthTickService(deps, agents, collectors);
+  const health = createHealthTickService(deps, agents, collectors, watch);
   const reports = createReportService(deps);
   const status = createStatusService(deps, agents, monitoring, collectors.runtime);
   return {

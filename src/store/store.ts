@@ -63,6 +63,8 @@ export interface AgentRepo {
   remove(name: string): Promise<AgentRecord | undefined>;
   /** Removes every agent last seen before `beforeIso`, except those named in `keep`; answers them. */
   retireUnseen(beforeIso: string, keep: readonly string[]): Promise<AgentRecord[]>;
+  /** Registers the named agents the registry does not hold yet, as configured at `at` and not yet heard from. */
+  register(names: readonly string[], at: string): Promise<void>;
   /** Which of `names` the registry does not hold. */
   unknown(names: readonly string[]): Promise<string[]>;
   /** How many agents were registered after `sinceIso`, and the earliest such registration. */

@@ -11,6 +11,7 @@ const agent = (name: string, metrics: Partial<AgentStatus['metrics']>): AgentSta
   sample_count: 1,
   health: 'failing',
   health_reason: '',
+  watch_error: null,
   metrics: { samples: 1, response_time: null, success_rate: null, error_count: null, requests: null, error_rate: null, insights_generated: null, research_cycles: null, cpu_usage: null, memory_usage: null, ...metrics },
 });
 

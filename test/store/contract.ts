@@ -135,6 +135,13 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         expect((await store.agents.list()).map((a) => a.name)).toEqual(['kept']);
       });
 
+      it('registers configured agents not heard from yet, leaving known ones as they are', async () => {
+        await store.samples.insert([sample('known', 0)], at(1000));
+        await store.agents.register(['known', 'configured'], at(5000));
+        expect(await store.agents.get('configured')).toEqual({ name: 'configured', first_seen: at(5000), last_seen: at(5000), registered_at: at(5000), sample_count: 0 });
+        expect(await store.agents.get('known')).toMatchObject({ last_seen: at(0), registered_at: at(1000), sample_count: 1 });
+      });
+
       it('counts registrations strictly after a time, with the earliest of them', async () => {
         await store.samples.insert([sample('a', 0)], at(0));
         await store.samples.insert([sample('b', 1000)], at(1000));

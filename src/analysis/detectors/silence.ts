@@ -23,7 +23,10 @@ export function detectSilence({ agents, now, settings }: DetectorContext): Findi
         ended_at: toIso(now),
         value: Math.round(silentMs / 1000),
         expected: Math.round(settings.offlineAfterMs / 1000),
-        message: `${agent.name} has sent no sample or check for ${formatDuration(silentMs)} (last seen ${formatTime(lastSeen)}; offline after ${formatDuration(settings.offlineAfterMs)})`,
+        message:
+          agent.sample_count === 0
+            ? `${agent.name} is configured but has not reported since ${formatTime(lastSeen)} (${formatDuration(silentMs)}; offline after ${formatDuration(settings.offlineAfterMs)})`
+            : `${agent.name} has sent no sample or check for ${formatDuration(silentMs)} (last seen ${formatTime(lastSeen)}; offline after ${formatDuration(settings.offlineAfterMs)})`,
         details: { last_seen: agent.last_seen, silent_seconds: Math.round(silentMs / 1000), active: true },
         episode_key: `offline:${agent.name}:${lastSeen}`,
       },

@@ -24,6 +24,7 @@ export const AgentRef = builder.objectRef<AgentStatus>('Agent').implement({
     name: t.exposeString('name'),
     health: t.expose('health', { type: AgentHealthEnum }),
     healthReason: t.exposeString('health_reason'),
+    watchError: t.exposeString('watch_error', { nullable: true, description: 'What fails when the meta agent checks the agent itself (its health URL or process); null when nothing.' }),
     firstSeen: t.expose('first_seen', { type: 'DateTime' }),
     lastSeen: t.expose('last_seen', { type: 'DateTime' }),
     registeredAt: t.expose('registered_at', { type: 'DateTime' }),

@@ -10,6 +10,10 @@ export function createAgentRepo(db: Db): AgentRepo {
   const exists = db.prepare('SELECT 1 FROM agents WHERE name = ?').pluck();
   const remove = db.prepare(`DELETE FROM agents WHERE name = ? RETURNING ${COLUMNS}`);
   const unseen = db.prepare(`SELECT ${COLUMNS} FROM agents WHERE last_seen < ? ORDER BY name`);
+  const register = db.prepare('INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count) VALUES (?, ?, ?, ?, 0) ON CONFLICT (name) DO NOTHING');
+  const registerAll = db.transaction((names: readonly string[], at: string) => {
+    for (const name of names) register.run(name, at, at, at);
+  });
   const registeredSince = db.prepare('SELECT COUNT(*) AS count, MIN(registered_at) AS earliest FROM agents WHERE registered_at > ?');
   const retire = db.transaction((beforeIso: string, keep: readonly string[]) => {
     const kept = new Set(keep);
@@ -29,6 +33,9 @@ export function createAgentRepo(db: Db): AgentRepo {
     },
     async retireUnseen(beforeIso, keep) {
       return retire.immediate(beforeIso, keep);
+    },
+    async register(names, at) {
+      if (names.length > 0) registerAll.immediate(names, at);
     },
     async unknown(names) {
       return names.filter((name) => exists.get(name) === undefined);
