@@ -6,6 +6,7 @@ import { ROOT } from './lib/server.js';
 import type { Row } from './lib/stats.js';
 import { benchAnalysis } from './suites/analysis.js';
 import { benchColdStart } from './suites/cold-start.js';
+import { benchDetection } from './suites/detection.js';
 import { benchFanout } from './suites/fanout.js';
 import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
@@ -17,7 +18,7 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak'] as const;
+const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak', 'detection'] as const;
 type Suite = (typeof SUITES)[number];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   await run('idle', () => benchIdle(options));
   await run('cold-start', () => benchColdStart(options));
   await run('soak', () => benchSoak(options));
+  await run('detection', () => benchDetection(options));
 
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   printTable(rows, machine);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { samplesBetween, scenarioFleet } from '../helpers/scenario.js';
+import { samplesBetween, scenarioFleet } from '../../scripts/demo/scenario.js';
 
 const HOUR = 3_600_000;
 const STEP = 5 * 60_000;

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../scripts/demo/fleet.js';
+import { seededRandom } from './fleet.js';
 
 const HOUR = 3_600_000;
 
