@@ -3,16 +3,52 @@ import type { Point } from './series.js';
 /** Robust statistics for the detectors. Pure; inputs are never modified. */
 
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return medianInPlace(Float64Array.from(values));
 }
 
 /** Median absolute deviation; × 1.4826 estimates σ for normal noise. */
 export function mad(values: readonly number[]): number {
   const m = median(values);
-  return median(values.map((v) => Math.abs(v - m)));
+  return medianInPlace(Float64Array.from(values, (v) => Math.abs(v - m)));
+}
+
+/** The median of `buffer`, reordering it (linear time on average: selection, not a sort). */
+export function medianInPlace(buffer: Float64Array): number {
+  const n = buffer.length;
+  if (n === 0) return NaN;
+  const mid = n >> 1;
+  const upper = select(buffer, mid);
+  if (n % 2) return upper;
+  // The lower middle is the largest value left of `mid` after selection.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if (buffer[i]! > lower) lower = buffer[i]!;
+  return (lower + upper) / 2;
+}
+
+/** Hoare's selection: the k-th smallest value, with smaller ones left of k and larger right. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = a[i]!;
+        a[i] = a[j]!;
+        a[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 export const MAD_TO_SIGMA = 1.4826;

@@ -47,3 +47,21 @@ describe('robust statistics', () => {
     ]);
   });
 });
+
+describe('median by selection', () => {
+  it('agrees with sorting for odd and even lengths, ties and negative values', () => {
+    const random = (() => {
+      let x = 7;
+      return () => ((x = (x * 16807) % 2147483647) / 2147483647);
+    })();
+    for (const n of [1, 2, 3, 10, 11, 576, 577]) {
+      for (let trial = 0; trial < 20; trial++) {
+        const values = Array.from({ length: n }, () => Math.round((random() - 0.5) * 20) || 0);
+        const sorted = [...values].sort((a, b) => a - b);
+        const expected = n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+        expect(median(values)).toBe(expected);
+      }
+    }
+    expect(median([])).toBeNaN();
+  });
+});

@@ -5,7 +5,7 @@ import { HOUR } from '../../domain/units.js';
 import type { DetectorContext } from '../context.js';
 import { clampToRange, formatTime, formatValue, METRIC_LABEL, round } from '../format.js';
 import { ANALYSED_METRICS, ANOMALY_DIRECTIONS, RESOLUTION, type AnalysedMetric, type Point } from '../series.js';
-import { MAD_TO_SIGMA, mad, median } from '../stats.js';
+import { MAD_TO_SIGMA, medianInPlace } from '../stats.js';
 
 const FIVE_MINUTES = 300_000;
 /** What a point is compared with: the two days before it, so a daily rhythm is in view twice. */
@@ -91,18 +91,22 @@ export function scoreAnomalies(points: readonly Point[], metric: AnalysedMetric,
 }
 
 function historyStats(points: readonly Point[], start: number, hour: number): HistoryStats | null {
-  const values: number[] = [];
   let end = start;
-  while (end < points.length && points[end]!.t < hour) values.push(points[end++]!.v);
-  if (values.length < MIN_HISTORY_POINTS) return null;
-  const typical = median(values);
+  while (end < points.length && points[end]!.t < hour) end += 1;
+  const n = end - start;
+  if (n < MIN_HISTORY_POINTS) return null;
+  const values = new Float64Array(n);
   let low = Infinity;
   let high = -Infinity;
-  for (const v of values) {
-    low = Math.min(low, v);
-    high = Math.max(high, v);
+  for (let i = 0; i < n; i++) {
+    const v = points[start + i]!.v;
+    values[i] = v;
+    if (v < low) low = v;
+    if (v > high) high = v;
   }
-  return { median: typical, sigma: MAD_TO_SIGMA * mad(values), low, high, from: end };
+  const typical = medianInPlace(values);
+  for (let i = 0; i < n; i++) values[i] = Math.abs(values[i]! - typical);
+  return { median: typical, sigma: MAD_TO_SIGMA * medianInPlace(values), low, high, from: end };
 }
 
 /** Runs of anomalous 5-minute means in the recent window; runs less than an hour apart are one episode. */
