@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/server.js';
 import type { Row } from './lib/stats.js';
-import { benchAnalysis } from './suites/analysis.js';
+import { benchAnalysis, benchBackfillAnalysis } from './suites/analysis.js';
 import { benchColdStart } from './suites/cold-start.js';
 import { benchDetection } from './suites/detection.js';
 import { benchFanout } from './suites/fanout.js';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     const seeded = await seededDataDir(options);
     await run('queries', () => benchQueries(options, seeded));
     await run('analysis', () => benchAnalysis(options, seeded));
+    await run('analysis', () => benchBackfillAnalysis(options));
   }
   await run('idle', () => benchIdle(options));
   await run('cold-start', () => benchColdStart(options));

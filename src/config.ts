@@ -136,6 +136,8 @@ export const ConfigSchema = z.strictObject({
       leakHours: z.number().min(2).max(72).default(12),
       /** Share of the fleet's latency or errors from which one agent is a bottleneck. */
       bottleneckShare: z.number().gt(0).max(1).default(0.5),
+      /** A shift that begins this many minutes after an agent's version changed is attributed to the change (0: never). */
+      changeWindowMinutes: z.number().min(0).max(1440).default(30),
       /** A rejected suggestion stays quiet this long unless its problem clearly worsens. */
       rejectQuietHours: z.number().min(0).max(8760).default(24),
     })

@@ -50,7 +50,7 @@ export function replay(samples: readonly ReplaySample[], options: { stepMs: numb
     }
     state.addRows(rows, now);
     state.evict(now);
-    const drafts = analyze({ now, agents: [...agents.values()], state, host: { cpu: [], memory: [] }, settings: init.settings }).findings;
+    const drafts = analyze({ now, agents: [...agents.values()], state, host: { cpu: [], memory: [] }, settings: init.settings, changes: [] }).findings;
     const at = new Date(now).toISOString();
     const findings: Finding[] = drafts.map((draft) => {
       if (!episodes.has(draft.episode_key)) episodes.set(draft.episode_key, draft);

@@ -23,13 +23,14 @@ export function makeSample(agent: number, t: number, random: () => number): Agen
     cpu_usage: Math.round(30 * load * (0.8 + 0.4 * random()) * 10) / 10,
     requests,
     research_cycles: null,
+    version: null,
     source: 'push',
   };
 }
 
 /** The sample as an agent would post it (no server-side fields). */
 export function wireSample(agent: number, t: number, random: () => number): Record<string, unknown> {
-  const { source: _source, ...sample } = makeSample(agent, t, random);
+  const { source: _source, version: _version, ...sample } = makeSample(agent, t, random);
   return sample;
 }
 

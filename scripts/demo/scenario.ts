@@ -33,7 +33,8 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
       memory_usage: +jitter(memory, 0.02).toFixed(1),
       cpu_usage: +jitter(cpu * load, 0.15).toFixed(1),
       insights_generated: Math.round(jitter(3, 0.5)),
-    };
+      version: '1.0.0',
+    } as Record<string, number | string>;
   };
   const after = (t: number, at: number) => t >= live + at;
   const hourly = (t: number) => Math.sin((2 * Math.PI * (t % HOUR)) / HOUR);
@@ -76,6 +77,7 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
         const s = healthy('deployer', 2.5, 0.99, 400, 30, 30)(t);
         const deployed = after(t, 90 * 60_000);
         if (deployed) {
+          s.version = '1.1.0';
           s.response_time = +(Number(s.response_time) * 1.15).toFixed(3);
           s.cpu_usage = +(Number(s.cpu_usage) * 0.9).toFixed(1);
         }
@@ -118,6 +120,7 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
       fault: { kind: 'error_burst', at: 2 * HOUR, expectedType: ['reliability'] },
       sample: (t) => {
         const s = healthy('risk_assessor', 2, 0.98, 310, 25, 50)(t);
+        if (after(t, 2 * HOUR)) s.version = '1.1.0'; // the deploy that brought the burst
         if (after(t, 2 * HOUR) && t < live + 2 * HOUR + 10 * 60_000) {
           const errors = Math.round(Number(s.requests) * 0.4);
           s.error_count = errors;

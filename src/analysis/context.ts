@@ -1,6 +1,7 @@
 import type { Thresholds } from '../domain/thresholds.js';
 import type { AgentRecord } from '../domain/agent.js';
 import type { FindingDraft } from '../domain/finding.js';
+import type { VersionChange } from '../domain/version.js';
 import type { Point } from './series.js';
 import type { AnalysisState } from './state.js';
 
@@ -21,6 +22,8 @@ export interface AnalysisSettings {
   forecastHorizonHours: number;
   leakHours: number;
   bottleneckShare: number;
+  /** A shift that begins this long after a version change is attributed to it; 0 turns that off. */
+  changeWindowMinutes: number;
 }
 
 /** What every detector reads: the state the analysis keeps, the agents, the host, and `now`. */
@@ -31,6 +34,8 @@ export interface DetectorContext {
   /** Host CPU and memory percent from the health snapshots, recent window. */
   host: { cpu: Point[]; memory: Point[] };
   settings: AnalysisSettings;
+  /** Versions agents began running, oldest first, from before the oldest window on. */
+  changes: readonly VersionChange[];
 }
 
 /** The analysis job runs every detector; the predictive-maintenance job the 'predictive' ones. */

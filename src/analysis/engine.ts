@@ -1,4 +1,5 @@
 import type { FindingDraft } from '../domain/finding.js';
+import { attributeChanges } from './changes.js';
 import type { Detector, DetectorContext, DetectorGroup } from './context.js';
 import { detectAnomalies } from './detectors/anomalies.js';
 import { detectBottlenecks } from './detectors/bottlenecks.js';
@@ -31,5 +32,5 @@ export function analyze(context: DetectorContext, groups: readonly DetectorGroup
     findings.push(...detector.detect(context));
     timings[detector.name] = Math.round((performance.now() - started) * 10) / 10;
   }
-  return { findings, timings };
+  return { findings: attributeChanges(findings, context), timings };
 }

@@ -10,6 +10,8 @@ type RunResult = Extract<WorkerReply, { ok: true }>['result'];
 
 export interface AnalysisRunner {
   run(now: number, groups: readonly DetectorGroup[]): Promise<RunResult>;
+  /** Whether the running worker has built its state (a fresh one seeds it from the rollups). */
+  readonly warm: boolean;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export function createAnalysisRunner(init: WorkerInit, logger: Logger): Analysis
   const log = logger.child({ module: 'analysis-worker' });
   const pending = new Map<number, { resolve: (r: RunResult) => void; reject: (e: Error) => void }>();
   let worker: Worker | undefined;
+  let warmWorker: Worker | undefined;
   let nextId = 1;
 
   function failAll(error: Error) {
@@ -34,7 +37,10 @@ export function createAnalysisRunner(init: WorkerInit, logger: Logger): Analysis
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.result);
+      if (reply.ok) {
+        warmWorker = w;
+        waiter.resolve(reply.result);
+      }
       else waiter.reject(new Error(`analysis failed: ${reply.error}`));
     });
     w.on('error', (error) => {
@@ -50,6 +56,9 @@ export function createAnalysisRunner(init: WorkerInit, logger: Logger): Analysis
   }
 
   return {
+    get warm() {
+      return worker !== undefined && worker === warmWorker;
+    },
     run(now, groups) {
       worker ??= start();
       const id = nextId++;

@@ -1,5 +1,6 @@
 import { Priority, PRIORITY_RANK, Severity } from '../domain/enums.js';
 import type { Finding } from '../domain/finding.js';
+import type { ChangeAttribution } from '../domain/version.js';
 import type { ImprovementDraft } from '../domain/improvement.js';
 import { familyOfFinding, fingerprintOf, type Fingerprint, type ProblemFamily } from '../domain/problem.js';
 import { formatTime, formatValue, METRIC_LABEL, round } from './format.js';
@@ -92,6 +93,24 @@ const RECURRING_EPISODES = 3;
 export function whyActNow(group: readonly Finding[]): string | undefined {
   const serious = group.filter((f) => f.severity !== Severity.info);
   if (serious.length === 0) return undefined;
+  const reason = reasonOf(serious);
+  const change = versionChangeOf(serious);
+  if (!change) return reason;
+  if (reason) return `${reason}; ${change.sentence}`;
+  // A clear regression after a change: still going on, or unusual for more than one period.
+  const clear = serious.some((f) => 'version_change' in f.details && f.details.version_change && (f.details.active || (f.kind === 'anomaly' && f.details.points.length > 1)));
+  return clear ? change.sentence : undefined;
+}
+
+/** The version change the group's findings began soon after, if any (the latest). */
+export function versionChangeOf(group: readonly Finding[]): ChangeAttribution | undefined {
+  return group
+    .flatMap((f) => ('version_change' in f.details && f.details.version_change ? [f.details.version_change] : []))
+    .sort((a, b) => Date.parse(a.changed_at) - Date.parse(b.changed_at))
+    .at(-1);
+}
+
+function reasonOf(serious: readonly Finding[]): string | undefined {
   for (const f of serious) {
     switch (f.kind) {
       case 'threshold':
@@ -137,6 +156,7 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
   const value = latest.value ?? 0;
   const metric = latest.metric;
   const outcome = expectedOutcome(latest, agent, value);
+  const change = versionChangeOf(group);
   const evidenceText = group
     .slice(0, 3)
     .map((f) => f.message)
@@ -162,10 +182,11 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
         still_occurring: active,
         evidence_kinds: [...new Set(group.map((f) => f.kind))],
         why_now: why,
+        ...(change && { caused_by_change: { agent: latest.agent_name!, metric, ...change } }),
       },
       implementation_plan: {
         owner: playbook.owner,
-        steps: playbook.steps,
+        steps: change ? [...changeSteps(latest.agent_name!, metric, change), ...playbook.steps] : playbook.steps,
         verification: outcome.verification,
         evidence_window: { from: formatTime(Math.min(...group.map((f) => Date.parse(f.started_at)))), to: latest.ended_at },
       },
@@ -175,6 +196,15 @@ function draftFor(fingerprint: Fingerprint, family: ProblemFamily, group: Findin
       evidence: group.map((f) => f.id),
     },
   };
+}
+
+/** A shift that followed a version change starts with that change: compare, then roll back if it does not explain itself. */
+function changeSteps(agent: string, metric: string, change: ChangeAttribution): string[] {
+  const label = METRIC_LABEL[metric as keyof typeof METRIC_LABEL] ?? metric;
+  return [
+    `Compare ${change.to_version} with ${change.from_version} (code, prompts, configuration, dependencies) for what moves the ${label} of ${agent}; it changed ${change.minutes_after === 0 ? 'right after' : `${change.minutes_after} min after`} ${agent} began running ${change.to_version} at ${change.changed_at}.`,
+    `If the cause is not found and fixed quickly, roll ${agent} back to ${change.from_version} and check that its ${label} returns to ${formatValue(metric, change.before)}.`,
+  ];
 }
 
 /**

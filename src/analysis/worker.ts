@@ -54,7 +54,9 @@ async function run({ now, groups }: WorkerRequest) {
     if (row.system_cpu_usage !== null) host.cpu.push({ t, v: row.system_cpu_usage });
     if (row.system_memory_usage !== null) host.memory.push({ t, v: row.system_memory_usage });
   }
-  const result = analyze({ now, agents: await reader.agents(), state, host, settings: init.settings }, groups);
+  // Changes from before the oldest window on, so a finding anywhere in it can name the one before it.
+  const changes = await reader.versionChanges(new Date(now - init.windows.fiveMinuteMs - init.settings.changeWindowMinutes * 60_000).toISOString());
+  const result = analyze({ now, agents: await reader.agents(), state, host, settings: init.settings, changes }, groups);
   return { ...result, rows_read: rowsRead };
 }
 

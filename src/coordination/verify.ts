@@ -24,6 +24,8 @@ export interface OutcomeVerdict {
   /** How many values each mean is over; for availability, the samples the agents sent. */
   samples_before: number;
   samples_after: number;
+  /** For a problem that began after a version change: the metric's mean in the window before that change. */
+  before_change_mean?: number;
   reason: string;
 }
 

@@ -1,4 +1,5 @@
 import type { FindingKind, Severity } from './enums.js';
+import type { ChangeAttribution } from './version.js';
 
 /** The numbers behind a finding, by its kind; `active` says whether it is still going on. */
 export type FindingDetailsByKind = {
@@ -12,6 +13,8 @@ export type FindingDetailsByKind = {
     latest: number;
     duration_seconds: number;
     active: boolean;
+    /** The version change the shift began soon after, if any. */
+    version_change?: ChangeAttribution;
   };
   trend: {
     slope_per_hour: number;
@@ -23,10 +26,14 @@ export type FindingDetailsByKind = {
     /** The agents of a fleet-wide trend. */
     agents?: string[];
     active: boolean;
+    /** The version change the shift began soon after, if any. */
+    version_change?: ChangeAttribution;
   };
   anomaly: {
     points: Array<{ timestamp: string; value: number; expected: number; lower: number; upper: number; score: number }>;
     active: boolean;
+    /** The version change the shift began soon after, if any. */
+    version_change?: ChangeAttribution;
   };
   forecast: {
     crossing_at: string;

@@ -1,3 +1,4 @@
+import type { ChangeAttribution } from './version.js';
 import type { FindingKind, ImprovementStatus, ImprovementType, Priority } from './enums.js';
 import type { Fingerprint, ProblemFamily } from './problem.js';
 
@@ -64,6 +65,8 @@ export type EstimatedImpact = {
   why_now?: string;
   /** How earlier fixes of this problem family turned out; it scales the confidence. */
   track_record?: { improved: number; no_effect: number; regressed: number; improved_share: number };
+  /** The version change the problem began soon after: verification compares with the level before it. */
+  caused_by_change?: ChangeAttribution & { agent: string; metric: string };
   /** On a follow-up: the verification verdict that showed the regression. */
   regression?: Record<string, unknown>;
 };

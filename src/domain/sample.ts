@@ -14,10 +14,12 @@ export interface AgentSample {
   cpu_usage: number | null;
   requests: number | null;
   research_cycles: number | null;
+  /** The agent's software version when it took the sample (e.g. "1.5.0"): changes are marked and blamed. */
+  version: string | null;
   source: SampleSource;
 }
 
-export type MetricField = Exclude<keyof AgentSample, 'agent_name' | 'timestamp' | 'source'>;
+export type MetricField = Exclude<keyof AgentSample, 'agent_name' | 'timestamp' | 'source' | 'version'>;
 
 interface MetricRule {
   /** A count in the interval (a whole number, summed in a rollup bucket); else a level (averaged). */
@@ -54,14 +56,26 @@ export const COUNT_FIELDS = METRIC_FIELDS.filter((field) => METRIC_RULES[field].
 
 /** A sample with every metric missing (null, never 0), to fill in. */
 export function emptySample(agentName: string, timestamp: string, source: SampleSource): AgentSample {
-  const sample = { agent_name: agentName, timestamp, source } as AgentSample;
+  const sample = { agent_name: agentName, timestamp, version: null, source } as AgentSample;
   for (const field of METRIC_FIELDS) sample[field] = null;
   return sample;
 }
 
 /** A metric's name in GraphQL (response_time → responseTime). */
 export const graphqlName = (field: string) => field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const KNOWN_FIELDS = new Set<string>(['agent_name', 'timestamp', ...METRIC_FIELDS]);
+const KNOWN_FIELDS = new Set<string>(['agent_name', 'timestamp', ...METRIC_FIELDS, 'version']);
+
+export const MAX_VERSION_LENGTH = 64;
+/** A version is any label an agent gives itself ("1.5.0", "v2-rc.1", a commit hash): printable, no spaces at its ends. */
+const VERSION_PATTERN = /^[^\s\p{Cc}\p{Cs}](?:[^\p{Cc}\p{Cs}]*[^\s\p{Cc}\p{Cs}])?$/u;
+
+/** Undefined when the version is acceptable, else what is wrong with it. */
+export function versionProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `must be a string such as "1.5.0", got ${describe(value)}`;
+  if (value.length === 0 || value.length > MAX_VERSION_LENGTH) return `must be 1 to ${MAX_VERSION_LENGTH} characters (got ${value.length})`;
+  if (!VERSION_PATTERN.test(value)) return 'must be printable text without control characters or spaces at its ends';
+  return undefined;
+}
 
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const MAX_LISTED_ERRORS = 100;
@@ -151,7 +165,12 @@ function parseSample(
 
   const timestamp = parseTimestamp(input.timestamp, limits, (message) => errors.push({ index, field: 'timestamp', message }));
 
-  const sample = { agent_name: name as string, timestamp: '', source } as AgentSample;
+  const sample = { agent_name: name as string, timestamp: '', version: null, source } as AgentSample;
+  if (input.version !== undefined && input.version !== null) {
+    const problem = versionProblem(input.version);
+    if (problem) errors.push({ index, field: 'version', message: problem });
+    else sample.version = input.version as string;
+  }
   for (const field of METRIC_FIELDS) {
     const value = input[field];
     if (value === undefined || value === null) {

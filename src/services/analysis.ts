@@ -53,6 +53,7 @@ export function analysisInit(config: ServiceDeps['config'], source: AnalysisSour
       forecastHorizonHours: a.forecastHorizonHours,
       leakHours: a.leakHours,
       bottleneckShare: a.bottleneckShare,
+      changeWindowMinutes: a.changeWindowMinutes,
     },
     windows: {
       rawMs: a.lookbackHours * HOUR,
@@ -78,9 +79,12 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
     const phases: Record<string, number> = {};
     const mark = (name: string, since: number) => (phases[name] = Math.round((performance.now() - since) * 10) / 10);
     let t = performance.now();
-    await store.rollups.update();
+    // A fresh worker seeds its state from the rollups, so they should be current first; a warm one
+    // reads the raw rows after its own cursor, so the folding (in chunks that yield) goes on without it.
+    const folding = store.rollups.update();
+    if (!runner.warm) await folding;
+    else folding.catch((error: unknown) => log.error({ err: error }, 'folding rows into the rollups failed'));
     mark('rollups', t);
-    t = performance.now();
     const [{ findings: drafts, timings, rows_read }, recent] = await Promise.all([
       runner.run(started, groups),
       store.findings.list({ sinceIso: toIso(started - continuationMs), limit: 100_000 }),

@@ -54,5 +54,10 @@ export function createMetricsService({ store, clock }: ServiceDeps) {
           : await store.rollups.agentSeries({ resolution: BUCKET_SECONDS[resolution], agentName, sinceIso, limit });
       return { rows, hours, agentName, resolution };
     },
+    /** Versions agents began running in the last `hours`, oldest first. */
+    async versionChanges(query: { agentName: string | undefined; hours: number; limit: number }) {
+      const { hours, agentName, limit } = query;
+      return { rows: await store.samples.versionChanges({ agentName, sinceIso: since(hours), limit }), hours, agentName };
+    },
   };
 }

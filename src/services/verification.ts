@@ -1,4 +1,5 @@
-import { sampleErrorRate } from '../analysis/series.js';
+import { mean, sampleErrorRate } from '../analysis/series.js';
+import { formatValues } from '../analysis/format.js';
 import { BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric } from '../analysis/series.js';
 import { toIso } from '../clock.js';
 import type { Lifecycle } from '../coordination/lifecycle.js';
@@ -64,6 +65,8 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
       minChange: v.minChange,
       floor: known ? MATERIAL_CHANGE[measured as AnalysedMetric] / 2 : 0,
     });
+    const change = improvement.estimated_impact.caused_by_change;
+    if (change && measured !== 'availability') return compareWithBeforeChange(verdict, change, windowMs);
     if (measured !== 'availability' || improvement.affected_components.length === 0) return verdict;
     // Availability is judged on how many samples the agents sent per window: say so in those words.
     const sent = (counts: readonly number[]) => counts.reduce((sum, n) => sum + n, 0);
@@ -73,6 +76,24 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
       samples_before: sent(before),
       samples_after: sent(after),
       reason: `${improvement.affected_components.join(', ')} sent ${samples(sent(before))} in the ${v.windowMinutes} minutes before the work and ${samples(sent(after))} in the ${v.windowMinutes} minutes after it`,
+    };
+  }
+
+  /** A problem that began after a version change is fixed when the metric is back where it was before that change. */
+  async function compareWithBeforeChange(
+    verdict: OutcomeVerdict,
+    change: NonNullable<Improvement['estimated_impact']['caused_by_change']>,
+    windowMs: number,
+  ): Promise<OutcomeVerdict> {
+    const at = Date.parse(change.changed_at);
+    const values = await valuesOf(verdict.metric, [change.agent], at - windowMs, at);
+    if (values.length === 0 || verdict.after_mean === null) return verdict;
+    const before = mean(values);
+    const [was, is] = formatValues(verdict.metric, before, verdict.after_mean);
+    return {
+      ...verdict,
+      before_change_mean: before,
+      reason: `${verdict.reason}; before the change from ${change.from_version} to ${change.to_version} it was ${was}, now ${is}`,
     };
   }
 

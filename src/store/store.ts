@@ -6,6 +6,7 @@ import type { ImprovementStatus } from '../domain/enums.js';
 import type { Finding, FindingDraft } from '../domain/finding.js';
 import type { WindowAggregate } from '../domain/health.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
+import type { VersionChange } from '../domain/version.js';
 import type { AgentSample } from '../domain/sample.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 
@@ -54,6 +55,8 @@ export interface SampleRepo {
   between(agentName: string, fromIso: string, toIso: string, limit: number): Promise<StoredSample[]>;
   /** Per-agent sums and means over samples at or after sinceIso. */
   windowAggregates(sinceIso: string): Promise<Map<string, WindowAggregate>>;
+  /** The versions agents began running at or after sinceIso (from the samples' `version`), oldest first. */
+  versionChanges(query: { agentName?: string; sinceIso: string; limit: number }): Promise<VersionChange[]>;
 }
 
 export interface AgentRepo {
@@ -157,7 +160,7 @@ export const ROLLUP_RESOLUTIONS = [300, 3600] as const;
 export type RollupResolution = (typeof ROLLUP_RESOLUTIONS)[number];
 
 /** A rollup bucket in the shape of a sample: means (sums for counts), the bucket start as timestamp, no id or source. */
-export type RolledSample = Omit<AgentSample, 'source'> & { id: null; source: null; samples: number };
+export type RolledSample = Omit<AgentSample, 'source' | 'version'> & { id: null; source: null; version: null; samples: number };
 
 /** A rollup bucket of snapshots: means; window_seconds is the bucket size; no id. */
 export type RolledSystemMetrics = Omit<SystemMetrics, 'id'> & { id: null; samples: number };
@@ -203,6 +206,8 @@ export interface AnalysisReader {
   samplesAfter(afterId: number, limit: number): Promise<RawRow[]>;
   rollups(resolution: RollupResolution, sinceIso: string): Promise<RollupRow[]>;
   hostSince(sinceIso: string): Promise<Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>>;
+  /** Versions agents began running at or after sinceIso, oldest first. */
+  versionChanges(sinceIso: string): Promise<VersionChange[]>;
   close(): Promise<void>;
 }
 

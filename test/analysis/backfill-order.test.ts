@@ -32,7 +32,7 @@ function run(input: RawRow[]) {
   const started = performance.now();
   state.addRows(input, NOW);
   const agents = [{ name: 'backfilled', first_seen: input[0]!.timestamp, last_seen: new Date(NOW).toISOString(), registered_at: '', sample_count: input.length }];
-  const { findings } = analyze({ now: NOW, agents, state, host: { cpu: [], memory: [] }, settings: init.settings });
+  const { findings } = analyze({ now: NOW, agents, state, host: { cpu: [], memory: [] }, settings: init.settings, changes: [] });
   return { findings: findings.map((f) => JSON.stringify(f)).sort(), ms: performance.now() - started };
 }
 

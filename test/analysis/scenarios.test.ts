@@ -24,11 +24,14 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
     const detectedAt = new Map<string, number>();
     const healthy = new Set(fleet.filter((a) => !a.fault).map((a) => a.name));
     const falseAlarms: string[] = [];
+    const blamedChanges = new Map<string, string>();
     for (let now = live; now < live + 8 * HOUR; now += STEP) {
       await post(t, samplesBetween(fleet, now, now + STEP));
       t.clock.set(new Date(now + STEP).toISOString());
       const result = (await t.post('/api/meta-agent/trigger-analysis')).body.data;
       for (const improvement of [...result.improvements_created, ...result.improvements_updated]) {
+        const change = improvement.estimated_impact.caused_by_change;
+        if (change) blamedChanges.set(change.agent, `${change.from_version} → ${change.to_version}`);
         for (const name of improvement.affected_components) {
           if (healthy.has(name)) falseAlarms.push(`${name}: ${improvement.title}`);
           const agent = fleet.find((a) => a.name === name);
@@ -49,5 +52,7 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
     console.log(`scenario detection delays (analysis every 5 simulated minutes):\n${report.join('\n')}`);
     expect(falseAlarms).toEqual([]);
     for (const agent of fleet.filter((a) => a.fault)) expect(detectedAt.has(agent.name), agent.name).toBe(true);
+    // The error burst came with a deploy; the deployer's own harmless step change is blamed on nothing.
+    expect(Object.fromEntries(blamedChanges)).toEqual({ risk_assessor: '1.0.0 → 1.1.0' });
   }, 120_000);
 });

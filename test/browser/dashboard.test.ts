@@ -83,7 +83,14 @@ describe.runIf(haveBrowser)('dashboard in Chromium', () => {
     await shot('overview');
   });
 
-  it('lists the agents and draws an agent chart with its findings', async () => {
+  it('lists the agents and draws an agent chart with its findings and version changes', async () => {
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+    await post('/api/agents/metrics', {
+      samples: [
+        { agent_name: 'portfolio_optimizer', timestamp: at(60), version: '3.0.0' },
+        { agent_name: 'portfolio_optimizer', timestamp: at(30), version: '3.1.0' },
+      ],
+    });
     await page.goto(base + '/#/agents');
     await page.locator('tr[data-agent="portfolio_optimizer"]').waitFor();
     expect(await page.locator('tbody tr').count()).toBe(7);
@@ -99,6 +106,7 @@ describe.runIf(haveBrowser)('dashboard in Chromium', () => {
     });
     expect(painted).toBeGreaterThan(1000);
     await expect(page.locator('.findings li', { hasText: 'leak' }).count()).resolves.toBeGreaterThan(0);
+    expect(await page.locator('.versions').innerText()).toMatch(/^Versions: 3\.0\.0 at .* · 3\.0\.0 → 3\.1\.0 at /);
     await shot('agent');
   });
 

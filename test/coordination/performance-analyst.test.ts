@@ -49,6 +49,7 @@ describe('built-in performance analyst', () => {
       cpu_usage: 10,
       requests: 20,
       research_cycles: null,
+      version: null,
       source: 'push' as const,
     }));
     const result = analysePerformance({ agent: 'x', now, samples, fleetMeans: new Map([['x', 2]]), host: [] });

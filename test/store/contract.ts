@@ -24,6 +24,7 @@ export function storeContract(name: string, open: () => Promise<Store>) {
     cpu_usage: null,
     requests: null,
     research_cycles: null,
+    version: null,
     source: 'push',
     ...fields,
   });
@@ -256,6 +257,34 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         const pruned = await store.maintenance.prune({ rawBeforeIso: at(-86_400_000), fiveMinuteBeforeIso: at(-9e9), hourlyBeforeIso: at(-9e9), findingsBeforeIso: at(-9e9) });
         expect(pruned.agent_performance_history).toBe(2);
         expect(await store.rollups.agentSeries({ resolution: 300, sinceIso: at(old - 300_000), limit: 10 })).toHaveLength(1);
+      });
+
+      it('keeps which version each agent ran when, whatever the order the samples arrive in', async () => {
+        const versions = ['1.0', '1.0', '1.1', '1.1', '1.1', '1.0', '1.2', '1.2'];
+        const rows = versions.map((version, i) => sample('a', -8 * 60_000 + i * 60_000, { version }));
+        const expected = [
+          { agent_name: 'a', at: at(-8 * 60_000), from: null, to: '1.0' },
+          { agent_name: 'a', at: at(-6 * 60_000), from: '1.0', to: '1.1' },
+          { agent_name: 'a', at: at(-3 * 60_000), from: '1.1', to: '1.0' },
+          { agent_name: 'a', at: at(-2 * 60_000), from: '1.0', to: '1.2' },
+        ];
+        for (const order of [[0, 1, 2, 3, 4, 5, 6, 7], [7, 6, 5, 4, 3, 2, 1, 0], [3, 7, 0, 5, 1, 6, 2, 4]]) {
+          await store.samples.insert(order.map((i) => ({ ...rows[i]!, agent_name: `a${order[0]}` })), at(0));
+          const changes = await store.samples.versionChanges({ agentName: `a${order[0]}`, sinceIso: at(-86_400_000), limit: 10 });
+          expect(changes).toEqual(expected.map((c) => ({ ...c, agent_name: `a${order[0]}` })));
+        }
+        expect(await store.samples.versionChanges({ sinceIso: at(-2 * 60_000), limit: 10 })).toHaveLength(3);
+      });
+
+      it('folds each row once when folds overlap (a health tick during a backfill catch-up)', async () => {
+        const start = -2 * 86_400_000;
+        const rows = Array.from({ length: 6000 }, (_, i) => sample('a', start + i * 1000, { requests: 1 }));
+        await store.samples.insert(rows, at(0));
+        const folds = await Promise.all([store.rollups.update(), store.rollups.update(), store.rollups.update()]);
+        expect(folds[0]!.samples).toBe(6000);
+        expect((await store.rollups.update()).samples).toBe(0);
+        const buckets = await store.rollups.agentSeries({ resolution: 3600, sinceIso: at(start - 3_600_000), limit: 10, agentName: 'a' });
+        expect(buckets.reduce((sum, b) => sum + (b.requests ?? 0), 0)).toBe(6000);
       });
     });
 

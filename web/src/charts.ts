@@ -8,6 +8,12 @@ export interface Band {
   label: string;
 }
 
+/** A moment worth a vertical line, e.g. the agent began running another version. */
+export interface Mark {
+  at: number;
+  label: string;
+}
+
 const SEVERITY_COLOUR: Record<string, string> = {
   CRITICAL: 'rgba(220, 38, 38, 0.22)',
   WARNING: 'rgba(234, 179, 8, 0.25)',
@@ -16,9 +22,10 @@ const SEVERITY_COLOUR: Record<string, string> = {
 
 /**
  * A time-series chart (uPlot) of one metric, with the findings that concern it drawn as
- * shaded spans behind the line (a point finding gets a thin one). Times are Unix seconds.
+ * shaded spans behind the line (a point finding gets a thin one), and marks (version changes)
+ * as dashed vertical lines labelled at the top. Times are Unix seconds.
  */
-export function lineChart(target: HTMLElement, title: string, xs: number[], ys: Array<number | null>, bands: Band[], unit: string): uPlot {
+export function lineChart(target: HTMLElement, title: string, xs: number[], ys: Array<number | null>, bands: Band[], unit: string, marks: Mark[] = []): uPlot {
   const css = getComputedStyle(document.documentElement);
   const line = css.getPropertyValue('--accent').trim() || '#2563eb';
   const axis = css.getPropertyValue('--muted').trim() || '#666';
@@ -42,6 +49,26 @@ export function lineChart(target: HTMLElement, title: string, xs: number[], ys: 
               if (x1 < bbox.left || x0 > bbox.left + bbox.width) continue;
               ctx.fillStyle = SEVERITY_COLOUR[band.severity] ?? SEVERITY_COLOUR.INFO!;
               ctx.fillRect(Math.max(x0, bbox.left), bbox.top, Math.min(x1, bbox.left + bbox.width) - Math.max(x0, bbox.left), bbox.height);
+            }
+            ctx.restore();
+          },
+        ],
+        draw: [
+          (u) => {
+            const { ctx, bbox } = u;
+            ctx.save();
+            ctx.strokeStyle = axis;
+            ctx.fillStyle = axis;
+            ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+            ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+            for (const mark of marks) {
+              const x = u.valToPos(mark.at, 'x', true);
+              if (x < bbox.left || x > bbox.left + bbox.width) continue;
+              ctx.beginPath();
+              ctx.moveTo(x, bbox.top);
+              ctx.lineTo(x, bbox.top + bbox.height);
+              ctx.stroke();
+              ctx.fillText(mark.label, x + 3 * devicePixelRatio, bbox.top + 11 * devicePixelRatio);
             }
             ctx.restore();
           },

@@ -1,3 +1,4 @@
+import type { VersionChange } from '../../domain/version.js';
 import { graphqlName, METRIC_FIELDS, METRIC_RULES, type MetricField } from '../../domain/sample.js';
 import { isAppError, validationFailed } from '../../errors.js';
 import type { SamplePoint } from '../../services/metrics.js';
@@ -17,6 +18,7 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
     ...Object.fromEntries(
       METRIC_FIELDS.map((field) => [graphqlName(field), t.exposeFloat(field, { nullable: true, description: METRIC_RULES[field].description })]),
     ),
+    version: t.exposeString('version', { nullable: true, description: 'The version the agent reported; null for a rollup bucket or when it sent none.' }),
     source: t.expose('source', {
       type: SampleSourceEnum,
       nullable: true,
@@ -26,9 +28,10 @@ export const AgentSampleRef = builder.objectRef<SamplePoint>('AgentSample').impl
 });
 
 /** GraphQL input names (camelCase) and the sample fields they carry. */
-const INPUT_FIELDS: Record<string, MetricField | 'agent_name' | 'timestamp'> = {
+const INPUT_FIELDS: Record<string, MetricField | 'agent_name' | 'timestamp' | 'version'> = {
   agentName: 'agent_name',
   timestamp: 'timestamp',
+  version: 'version',
   ...Object.fromEntries(METRIC_FIELDS.map((field) => [graphqlName(field), field])),
 };
 const GRAPHQL_NAME: Record<string, string> = Object.fromEntries(Object.entries(INPUT_FIELDS).map(([graphql, rest]) => [rest, graphql]));
@@ -39,6 +42,7 @@ const AgentSampleInput = builder.inputType('AgentSampleInput', {
     agentName: t.string({ required: true }),
     timestamp: t.string({ description: 'ISO-8601; no zone means UTC; at most 5 minutes in the future.' }),
     ...Object.fromEntries(METRIC_FIELDS.map((field) => [graphqlName(field), t.float()])),
+    version: t.string({ description: 'The agent\'s software version, 1 to 64 characters (e.g. "1.5.0"); a change is marked on its charts and named in findings that follow it.' }),
   }),
 });
 
@@ -67,6 +71,33 @@ builder.queryField('agentPerformance', (t) =>
           hours: input.hours.parse(args.hours),
           limit: input.limit.parse(args.limit, maxRows),
           resolution: input.resolution.parse(args.resolution),
+        })
+      ).rows,
+  }),
+);
+
+const VersionChangeRef = builder.objectRef<VersionChange>('VersionChange').implement({
+  description: 'An agent began running a version (its first sample that carried it).',
+  fields: (t) => ({
+    agentName: t.exposeString('agent_name'),
+    at: t.expose('at', { type: 'DateTime' }),
+    from: t.exposeString('from', { nullable: true, description: 'The version before; null for the first version seen.' }),
+    to: t.exposeString('to'),
+  }),
+});
+
+builder.queryField('versionChanges', (t) =>
+  t.field({
+    authScopes: { read: true },
+    type: [VersionChangeRef],
+    description: 'Versions agents began running in the last `hours`, oldest first.',
+    args: { agentName: t.arg.string(), hours: t.arg.float({ defaultValue: 24 }), limit: t.arg.int() },
+    resolve: async (_, args, { services, maxRows }) =>
+      (
+        await services.metrics.versionChanges({
+          agentName: input.agentNameFilter.parse(args.agentName),
+          hours: input.hours.parse(args.hours),
+          limit: input.limit.parse(args.limit, maxRows),
         })
       ).rows,
   }),

@@ -119,6 +119,22 @@ export const metaAgentRoutes: Route[] = [
   },
   {
     method: 'GET',
+    path: '/api/meta-agent/version-changes',
+    permission: Permission.read,
+    summary: 'Versions agents began running in the last `hours` (from the samples\' `version`), oldest first; `from` is null for the first version seen.',
+    query: [input.agentNameFilter, input.hours, input.limit],
+    returns: 'data: [{agent_name, at, from, to}], count, filtered_by_agent, time_period_hours',
+    async handle({ services, query, maxRows }) {
+      const { rows, hours, agentName } = await services.metrics.versionChanges({
+        agentName: input.agentNameFilter.parse(query.agent_name),
+        hours: input.hours.parse(query.hours),
+        limit: input.limit.parse(query.limit, maxRows),
+      });
+      return { data: rows, count: rows.length, filtered_by_agent: agentName ?? null, time_period_hours: hours };
+    },
+  },
+  {
+    method: 'GET',
     path: '/api/meta-agent/reports',
     permission: Permission.read,
     summary: 'Report files, newest first.',

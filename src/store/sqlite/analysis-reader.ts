@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import type { RawRow, RollupRow } from '../../domain/analysis-rows.js';
 import type { AgentRecord } from '../../domain/agent.js';
+import type { VersionChange } from '../../domain/version.js';
 import type { AnalysisReader } from '../store.js';
+import { VERSION_CHANGES } from './version-log.js';
 
 const RAW = 'id, agent_name, timestamp, response_time, success_rate, error_count, requests, cpu_usage, memory_usage';
 const SUMS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_usage', 'memory_usage']
@@ -22,8 +24,10 @@ export function openSqliteAnalysisReader(file: string): AnalysisReader {
   const snapshots = db.prepare(
     'SELECT timestamp, system_cpu_usage, system_memory_usage FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp',
   );
+  const versions = db.prepare(`SELECT * FROM (${VERSION_CHANGES}) WHERE at >= ? ORDER BY at`);
   return {
     agents: async () => agents.all() as AgentRecord[],
+    versionChanges: async (sinceIso) => versions.all(sinceIso) as VersionChange[],
     rollupCursor: async () => (cursor.get() as number | undefined) ?? 0,
     samplesInWindow: async (sinceIso, maxId) => window.all(sinceIso, maxId) as RawRow[],
     samplesAfter: async (afterId, limit) => after.all(afterId, limit) as RawRow[],

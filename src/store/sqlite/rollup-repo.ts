@@ -4,8 +4,13 @@ import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
 import { AGENT_ROLLUP, rollupInsertSql, rollupSelectSql, SYSTEM_ROLLUP, type RollupSpec } from './rollup-sql.js';
 
-/** Rows folded per transaction; small enough that one step never holds the event loop long. */
-const CHUNK = 20_000;
+/**
+ * Each fold step is one transaction sized to hold the event loop about STEP_MS: a row costs
+ * from ~1 µs (live data, many rows per bucket) to ~20 µs (a backfill, every row its own bucket).
+ */
+const STEP_MS = 40;
+const MIN_CHUNK = 500;
+const MAX_CHUNK = 50_000;
 const AGENT_SUMS: readonly string[] = COUNT_FIELDS;
 // Each snapshot already totals its window, so a bucket of snapshots reads as their mean.
 const SYSTEM_SUMS: string[] = [];
@@ -19,36 +24,47 @@ export function createRollupRepo(db: Db): RollupRepo {
   function folder(spec: RollupSpec) {
     const insert = db.prepare(rollupInsertSql(spec));
     const maxId = db.prepare(`SELECT MAX(id) FROM ${spec.source}`).pluck();
-    const step = db.transaction((from: number, to: number) => {
+    // The cursor is read inside the step's transaction, so no row is ever folded twice.
+    const step = db.transaction((chunk: number, last: number): number => {
+      const from = (getCursor.get(spec.name) as number | undefined) ?? 0;
+      const to = Math.min(last, from + chunk);
+      if (to <= from) return 0;
       for (const resolution of ROLLUP_RESOLUTIONS) insert.run({ resolution, from, to });
       setCursor.run(spec.name, to);
+      return to - from;
     });
     return async (): Promise<number> => {
-      let from = (getCursor.get(spec.name) as number | undefined) ?? 0;
       const last = (maxId.get() as number | null) ?? 0;
-      const total = Math.max(0, last - from);
-      while (from < last) {
-        const to = Math.min(last, from + CHUNK);
-        step.immediate(from, to);
-        from = to;
-        if (from < last) await new Promise((resolve) => setImmediate(resolve));
+      let total = 0;
+      let chunk = 2_000;
+      for (;;) {
+        const started = performance.now();
+        const folded = step.immediate(chunk, last);
+        if (folded === 0) return total;
+        total += folded;
+        chunk = Math.round(Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, (chunk * STEP_MS) / Math.max(performance.now() - started, 1))));
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      return total;
     };
   }
 
   const foldSamples = folder(AGENT_ROLLUP);
   const foldSnapshots = folder(SYSTEM_ROLLUP);
   // The same keys as raw rows: a bucket has no id or source, and its window is its size.
-  const agentAll = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source')));
-  const agentOne = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source')));
+  const agentAll = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source, NULL AS version')));
+  const agentOne = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source, NULL AS version')));
   const system = rowReader<RolledSystemMetrics>(
     db.prepare(rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false, ', resolution AS window_seconds, NULL AS load_average, NULL AS disk_used_percent')),
   );
 
+  // One fold at a time: a caller arriving during a long one (a backfill) shares it.
+  let folding: Promise<{ samples: number; snapshots: number }> | undefined;
+  const foldAll = async () => ({ samples: await foldSamples(), snapshots: await foldSnapshots() });
+
   return {
-    async update() {
-      return { samples: await foldSamples(), snapshots: await foldSnapshots() };
+    update() {
+      folding ??= foldAll().finally(() => (folding = undefined));
+      return folding;
     },
     async agentSeries({ resolution, sinceIso, limit, agentName }) {
       return agentName ? agentOne({ resolution, since: sinceIso, limit, key: agentName }) : agentAll({ resolution, since: sinceIso, limit });

@@ -3,8 +3,9 @@ import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
 import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
 import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
+import { createVersionLog } from './version-log.js';
 
-const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'source'] as const;
+const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;
 
 export function createSampleRepo(db: Db): SampleRepo {
@@ -47,10 +48,12 @@ export function createSampleRepo(db: Db): SampleRepo {
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count`);
 
+  const versions = createVersionLog(db);
   const insertBatch = db.transaction((samples: AgentSample[], receivedAt: string, alive: boolean) => {
     const spans = new Map<string, { first: string; last: string; count: number }>();
     for (const sample of samples) {
       insertSample.run(STORED.map((column) => sample[column]));
+      if (sample.version !== null) versions.record(sample.agent_name, sample.timestamp, sample.version);
       const span = spans.get(sample.agent_name);
       if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
       else {
@@ -68,7 +71,15 @@ export function createSampleRepo(db: Db): SampleRepo {
 
   return {
     async insert(samples, receivedAt, options = {}) {
-      insertBatch.immediate(samples, receivedAt, options.alive ?? true);
+      try {
+        insertBatch.immediate(samples, receivedAt, options.alive ?? true);
+      } catch (error) {
+        versions.forgetCache(); // it may hold steps the rolled-back transaction wrote
+        throw error;
+      }
+    },
+    async versionChanges(query) {
+      return versions.changes(query);
     },
     async list(query: SampleQuery) {
       return query.agentName ? listAgent(query.agentName, query.sinceIso, query.limit) : listAll(query.sinceIso, query.limit);

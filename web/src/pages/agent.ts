@@ -1,5 +1,5 @@
 import { request } from '../api';
-import { lineChart, type Band } from '../charts';
+import { lineChart, type Band, type Mark } from '../charts';
 import { errorBox, fmt, h, mount, pill } from '../dom';
 import { graphql } from '../gql';
 import type { AgentDetailQuery } from '../gql/graphql';
@@ -9,6 +9,7 @@ const AgentDetail = graphql(`
     agent(name: $name) { name health healthReason firstSeen lastSeen sampleCount }
     agentPerformance(agentName: $name, hours: $hours) { timestamp samples responseTime successRate errorCount requests cpuUsage memoryUsage }
     findings(agentName: $name, hours: $hours) { id kind metric severity startedAt endedAt message }
+    versionChanges(agentName: $name, hours: $hours) { at from to }
   }
 `);
 
@@ -30,7 +31,11 @@ const METRICS: Array<{ title: string; unit: string; pick: (r: Row) => number | n
   { title: 'Memory', unit: 'MB', pick: (r) => r.memoryUsage, findingMetrics: ['memory_usage'] },
 ];
 
-/** One agent: charts of its metrics over a chosen range (long ranges come from rollups), findings marked on them. */
+/**
+ * One agent: charts of its metrics over a chosen range (long ranges come from rollups), with
+ * findings shaded and version changes marked on them, and every finding of the range listed
+ * (those that led to no suggestion too).
+ */
 export function agentPage(main: HTMLElement, name: string, hours: number): () => void {
   const charts = h('div', { class: 'charts' });
   const findings = h('section', { class: 'card wide' }, h('h2', {}, 'Findings in range'));
@@ -51,7 +56,8 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
   );
   const charted: Array<{ destroy(): void }> = [];
   void request(AgentDetail, { name, hours })
-    .then(({ agent, agentPerformance, findings: found }) => {
+    .then(({ agent, agentPerformance, findings: found, versionChanges }) => {
+      const marks: Mark[] = versionChanges.map((c) => ({ at: Date.parse(c.at) / 1000, label: c.from ? `${c.from} → ${c.to}` : c.to }));
       header.append(pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples`));
       const rows = [...agentPerformance].reverse();
       const xs = rows.map((r) => Date.parse(r.timestamp) / 1000);
@@ -63,9 +69,14 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
           .map((f) => ({ from: Date.parse(f.startedAt) / 1000, to: Date.parse(f.endedAt) / 1000, severity: f.severity, label: f.message }));
         const box = h('figure', { class: 'chart', 'aria-label': `${metric.title} of ${name}` });
         charts.append(box);
-        charted.push(lineChart(box, metric.title, xs, ys, bands, metric.unit));
+        charted.push(lineChart(box, metric.title, xs, ys, bands, metric.unit, marks));
       }
       if (charted.length === 0) charts.append(h('p', { class: 'muted' }, 'No samples in this range.'));
+      if (versionChanges.length > 0) {
+        charts.append(
+          h('p', { class: 'versions muted' }, 'Versions: ', ...versionChanges.map((c, i) => `${i > 0 ? ' · ' : ''}${c.from ? `${c.from} → ${c.to}` : c.to} at ${fmt.time(c.at)}`)),
+        );
+      }
       findings.append(
         found.length === 0
           ? h('p', { class: 'muted' }, 'None.')

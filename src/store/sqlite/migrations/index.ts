@@ -3,6 +3,7 @@ import * as rollups from './002-rollups.js';
 import * as coordination from './003-coordination.js';
 import * as registry from './004-registry.js';
 import * as problemFamily from './005-problem-family.js';
+import * as versions from './006-versions.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'coordination', sql: coordination.sql },
   { version: 4, name: 'registry', sql: registry.sql },
   { version: 5, name: 'problem-family', sql: problemFamily.sql },
+  { version: 6, name: 'versions', sql: versions.sql },
 ];
