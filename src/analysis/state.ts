@@ -16,8 +16,12 @@ interface AgentState {
   hourly: Map<number, BucketSums>;
 }
 
-const emptySums = (): BucketSums =>
-  Object.fromEntries(SUM_COLUMNS.flatMap((c) => [[`${c}_sum`, 0], [`${c}_n`, 0]])) as BucketSums;
+const SUM_KEYS = SUM_COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`] as const);
+const emptySums = (): BucketSums => {
+  const sums = {} as BucketSums;
+  for (const key of SUM_KEYS) sums[key] = 0;
+  return sums;
+};
 
 /** A bucket's value of a metric: a mean (error rate: errors / requests, else 1 − success). */
 export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | null {
@@ -25,9 +29,15 @@ export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | nul
     if (b.requests_n > 0 && b.requests_sum > 0) return b.error_count_sum / b.requests_sum;
     return b.success_rate_n > 0 ? 1 - b.success_rate_sum / b.success_rate_n : null;
   }
-  const n = b[`${metric}_n`];
-  return n > 0 ? b[`${metric}_sum`] / n : null;
+  const [sum, count] = KEYS_OF[metric];
+  const n = b[count];
+  return n > 0 ? b[sum] / n : null;
 }
+
+// The sum and count keys of each metric, built once: bucketValue runs for every bucket of every series.
+const KEYS_OF = Object.fromEntries(
+  ANALYSED_METRICS.filter((m) => m !== 'error_rate').map((m) => [m, [`${m}_sum`, `${m}_n`]]),
+) as Record<Exclude<AnalysedMetric, 'error_rate'>, [keyof BucketSums, keyof BucketSums]>;
 
 /**
  * What the analysis remembers between runs, per agent: the raw points of the recent
@@ -98,8 +108,8 @@ export function createAnalysisState(windows: StateWindows) {
     addRollups(rows: readonly RollupRow[], resolution: 'fiveMinute' | 'hourly'): void {
       derived.clear();
       for (const row of rows) {
-        const sums = emptySums();
-        for (const key of Object.keys(sums) as Array<keyof BucketSums>) sums[key] = row[key];
+        const sums = {} as BucketSums;
+        for (const key of SUM_KEYS) sums[key] = row[key];
         agentState(row.agent_name)[resolution].set(Date.parse(row.bucket), sums);
       }
     },
@@ -123,7 +133,7 @@ export function createAnalysisState(windows: StateWindows) {
       const total = emptySums();
       for (const [t, sums] of agents.get(agent)?.fiveMinute ?? []) {
         if (t < from || t >= to) continue;
-        for (const key of Object.keys(total) as Array<keyof BucketSums>) total[key] += sums[key];
+        for (const key of SUM_KEYS) total[key] += sums[key];
       }
       return total;
     },
