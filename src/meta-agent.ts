@@ -28,6 +28,8 @@ export interface MetaAgentOptions {
   bus?: EventBus;
   /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
   useCron?: boolean;
+  /** false: SQLite checkpoints its WAL on commit, on the main thread, instead of in a worker thread (tests that do not need the thread). */
+  backgroundCheckpoints?: boolean;
   /** Replace the host collector or process sampler (tests). */
   collectors?: Partial<Omit<Collectors, 'runtime'>>;
 }
@@ -68,7 +70,13 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const paths = resolveDataPaths(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
-  const store = options.store ?? createSqliteStore(paths.database, { synchronous: config.synchronous });
+  const store =
+    options.store ??
+    createSqliteStore(paths.database, {
+      synchronous: config.synchronous,
+      backgroundCheckpoints: options.backgroundCheckpoints ?? true,
+      onCheckpointError: (message) => logger.child({ module: 'store' }).warn(message),
+    });
   const bus =
     options.bus ??
     createEventBus({

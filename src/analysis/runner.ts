@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../worker-thread.js';
 import type { Logger } from '../logger.js';
 import type { DetectorGroup } from './context.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
@@ -32,7 +30,7 @@ export function createAnalysisRunner(init: WorkerInit, logger: Logger): Analysis
   }
 
   function start(): Worker {
-    const w = spawnWorker(init);
+    const w = spawnWorker(new URL('./worker.js', import.meta.url), init);
     w.on('message', (reply: WorkerReply) => {
       const waiter = pending.get(reply.id);
       if (!waiter) return;
@@ -74,15 +72,4 @@ export function createAnalysisRunner(init: WorkerInit, logger: Logger): Analysis
       if (w) await w.terminate();
     },
   };
-}
-
-/** From compiled JavaScript the worker is worker.js; from TypeScript sources (tests, tsx) it is loaded through tsx. */
-function spawnWorker(init: WorkerInit): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: init });
 }

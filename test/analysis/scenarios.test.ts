@@ -56,3 +56,23 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
     expect(Object.fromEntries(blamedChanges)).toEqual({ risk_assessor: '1.0.0 → 1.1.0' });
   }, 120_000);
 });
+
+describe('each nuisance alone', () => {
+  const live = Date.parse('2026-11-25T06:00:00.000Z');
+  const nuisances = scenarioFleet(live).filter((a) => a.nuisance);
+
+  it.each(nuisances.map((a) => [a.name, a.nuisance!]))('%s (%s) gets no suggestion', async (name) => {
+    const t = createTestApp();
+    t.clock.set(new Date(live).toISOString());
+    const agent = scenarioFleet(live).filter((a) => a.name === name);
+    await post(t, samplesBetween(agent, live - 3 * 24 * HOUR, live));
+    const suggested: string[] = [];
+    for (let now = live; now < live + 8 * HOUR; now += 3 * STEP) {
+      t.clock.set(new Date(now + 3 * STEP).toISOString());
+      await post(t, samplesBetween(agent, now, now + 3 * STEP));
+      const result = (await t.post('/api/meta-agent/trigger-analysis')).body.data;
+      suggested.push(...[...result.improvements_created, ...result.improvements_updated].map((i: any) => `${i.title}: ${i.estimated_impact.why_now}`));
+    }
+    expect(suggested).toEqual([]);
+  }, 60_000);
+});

@@ -8,7 +8,7 @@ import { AGENT_ROLLUP, rollupInsertSql, rollupSelectSql, SYSTEM_ROLLUP, type Rol
  * Each fold step is one transaction sized to hold the event loop about STEP_MS: a row costs
  * from ~1 µs (live data, many rows per bucket) to ~20 µs (a backfill, every row its own bucket).
  */
-const STEP_MS = 40;
+const STEP_MS = 20;
 const MIN_CHUNK = 500;
 const MAX_CHUNK = 50_000;
 const AGENT_SUMS: readonly string[] = COUNT_FIELDS;

@@ -8,13 +8,23 @@ import { createMaintenanceRepo } from './maintenance-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
+import { startCheckpointer } from './checkpointer.js';
 import { withStorageErrors } from './storage-errors.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
 
 const COUNTED_TABLES = ['agents', 'agent_performance_history', 'system_metrics', 'system_improvements', 'findings'];
 
-export function createSqliteStore(file: string, options: OpenDbOptions = {}): Store {
+export interface SqliteStoreOptions extends OpenDbOptions {
+  /** Checkpoint the WAL from a worker thread instead of on commit (the server does; tests may not need the thread). */
+  backgroundCheckpoints?: boolean;
+  /** How often the worker checkpoints (default 1 s). */
+  checkpointIntervalMs?: number;
+  onCheckpointError?: (message: string) => void;
+}
+
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db = openDb(file, options);
+  const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onCheckpointError) : undefined;
   let closed = false;
   return {
     samples: withStorageErrors(createSampleRepo(db)),
@@ -45,6 +55,7 @@ export function createSqliteStore(file: string, options: OpenDbOptions = {}): St
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
