@@ -3,7 +3,7 @@ import type { ChangeAttribution, VersionChange } from '../domain/version.js';
 import { MINUTE } from '../domain/units.js';
 import type { DetectorContext } from './context.js';
 import { formatValues, METRIC_LABEL } from './format.js';
-import { ANALYSED_METRICS, mean, type AnalysedMetric } from './series.js';
+import { ANALYSED_METRICS, MATERIAL_CHANGE, mean, RESOLUTION, type AnalysedMetric } from './series.js';
 import { FIVE_MINUTES } from './state.js';
 
 /** Kinds that say a metric shifted; silence, leaks and bottlenecks are not blamed on a version. */
@@ -30,22 +30,39 @@ export function attributeChanges(findings: FindingDraft[], context: DetectorCont
   return findings.map((finding) => {
     if (!finding.agent_name || !SHIFTS.has(finding.kind) || !(ANALYSED_METRICS as readonly string[]).includes(finding.metric)) return finding;
     const started = Date.parse(finding.started_at);
+    // From the start of the 5-minute period the change fell in: a shift already under way before it is not its doing.
     const change = byAgent
       .get(finding.agent_name)
-      ?.filter((c) => Date.parse(c.at) - FIVE_MINUTES <= started && started - Date.parse(c.at) <= windowMs)
+      ?.filter((c) => Math.floor(Date.parse(c.at) / FIVE_MINUTES) * FIVE_MINUTES <= started && started - Date.parse(c.at) <= windowMs)
       .at(-1);
     if (!change) return finding;
-    const attribution = attribute(finding.agent_name, finding.metric as AnalysedMetric, change, started, windowMs, context);
+    const attribution = attribute(finding.agent_name, finding.metric as AnalysedMetric, directionOf(finding), change, started, windowMs, context);
     if (!attribution) return finding;
     return { ...finding, message: `${finding.message}; ${attribution.sentence}`, details: { ...finding.details, version_change: attribution } } as FindingDraft;
   });
 }
 
-function attribute(agent: string, metric: AnalysedMetric, change: VersionChange, started: number, windowMs: number, context: DetectorContext): ChangeAttribution | undefined {
+/** Which way the finding says the metric went: up (+1) or down (−1). */
+function directionOf(finding: FindingDraft): 1 | -1 {
+  switch (finding.kind) {
+    case 'threshold':
+      return finding.details.direction === 'above' ? 1 : -1;
+    case 'trend':
+      return finding.details.change >= 0 ? 1 : -1;
+    default:
+      return (finding.value ?? 0) >= (finding.expected ?? 0) ? 1 : -1;
+  }
+}
+
+function attribute(agent: string, metric: AnalysedMetric, direction: 1 | -1, change: VersionChange, started: number, windowMs: number, context: DetectorContext): ChangeAttribution | undefined {
   const at = Date.parse(change.at);
   const before = meanBetween(agent, metric, at - Math.max(BEFORE_MS, windowMs), at, context);
   const after = meanBetween(agent, metric, at, context.now, context);
-  if (before === undefined || after === undefined || before === after) return undefined;
+  if (before === undefined || after === undefined) return undefined;
+  // The change must have moved the metric the way the finding says, and by enough to matter:
+  // the metric's material change, or a tenth of its level (never less than its resolution).
+  const moved = (after - before) * direction;
+  if (moved < Math.min(MATERIAL_CHANGE[metric], Math.max(RESOLUTION[metric], 0.1 * Math.abs(before)))) return undefined;
   const minutes = Math.max(1, Math.ceil((started - at) / MINUTE));
   const [was, is] = formatValues(metric, before, after);
   return {

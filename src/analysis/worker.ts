@@ -32,12 +32,13 @@ async function run({ now, groups }: WorkerRequest) {
   let rowsRead = 0;
   if (cursor < 0) {
     // First run: buckets from the rollups, raw points for the recent window, then fold forward.
-    cursor = await reader.rollupCursor();
-    const raw = await reader.samplesInWindow(new Date(now - init.windows.rawMs).toISOString(), cursor);
-    state.addRows(raw, now, false);
-    state.addRollups(await reader.rollups(300, new Date(now - init.windows.fiveMinuteMs).toISOString()), 'fiveMinute');
-    state.addRollups(await reader.rollups(3600, new Date(now - init.windows.hourlyMs).toISOString()), 'hourly');
-    rowsRead += raw.length;
+    const since = (ms: number) => new Date(now - ms).toISOString();
+    const seed = await reader.seed({ rawSinceIso: since(init.windows.rawMs), fiveMinuteSinceIso: since(init.windows.fiveMinuteMs), hourlySinceIso: since(init.windows.hourlyMs) });
+    cursor = seed.cursor;
+    state.addRows(seed.raw, now, false);
+    state.addRollups(seed.fiveMinute, 'fiveMinute');
+    state.addRollups(seed.hourly, 'hourly');
+    rowsRead += seed.raw.length;
   }
   for (;;) {
     const rows = await reader.samplesAfter(cursor, BATCH);

@@ -85,6 +85,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
     if (!runner.warm) await folding;
     else folding.catch((error: unknown) => log.error({ err: error }, 'folding rows into the rollups failed'));
     mark('rollups', t);
+    t = performance.now();
     const [{ findings: drafts, timings, rows_read }, recent] = await Promise.all([
       runner.run(started, groups),
       store.findings.list({ sinceIso: toIso(started - continuationMs), limit: 100_000 }),

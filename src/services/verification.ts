@@ -10,7 +10,7 @@ import { ImprovementEventKind } from '../events/topics.js';
 import type { StoredSample } from '../store/store.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { verificationMetric } from '../domain/problem.js';
-import { MINUTE } from '../domain/units.js';
+import { HOUR, MINUTE } from '../domain/units.js';
 
 const VERIFIER: Actor = { id: 'meta-agent:verification' };
 const MAX_ROWS = 100_000;
@@ -86,7 +86,8 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
     windowMs: number,
   ): Promise<OutcomeVerdict> {
     const at = Date.parse(change.changed_at);
-    const values = await valuesOf(verdict.metric, [change.agent], at - windowMs, at);
+    // The same span the attribution measured "before" over: an hour, or the verification window if longer.
+    const values = await valuesOf(verdict.metric, [change.agent], at - Math.max(HOUR, windowMs), at);
     if (values.length === 0 || verdict.after_mean === null) return verdict;
     const before = mean(values);
     const [was, is] = formatValues(verdict.metric, before, verdict.after_mean);

@@ -200,11 +200,18 @@ export interface MaintenanceRepo {
  */
 export interface AnalysisReader {
   agents(): Promise<AgentRecord[]>;
-  /** Rows with id at or below this are folded into the rollups. */
-  rollupCursor(): Promise<number>;
-  samplesInWindow(sinceIso: string, maxId: number): Promise<RawRow[]>;
+  /**
+   * What a first run seeds its state from, read as one snapshot so no fold step lands between
+   * the reads: the rollup cursor (rows up to it are in the rollups), the raw rows since
+   * `rawSinceIso` up to the cursor, and the 5-minute and hourly buckets since their starts.
+   */
+  seed(since: { rawSinceIso: string; fiveMinuteSinceIso: string; hourlySinceIso: string }): Promise<{
+    cursor: number;
+    raw: RawRow[];
+    fiveMinute: RollupRow[];
+    hourly: RollupRow[];
+  }>;
   samplesAfter(afterId: number, limit: number): Promise<RawRow[]>;
-  rollups(resolution: RollupResolution, sinceIso: string): Promise<RollupRow[]>;
   hostSince(sinceIso: string): Promise<Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>>;
   /** Versions agents began running at or after sinceIso, oldest first. */
   versionChanges(sinceIso: string): Promise<VersionChange[]>;

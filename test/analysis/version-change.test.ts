@@ -72,6 +72,26 @@ describe('naming the change that caused a shift', () => {
     }
   });
 
+  it('blames neither a fix shipped after the shift began nor a change that moved the metric the other way', async () => {
+    const t = createTestApp();
+    // Errors jumped at 20 min ago on 1.4.2; the hotfix 1.4.3 at 10 min ago did not help. The shift is not 1.4.3's doing.
+    await post(t, [...run(t, 'hotfixed', 120, 21, '1.4.2', 1), ...run(t, 'hotfixed', 20, 11, '1.4.2', 30), ...run(t, 'hotfixed', 10, 0, '1.4.3', 30)]);
+    // Response time swung between 60 s and 5 s on 2.0 (no three samples in a row past 30 s), then 2.1 holds it at 31 s:
+    // a breach that began after the change, but the change lowered the mean (32.5 s to 31 s), so it is not blamed.
+    const swinging = Array.from({ length: 100 }, (_, i) => ({
+      agent_name: 'smoothed',
+      timestamp: new Date(t.clock.now() - (120 - i) * MIN).toISOString(),
+      version: '2.0',
+      response_time: i % 2 === 0 ? 60 : 5,
+    }));
+    const steady = Array.from({ length: 21 }, (_, i) => ({ agent_name: 'smoothed', timestamp: new Date(t.clock.now() - (20 - i) * MIN).toISOString(), version: '2.1', response_time: 31 }));
+    await post(t, [...swinging, ...steady]);
+    const analysis = (await t.post('/api/meta-agent/trigger-analysis')).body.data;
+    const breaches = analysis.findings.filter((f: any) => ['hotfixed', 'smoothed'].includes(f.agent_name) && f.kind === 'threshold');
+    expect(breaches.map((f: any) => f.agent_name).sort()).toEqual(expect.arrayContaining(['hotfixed', 'smoothed']));
+    for (const finding of breaches) expect(finding.details.version_change, finding.message).toBeUndefined();
+  });
+
   it('refuses a version that is not a short printable label, naming the field, and stores nothing', async () => {
     const t = createTestApp();
     for (const version of ['x'.repeat(65), 150, '', ' 1.5.0', '1.5\u0000']) {

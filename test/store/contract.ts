@@ -260,20 +260,26 @@ export function storeContract(name: string, open: () => Promise<Store>) {
       });
 
       it('keeps which version each agent ran when, whatever the order the samples arrive in', async () => {
-        const versions = ['1.0', '1.0', '1.1', '1.1', '1.1', '1.0', '1.2', '1.2'];
-        const rows = versions.map((version, i) => sample('a', -8 * 60_000 + i * 60_000, { version }));
+        // A rollback (1.0 → 1.1 → 1.0), an upgrade, and a second version stamped at the same instant.
+        const stamped: Array<[number, string]> = [[0, '1.0'], [1, '1.1'], [2, '1.0'], [3, '1.0'], [3, '0.9'], [4, '1.2']];
+        const rows = stamped.map(([minute, version]) => sample('a', (minute - 8) * 60_000, { version }));
         const expected = [
-          { agent_name: 'a', at: at(-8 * 60_000), from: null, to: '1.0' },
-          { agent_name: 'a', at: at(-6 * 60_000), from: '1.0', to: '1.1' },
-          { agent_name: 'a', at: at(-3 * 60_000), from: '1.1', to: '1.0' },
-          { agent_name: 'a', at: at(-2 * 60_000), from: '1.0', to: '1.2' },
+          { at: at(-8 * 60_000), from: null, to: '1.0' },
+          { at: at(-7 * 60_000), from: '1.0', to: '1.1' },
+          { at: at(-6 * 60_000), from: '1.1', to: '1.0' },
+          { at: at(-4 * 60_000), from: '1.0', to: '1.2' },
         ];
-        for (const order of [[0, 1, 2, 3, 4, 5, 6, 7], [7, 6, 5, 4, 3, 2, 1, 0], [3, 7, 0, 5, 1, 6, 2, 4]]) {
-          await store.samples.insert(order.map((i) => ({ ...rows[i]!, agent_name: `a${order[0]}` })), at(0));
-          const changes = await store.samples.versionChanges({ agentName: `a${order[0]}`, sinceIso: at(-86_400_000), limit: 10 });
-          expect(changes).toEqual(expected.map((c) => ({ ...c, agent_name: `a${order[0]}` })));
+        const permutations = (items: number[]): number[][] =>
+          items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+        let n = 0;
+        for (const order of permutations(rows.map((_, i) => i))) {
+          const agent = `a${n++}`;
+          // One sample per request, so each arrives after the ones before it.
+          for (const i of order) await store.samples.insert([{ ...rows[i]!, agent_name: agent }], at(0));
+          const changes = await store.samples.versionChanges({ agentName: agent, sinceIso: at(-86_400_000), limit: 10 });
+          expect(changes, `order ${order.join(',')}`).toEqual(expected.map((c) => ({ ...c, agent_name: agent })));
         }
-        expect(await store.samples.versionChanges({ sinceIso: at(-2 * 60_000), limit: 10 })).toHaveLength(3);
+        expect(await store.samples.versionChanges({ sinceIso: at(-4 * 60_000), limit: 1000 })).toHaveLength(n);
       });
 
       it('folds each row once when folds overlap (a health tick during a backfill catch-up)', async () => {

@@ -25,13 +25,21 @@ export function openSqliteAnalysisReader(file: string): AnalysisReader {
     'SELECT timestamp, system_cpu_usage, system_memory_usage FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp',
   );
   const versions = db.prepare(`SELECT * FROM (${VERSION_CHANGES}) WHERE at >= ? ORDER BY at`);
+  // A read transaction: one snapshot of the database for all four reads.
+  const seed = db.transaction((rawSince: string, fiveMinuteSince: string, hourlySince: string) => {
+    const last = (cursor.get() as number | undefined) ?? 0;
+    return {
+      cursor: last,
+      raw: window.all(rawSince, last) as RawRow[],
+      fiveMinute: rollups.all(300, fiveMinuteSince) as RollupRow[],
+      hourly: rollups.all(3600, hourlySince) as RollupRow[],
+    };
+  });
   return {
     agents: async () => agents.all() as AgentRecord[],
     versionChanges: async (sinceIso) => versions.all(sinceIso) as VersionChange[],
-    rollupCursor: async () => (cursor.get() as number | undefined) ?? 0,
-    samplesInWindow: async (sinceIso, maxId) => window.all(sinceIso, maxId) as RawRow[],
+    seed: async ({ rawSinceIso, fiveMinuteSinceIso, hourlySinceIso }) => seed(rawSinceIso, fiveMinuteSinceIso, hourlySinceIso),
     samplesAfter: async (afterId, limit) => after.all(afterId, limit) as RawRow[],
-    rollups: async (resolution, sinceIso) => rollups.all(resolution, sinceIso) as RollupRow[],
     hostSince: async (sinceIso) =>
       snapshots.all(sinceIso) as Array<{ timestamp: string; system_cpu_usage: number | null; system_memory_usage: number | null }>,
     close: async () => void db.close(),

@@ -1,52 +1,58 @@
 import type { VersionChange } from '../../domain/version.js';
 import type { Db } from './open-db.js';
 
-/**
- * Which version each agent ran when, as a step function in time (agent_versions): a row where
- * the version changes, none while it stays. Samples may arrive in any order; each one either
- * agrees with the step it falls in or splits it, and equal neighbours are merged, so the log
- * ends up the same whatever the order of arrival (two versions stamped at the same instant: the later report wins).
- */
 /** Every step as a change: when, from what (null for an agent's first version) to what. */
 export const VERSION_CHANGES = `SELECT agent_name, since AS at, LAG(version) OVER (PARTITION BY agent_name ORDER BY since) AS "from", version AS "to"
   FROM agent_versions`;
 
+/**
+ * Which version each agent ran when, as a step function in time (agent_versions): a step at
+ * every sample whose version differs from that of the sample before it in time. Two versions
+ * stamped at the same instant count as the greater one (by text). The steps are a function of
+ * the stored samples alone, so they are the same whatever the order the samples arrive in: a
+ * sample that lands between two others re-decides the step at itself and at the sample after it.
+ */
 export function createVersionLog(db: Db) {
-  const atOrBefore = db.prepare('SELECT since, version FROM agent_versions WHERE agent_name = ? AND since <= ? ORDER BY since DESC LIMIT 1');
-  const after = db.prepare('SELECT since, version FROM agent_versions WHERE agent_name = ? AND since > ? ORDER BY since LIMIT 1');
+  const SAMPLES = 'FROM agent_performance_history WHERE agent_name = ? AND version IS NOT NULL';
+  // The version at an instant (the greatest of those stamped there), and the instants around one.
+  const versionAt = db.prepare(`SELECT MAX(version) ${SAMPLES} AND timestamp = ?`).pluck();
+  const instantBefore = db.prepare(`SELECT MAX(timestamp) ${SAMPLES} AND timestamp < ?`).pluck();
+  const instantAfter = db.prepare(`SELECT MIN(timestamp) ${SAMPLES} AND timestamp > ?`).pluck();
+  const lastInstant = db.prepare(`SELECT MAX(timestamp) ${SAMPLES}`).pluck();
   const put = db.prepare('INSERT INTO agent_versions (agent_name, since, version) VALUES (?, ?, ?) ON CONFLICT (agent_name, since) DO UPDATE SET version = excluded.version');
-  const newest = db.prepare('SELECT since, version FROM agent_versions WHERE agent_name = ? ORDER BY since DESC LIMIT 1');
   const drop = db.prepare('DELETE FROM agent_versions WHERE agent_name = ? AND since = ?');
   const changes = db.prepare(`SELECT * FROM (${VERSION_CHANGES} WHERE @agent IS NULL OR agent_name = @agent)
     WHERE at >= @since ORDER BY at, agent_name LIMIT @limit`);
-  type Step = { since: string; version: string };
-  // The latest step of each agent: live samples of an unchanged version skip the lookups.
-  const latest = new Map<string, Step>();
+  // The newest versioned instant of each agent and its version: a live sample later than it,
+  // of the same version, changes no step and skips the lookups.
+  const newest = new Map<string, { at: string; version: string }>();
+
+  /** Decides whether a step belongs at `at` (a sample instant), given the version there. */
+  function settle(agent: string, at: string, version: string): void {
+    const before = instantBefore.get(agent, at) as string | null;
+    if (before !== null && versionAt.get(agent, before) === version) drop.run(agent, at);
+    else put.run(agent, at, version);
+  }
 
   return {
-    /** Inside the caller's transaction; call `forgetCache` if that transaction fails. */
+    /** Call after the sample is stored, inside the same transaction; `forgetCache` if that transaction fails. */
     record(agent: string, timestamp: string, version: string): void {
-      const known = latest.get(agent);
-      if (known && timestamp >= known.since && known.version === version) return;
-      const current = atOrBefore.get(agent, timestamp) as Step | undefined;
-      if (current?.version === version) {
-        if (!known) latest.set(agent, newest.get(agent) as Step);
+      const known = newest.get(agent);
+      if (known && timestamp > known.at && known.version === version) {
+        known.at = timestamp;
         return;
       }
-      if (current?.since === timestamp) {
-        // Another version already claims this instant: the later report wins, and may now equal the step before.
-        const previous = atOrBefore.get(agent, new Date(Date.parse(timestamp) - 1).toISOString()) as Step | undefined;
-        if (previous?.version === version) drop.run(agent, timestamp);
-        else put.run(agent, timestamp, version);
-      } else {
-        put.run(agent, timestamp, version);
+      const here = versionAt.get(agent, timestamp) as string;
+      if (here === version) {
+        settle(agent, timestamp, version);
+        const next = instantAfter.get(agent, timestamp) as string | null;
+        if (next !== null) settle(agent, next, versionAt.get(agent, next) as string);
       }
-      const next = after.get(agent, timestamp) as Step | undefined;
-      if (next?.version === version) drop.run(agent, next.since);
-      latest.set(agent, newest.get(agent) as Step);
+      const last = lastInstant.get(agent) as string;
+      newest.set(agent, { at: last, version: versionAt.get(agent, last) as string });
     },
     forgetCache(): void {
-      latest.clear();
+      newest.clear();
     },
     changes(query: { agentName?: string; sinceIso: string; limit: number }): VersionChange[] {
       return changes.all({ agent: query.agentName ?? null, since: query.sinceIso, limit: query.limit }) as VersionChange[];
