@@ -80,6 +80,9 @@ export function createTestApp(
     clock,
     logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
     useCron: false,
+    // A thread per short-lived test app costs more than its WAL ever needs; test/store/checkpointer.test.ts
+    // covers the thread, and tests that start the built server as a process run with it.
+    backgroundCheckpoints: false,
     collectors: {
       ...(options.realHost ? {} : { host: { read: async () => structuredClone(host) } }),
       ...(options.processes ? { processes: options.processes } : {}),
