@@ -245,6 +245,83 @@ export function storeContract(name: string, open: () => Promise<Store>) {
       });
     });
 
+    describe('window aggregates', () => {
+      /** The aggregates computed straight from the samples, as the health tick defines them. */
+      function reference(samples: readonly AgentSample[], sinceIso: string) {
+        const result = new Map<string, Record<string, number | null>>();
+        const byAgent = new Map<string, AgentSample[]>();
+        for (const s of samples) if (s.timestamp >= sinceIso) byAgent.set(s.agent_name, [...(byAgent.get(s.agent_name) ?? []), s]);
+        const avg = (values: Array<number | null>) => {
+          const known = values.filter((v): v is number => v !== null);
+          return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
+        };
+        const sum = (values: Array<number | null>) => {
+          const known = values.filter((v): v is number => v !== null);
+          return known.length ? known.reduce((a, b) => a + b, 0) : null;
+        };
+        for (const [agent, rows] of byAgent) {
+          result.set(agent, {
+            samples: rows.length,
+            avg_response_time: avg(rows.map((r) => r.response_time)),
+            avg_success_rate: avg(rows.map((r) => r.success_rate)),
+            sum_errors: sum(rows.map((r) => r.error_count)),
+            sum_requests: sum(rows.map((r) => r.requests)),
+            sum_errors_with_requests: sum(rows.map((r) => (r.requests === null ? null : r.error_count))),
+            sum_insights: sum(rows.map((r) => r.insights_generated)),
+            sum_research_cycles: sum(rows.map((r) => r.research_cycles)),
+            avg_cpu_usage: avg(rows.map((r) => r.cpu_usage)),
+            avg_memory_usage: avg(rows.map((r) => r.memory_usage)),
+          });
+        }
+        return result;
+      }
+
+      function expectSame(actual: Map<string, unknown>, expected: Map<string, Record<string, number | null>>, context: string) {
+        expect([...actual.keys()].sort(), context).toEqual([...expected.keys()].sort());
+        for (const [agent, want] of expected) {
+          const got = actual.get(agent) as Record<string, number | null>;
+          for (const [key, value] of Object.entries(want)) {
+            if (value === null || Number.isInteger(value)) expect(got[key], `${context} ${agent}.${key}`).toBe(value);
+            else expect(got[key]! / value, `${context} ${agent}.${key}`).toBeCloseTo(1, 10);
+          }
+        }
+      }
+
+      it('equal the raw computation for live, late, backfilled and out-of-order samples, windows starting anywhere, and after pruning', async () => {
+        let seed = 42;
+        const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+        const maybe = (value: number) => (random() < 0.2 ? null : value);
+        const stored: AgentSample[] = [];
+        const make = (offsetMs: number): AgentSample => {
+          const requests = maybe(Math.floor(random() * 100));
+          return sample(`agent_${Math.floor(random() * 5)}`, Math.round(offsetMs), {
+            response_time: maybe(random() * 5),
+            success_rate: maybe(random()),
+            error_count: maybe(Math.floor(random() * (requests ?? 10))),
+            requests,
+            insights_generated: maybe(Math.floor(random() * 4)),
+            research_cycles: maybe(Math.floor(random() * 3)),
+            cpu_usage: maybe(random() * 120),
+            memory_usage: maybe(200 + random() * 800),
+          });
+        };
+        const windows = () => [at(-300_000), at(-300_000 + 0.5), at(-299_999), at(-61_234), at(-3_600_000), at(-40 * 60_000 - 17), at(-1)];
+        for (let round = 0; round < 12; round++) {
+          // Live samples of the last minutes, some late, some backfilled from up to an hour ago, in shuffled order.
+          const batch = Array.from({ length: 150 }, () => make(round % 3 === 2 ? -random() * 3_600_000 : -random() * 360_000));
+          if (round % 2 === 1) batch.reverse();
+          await store.samples.insert(batch, at(0));
+          stored.push(...batch);
+          for (const since of windows()) expectSame(await store.samples.windowAggregates(since), reference(stored, since), `round ${round} since ${since}`);
+        }
+        // Pruning takes rows away; what remains is still counted exactly.
+        await store.rollups.update();
+        await store.maintenance.prune({ rawBeforeIso: at(-200_000), fiveMinuteBeforeIso: at(-9e9), hourlyBeforeIso: at(-9e9), findingsBeforeIso: at(-9e9) });
+        const kept = stored.filter((s) => s.timestamp >= at(-200_000));
+        for (const since of windows()) expectSame(await store.samples.windowAggregates(since), reference(kept, since), `after pruning, since ${since}`);
+      });
+    });
+
     describe('rollups and pruning', () => {
       it('folds samples into 5-minute buckets once, and prunes only what has been folded', async () => {
         const old = -2 * 86_400_000;

@@ -4,7 +4,7 @@ import type { Db } from './open-db.js';
 
 const CHUNK = 5_000;
 
-export function createMaintenanceRepo(db: Db, file: string): MaintenanceRepo {
+export function createMaintenanceRepo(db: Db, file: string, samplesPruned: (beforeIso: string) => void = () => {}): MaintenanceRepo {
   const cursor = db.prepare('SELECT last_id FROM rollup_cursors WHERE name = ?').pluck();
   const deletes = {
     // Raw rows go only once folded into the rollups (id <= the rollup cursor).
@@ -34,8 +34,10 @@ export function createMaintenanceRepo(db: Db, file: string): MaintenanceRepo {
     async prune(c: PruneCutoffs) {
       const rolledSamples = (cursor.get('agent_rollups') as number | undefined) ?? 0;
       const rolledSnapshots = (cursor.get('system_metrics_rollups') as number | undefined) ?? 0;
+      const samples = await drain(deletes.agent_performance_history, { before: c.rawBeforeIso, rolled: rolledSamples });
+      if (samples > 0) samplesPruned(c.rawBeforeIso);
       return {
-        agent_performance_history: await drain(deletes.agent_performance_history, { before: c.rawBeforeIso, rolled: rolledSamples }),
+        agent_performance_history: samples,
         system_metrics: await drain(deletes.system_metrics, { before: c.rawBeforeIso, rolled: rolledSnapshots }),
         agent_rollups_5m: await drain(deletes.agent_rollups_5m, { before: c.fiveMinuteBeforeIso }),
         agent_rollups_1h: await drain(deletes.agent_rollups_1h, { before: c.hourlyBeforeIso }),

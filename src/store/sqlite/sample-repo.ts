@@ -4,11 +4,12 @@ import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
 import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
 import { createVersionLog } from './version-log.js';
+import { createWindowAggregates, type WindowAggregates } from './window-aggregates.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;
 
-export function createSampleRepo(db: Db): SampleRepo {
+export function createSampleRepo(db: Db, windows: WindowAggregates = createWindowAggregates(db)): SampleRepo {
   // Positional parameters: binding by name costs a lookup per column, per row.
   const insertSample = db.prepare(`INSERT INTO agent_performance_history (${STORED.join(', ')}) VALUES (${STORED.map(() => '?').join(', ')})`);
   const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
@@ -30,19 +31,6 @@ export function createSampleRepo(db: Db): SampleRepo {
   // ORDER BY agent_name, would rather scan the whole (agent, time) index — every row ever kept.
   const byAgentSince = db.prepare(`SELECT ${COLUMNS} FROM agent_performance_history INDEXED BY idx_samples_time
     WHERE timestamp >= ? ORDER BY agent_name, timestamp`);
-  const aggregates = db.prepare(`SELECT agent_name,
-      COUNT(*) AS samples,
-      AVG(response_time) AS avg_response_time,
-      AVG(success_rate) AS avg_success_rate,
-      SUM(error_count) AS sum_errors,
-      SUM(requests) AS sum_requests,
-      SUM(CASE WHEN requests IS NOT NULL THEN error_count END) AS sum_errors_with_requests,
-      SUM(insights_generated) AS sum_insights,
-      SUM(research_cycles) AS sum_research_cycles,
-      AVG(cpu_usage) AS avg_cpu_usage,
-      AVG(memory_usage) AS avg_memory_usage
-    FROM agent_performance_history INDEXED BY idx_samples_time WHERE timestamp >= ? GROUP BY agent_name`);
-
   // A failed check registers the agent but is no sign of life: last_seen stays.
   const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
     VALUES (?, ?, ?, ?, ?)
@@ -77,6 +65,7 @@ export function createSampleRepo(db: Db): SampleRepo {
         versions.forgetCache(); // it may hold steps the rolled-back transaction wrote
         throw error;
       }
+      windows.added(samples);
     },
     async versionChanges(query) {
       return versions.changes(query);
@@ -97,8 +86,7 @@ export function createSampleRepo(db: Db): SampleRepo {
       return result;
     },
     async windowAggregates(sinceIso) {
-      const rows = aggregates.all(sinceIso) as Array<WindowAggregate & { agent_name: string }>;
-      return new Map(rows.map(({ agent_name, ...aggregate }) => [agent_name, aggregate]));
+      return windows.since(sinceIso);
     },
   };
 }

@@ -8,6 +8,7 @@ import { createMaintenanceRepo } from './maintenance-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
+import { createWindowAggregates } from './window-aggregates.js';
 import { startCheckpointer } from './checkpointer.js';
 import { withStorageErrors } from './storage-errors.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
@@ -26,14 +27,15 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const db = openDb(file, options);
   const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onCheckpointError) : undefined;
   let closed = false;
+  const windows = createWindowAggregates(db);
   return {
-    samples: withStorageErrors(createSampleRepo(db)),
+    samples: withStorageErrors(createSampleRepo(db, windows)),
     agents: withStorageErrors(createAgentRepo(db)),
     systemMetrics: withStorageErrors(createSystemMetricsRepo(db)),
     improvements: withStorageErrors(createImprovementRepo(db)),
     findings: withStorageErrors(createFindingRepo(db)),
     rollups: withStorageErrors(createRollupRepo(db)),
-    maintenance: withStorageErrors(createMaintenanceRepo(db, file)),
+    maintenance: withStorageErrors(createMaintenanceRepo(db, file, windows.pruned)),
     deliveries: withStorageErrors(createDeliveryRepo(db)),
     notificationState: withStorageErrors(createNotificationStateRepo(db)),
     analysisSource: () => ({ engine: 'sqlite', file }),
