@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config-loader.js';
 import { createLogger } from './logger.js';
 import { createMetaAgent } from './meta-agent.js';
 

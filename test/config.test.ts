@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config-loader.js';
 
 const file = (content: unknown) => {
   const p = path.join(mkdtempSync(path.join(tmpdir(), 'meta-agent-config-')), 'config.json');

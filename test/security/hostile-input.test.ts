@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config-loader.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { series } from '../helpers/samples.js';
 import { parseBatch } from '../../src/inputs/samples.js';
