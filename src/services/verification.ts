@@ -1,6 +1,5 @@
-import { mean, sampleErrorRate } from '../analysis/series.js';
 import { formatValues } from '../analysis/format.js';
-import { BAD_DIRECTION, MATERIAL_CHANGE, type AnalysedMetric } from '../analysis/series.js';
+import { BAD_DIRECTION, MATERIAL_CHANGE, mean, sampleErrorRate, type AnalysedMetric } from '../analysis/series.js';
 import { toIso } from '../clock.js';
 import type { Lifecycle } from '../coordination/lifecycle.js';
 import { judgeOutcome, type OutcomeVerdict } from '../coordination/verify.js';

@@ -1,4 +1,3 @@
-import type { WindowAggregate } from '../../domain/health.js';
 import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
 import type { SampleQuery, SampleRepo, StoredSample } from '../store.js';
 import type { Db } from './open-db.js';

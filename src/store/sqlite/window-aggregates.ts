@@ -75,20 +75,6 @@ export function createWindowAggregates(db: Db) {
     coveredFrom = fromSecond;
   }
 
-  /** Drops the seconds before `fromSecond`. */
-  function evict(fromSecond: number): void {
-    if (fromSecond <= coveredFrom) return;
-    for (const [agent, seconds] of agents) {
-      for (const s of seconds.keys()) {
-        if (s >= fromSecond) continue;
-        seconds.delete(s);
-        bucketCount -= 1;
-      }
-      if (seconds.size === 0) agents.delete(agent);
-    }
-    coveredFrom = fromSecond;
-  }
-
   return {
     /** After the transaction that stored them committed. */
     added(samples: readonly AgentSample[]): void {
@@ -116,7 +102,8 @@ export function createWindowAggregates(db: Db) {
       const since = Date.parse(sinceIso);
       const first = Math.floor(since / SECOND);
       if (first < coveredFrom) build(first - HORIZON_SECONDS);
-      else evict(first - HORIZON_SECONDS);
+      // Seconds older than the horizon before this window are dropped in the same pass that sums the window.
+      else coveredFrom = Math.max(coveredFrom, first - HORIZON_SECONDS);
       const totals = new Map<string, Float64Array>();
       const total = (agent: string) => {
         let sums = totals.get(agent);
@@ -133,10 +120,16 @@ export function createWindowAggregates(db: Db) {
       }
       for (const [agent, seconds] of agents) {
         for (const [s, bucketSums] of seconds) {
+          if (s < coveredFrom) {
+            seconds.delete(s);
+            bucketCount -= 1;
+            continue;
+          }
           if (s < first || (s === first && !whole)) continue;
           const sums = total(agent);
           for (let i = 0; i < WIDTH; i++) sums[i]! += bucketSums[i]!;
         }
+        if (seconds.size === 0) agents.delete(agent);
       }
       const result = new Map<string, WindowAggregate>();
       for (const [agent, sums] of totals) {
