@@ -11,6 +11,7 @@ import { benchFanout } from './suites/fanout.js';
 import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
 import { benchIngestBatched, benchIngestSingle } from './suites/ingest.js';
+import { benchIngestUnderLoad } from './suites/ingest-under-load.js';
 import { benchQueries, seededDataDir } from './suites/queries.js';
 import { benchSoak } from './suites/soak.js';
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   };
   await run('ingest', () => benchIngestBatched(options));
   await run('ingest', () => benchIngestSingle(options));
+  await run('ingest', () => benchIngestUnderLoad(options));
   await run('graphql', () => benchGraphqlStatus(options));
   await run('fanout', () => benchFanout(options));
   if (wanted('queries') || wanted('analysis')) {

@@ -28,8 +28,8 @@ export interface MetaAgentOptions {
   bus?: EventBus;
   /** false: no cron timer; tests call scheduler.tick() or runNow() themselves. */
   useCron?: boolean;
-  /** false: SQLite checkpoints its WAL on commit, on the main thread, instead of in a worker thread (tests that do not need the thread). */
-  backgroundCheckpoints?: boolean;
+  /** false: SQLite writes samples and checkpoints its WAL on the main thread instead of on threads of their own (tests that do not need the threads). */
+  backgroundThreads?: boolean;
   /** Replace the host collector or process sampler (tests). */
   collectors?: Partial<Omit<Collectors, 'runtime'>>;
 }
@@ -74,8 +74,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     options.store ??
     createSqliteStore(paths.database, {
       synchronous: config.synchronous,
-      backgroundCheckpoints: options.backgroundCheckpoints ?? true,
-      onCheckpointError: (message) => logger.child({ module: 'store' }).warn(message),
+      backgroundThreads: options.backgroundThreads ?? true,
+      onThreadError: (message) => logger.child({ module: 'store' }).warn(message),
     });
   const bus =
     options.bus ??

@@ -65,7 +65,9 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
     try {
       const now = clock.now();
       const host = await collect(toIso(now));
-      await store.rollups.update();
+      // The fold runs beside the tick (on the writer's thread when there is one): the snapshot
+      // does not read the rollups, and a backfill's fold must not hold up the fleet's health.
+      store.rollups.update().catch((error: Error) => log.warn({ error: error.message }, 'folding new samples into the rollups failed'));
       const statuses = await agents.statuses();
       const snapshot = buildSnapshot(
         statuses,

@@ -152,7 +152,10 @@ export interface StoreInfo {
   size_bytes: number;
   wal_bytes: number;
   journal_mode: string;
+  /** Rows per table: counted on a background thread when there is one (a count reads a whole index), else now. */
   rows: Record<string, number>;
+  /** When `rows` was counted; null until the first count. */
+  rows_counted_at: string | null;
 }
 
 /** Bucket sizes of the rollups, in seconds. */

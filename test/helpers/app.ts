@@ -80,9 +80,9 @@ export function createTestApp(
     clock,
     logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
     useCron: false,
-    // A thread per short-lived test app costs more than its WAL ever needs; test/store/checkpointer.test.ts
-    // covers the thread, and tests that start the built server as a process run with it.
-    backgroundCheckpoints: false,
+    // Two threads per short-lived test app cost more than its writes ever need; test/store/ covers the
+    // threads (checkpointer.test.ts, the contract suite), and tests that start the built server as a process run with them.
+    backgroundThreads: false,
     collectors: {
       ...(options.realHost ? {} : { host: { read: async () => structuredClone(host) } }),
       ...(options.processes ? { processes: options.processes } : {}),

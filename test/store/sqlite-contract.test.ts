@@ -10,8 +10,12 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract('SQLite', async () => {
+const open = (backgroundThreads: boolean) => async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'meta-agent-contract-'));
   dirs.push(dir);
-  return createSqliteStore(path.join(dir, 'store.db'));
-});
+  return createSqliteStore(path.join(dir, 'store.db'), { backgroundThreads });
+};
+
+storeContract('SQLite', open(false));
+// As the server runs it: samples written on their own thread with group commits, the WAL checkpointed on another.
+storeContract('SQLite with its writer and checkpoint threads', open(true));

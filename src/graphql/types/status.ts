@@ -63,7 +63,8 @@ const DatabaseInfoRef = builder.objectRef<StoreInfo>('DatabaseInfo').implement({
     sizeBytes: t.exposeFloat('size_bytes'),
     walBytes: t.exposeFloat('wal_bytes'),
     journalMode: t.exposeString('journal_mode'),
-    rows: t.expose('rows', { type: 'JSONObject' }),
+    rows: t.expose('rows', { type: 'JSONObject', description: 'Rows per table, as of rowsCountedAt (counted on a background thread in the server)' }),
+    rowsCountedAt: t.expose('rows_counted_at', { type: 'DateTime', nullable: true }),
   }),
 });
 

@@ -4,14 +4,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 export interface CheckpointWorkerInit {
   file: string;
   intervalMs: number;
+  /** Tables whose rows are counted every `countIntervalMs` (and at start). */
+  countTables: readonly string[];
+  countIntervalMs: number;
 }
+
+export type CheckpointWorkerMessage = { error: string } | { counts: Record<string, number>; at: string };
 
 /**
  * Copies the WAL back into the database file from its own thread and connection, so no
  * request or job on the main thread ever pays for it. PASSIVE never blocks writers or readers:
- * it copies what it can and the next round takes the rest.
+ * it copies what it can and the next round takes the rest. Counts the rows of the main tables
+ * too: a COUNT reads a whole index, seconds for a large database.
  */
-const { file, intervalMs } = workerData as CheckpointWorkerInit;
+const { file, intervalMs, countTables, countIntervalMs } = workerData as CheckpointWorkerInit;
+const post = (message: CheckpointWorkerMessage) => parentPort!.postMessage(message);
 const db = new Database(file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 db.pragma('wal_autocheckpoint = 0');
@@ -19,12 +26,24 @@ const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    parentPort!.postMessage({ error: (error as Error).message });
+    post({ error: (error as Error).message });
   }
 }, intervalMs);
+const count = () => {
+  try {
+    const counts = Object.fromEntries(countTables.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number]));
+    post({ counts, at: new Date().toISOString() });
+  } catch (error) {
+    post({ error: `counting rows failed: ${(error as Error).message}` });
+  }
+};
+setImmediate(count);
+const counter = setInterval(count, countIntervalMs);
 parentPort!.on('message', (message: unknown) => {
+  if (message === 'count') return count();
   if (message !== 'stop') return;
   clearInterval(timer);
+  clearInterval(counter);
   db.close();
   parentPort!.close();
 });

@@ -15,7 +15,13 @@ const AGENT_SUMS: readonly string[] = COUNT_FIELDS;
 // Each snapshot already totals its window, so a bucket of snapshots reads as their mean.
 const SYSTEM_SUMS: string[] = [];
 
-export function createRollupRepo(db: Db): RollupRepo {
+export interface RollupFold {
+  /** Folds every row committed since the last fold into the rollups, in steps that yield. */
+  update(): Promise<{ samples: number; snapshots: number }>;
+}
+
+/** The write side of the rollups: on the sample writer's thread when it has one, so folding never waits for its lock. */
+export function createRollupFold(db: Db): RollupFold {
   const getCursor = db.prepare('SELECT last_id FROM rollup_cursors WHERE name = ?').pluck();
   const setCursor = db.prepare(
     'INSERT INTO rollup_cursors (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id',
@@ -52,6 +58,28 @@ export function createRollupRepo(db: Db): RollupRepo {
 
   const foldSamples = folder(AGENT_ROLLUP);
   const foldSnapshots = folder(SYSTEM_ROLLUP);
+  type Folded = { samples: number; snapshots: number };
+  const foldAll = async (): Promise<Folded> => ({ samples: await foldSamples(), snapshots: await foldSnapshots() });
+  // One fold at a time. A caller must find every row committed before its call folded, and a
+  // fold already running may have started before them: so one more fold runs after it, shared
+  // by every caller that arrives until it starts.
+  let last: Promise<unknown> = Promise.resolve();
+  let next: Promise<Folded> | undefined;
+  return {
+    update() {
+      if (!next) {
+        next = last.then(
+          () => ((next = undefined), foldAll()),
+          () => ((next = undefined), foldAll()),
+        );
+        last = next.catch(() => {});
+      }
+      return next;
+    },
+  };
+}
+
+export function createRollupRepo(db: Db, fold: RollupFold = createRollupFold(db)): RollupRepo {
   // The same keys as raw rows: a bucket has no id or source, and its window is its size.
   const agentAll = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, false, ', NULL AS source, NULL AS version')));
   const agentOne = rowReader<RolledSample>(db.prepare(rollupSelectSql(AGENT_ROLLUP, AGENT_SUMS, true, ', NULL AS source, NULL AS version')));
@@ -59,15 +87,8 @@ export function createRollupRepo(db: Db): RollupRepo {
     db.prepare(rollupSelectSql(SYSTEM_ROLLUP, SYSTEM_SUMS, false, ', resolution AS window_seconds, NULL AS load_average, NULL AS disk_used_percent')),
   );
 
-  // One fold at a time: a caller arriving during a long one (a backfill) shares it.
-  let folding: Promise<{ samples: number; snapshots: number }> | undefined;
-  const foldAll = async () => ({ samples: await foldSamples(), snapshots: await foldSnapshots() });
-
   return {
-    update() {
-      folding ??= foldAll().finally(() => (folding = undefined));
-      return folding;
-    },
+    update: () => fold.update(),
     async agentSeries({ resolution, sinceIso, limit, agentName }) {
       return agentName ? agentOne({ resolution, since: sinceIso, limit, key: agentName }) : agentAll({ resolution, since: sinceIso, limit });
     },

@@ -10,40 +10,46 @@ import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
 import { createWindowAggregates } from './window-aggregates.js';
 import { startCheckpointer } from './checkpointer.js';
+import { createInlineSampleWriter, startSampleWriter } from './sample-writer.js';
 import { withStorageErrors } from './storage-errors.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
 
 const COUNTED_TABLES = ['agents', 'agent_performance_history', 'system_metrics', 'system_improvements', 'findings'];
 
 export interface SqliteStoreOptions extends OpenDbOptions {
-  /** Checkpoint the WAL from a worker thread instead of on commit (the server does; tests may not need the thread). */
-  backgroundCheckpoints?: boolean;
-  /** How often the worker checkpoints (default 1 s). */
+  /**
+   * Write samples (with group commits) and checkpoint the WAL on threads of their own instead of
+   * on the main thread (the server does; tests may not need the threads).
+   */
+  backgroundThreads?: boolean;
+  /** How often the checkpoint thread checkpoints (default 1 s). */
   checkpointIntervalMs?: number;
-  onCheckpointError?: (message: string) => void;
+  onThreadError?: (message: string) => void;
 }
 
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db = openDb(file, options);
-  const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onCheckpointError) : undefined;
+  const threads = options.backgroundThreads === true && file !== ':memory:';
+  const checkpointer = threads ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onThreadError, COUNTED_TABLES) : undefined;
+  const writer = threads ? startSampleWriter(db, file, options, options.onThreadError) : createInlineSampleWriter(db);
   let closed = false;
   const windows = createWindowAggregates(db);
   return {
-    samples: withStorageErrors(createSampleRepo(db, windows)),
+    samples: withStorageErrors(createSampleRepo(db, windows, writer)),
     agents: withStorageErrors(createAgentRepo(db)),
     systemMetrics: withStorageErrors(createSystemMetricsRepo(db)),
     improvements: withStorageErrors(createImprovementRepo(db)),
     findings: withStorageErrors(createFindingRepo(db)),
-    rollups: withStorageErrors(createRollupRepo(db)),
+    rollups: withStorageErrors(createRollupRepo(db, writer)),
     maintenance: withStorageErrors(createMaintenanceRepo(db, file, windows.pruned)),
     deliveries: withStorageErrors(createDeliveryRepo(db)),
     notificationState: withStorageErrors(createNotificationStateRepo(db)),
     analysisSource: () => ({ engine: 'sqlite', file }),
     async info(): Promise<StoreInfo> {
-      const rows: Record<string, number> = {};
-      for (const table of COUNTED_TABLES) {
-        rows[table] = db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
-      }
+      // With the checkpoint thread, its latest count (a COUNT reads a whole index: seconds for a large database).
+      const counted = checkpointer
+        ? checkpointer.counts()
+        : { rows: Object.fromEntries(COUNTED_TABLES.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number])), at: new Date().toISOString() };
       return {
         engine: 'sqlite',
         path: file,
@@ -51,12 +57,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
         size_bytes: fileSize(file),
         wal_bytes: fileSize(`${file}-wal`),
         journal_mode: String(db.pragma('journal_mode', { simple: true })),
-        rows,
+        rows: counted?.rows ?? {},
+        rows_counted_at: counted?.at ?? null,
       };
     },
     async close() {
       if (closed) return;
       closed = true;
+      await writer.close();
       await checkpointer?.stop();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

@@ -1,154 +1,245 @@
 import type { WindowAggregate } from '../../domain/health.js';
 import type { AgentSample } from '../../domain/sample.js';
+import { yieldToEventLoop } from '../../yield.js';
 import type { Db } from './open-db.js';
+import { SecondBuckets } from './second-buckets.js';
 
 /** What a bucket adds up, in this order: the rows, then a sum and a count of non-null values per column. */
 const SAMPLES = 0;
 const COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'errors_with_requests', 'insights_generated', 'research_cycles', 'cpu_usage', 'memory_usage'] as const;
 type Column = (typeof COLUMNS)[number];
+type StoredColumn = Exclude<Column, 'errors_with_requests'>;
+const STORED_COLUMNS = COLUMNS.filter((c): c is StoredColumn => c !== 'errors_with_requests');
 const SUM = Object.fromEntries(COLUMNS.map((c, i) => [c, 1 + 2 * i])) as Record<Column, number>;
 const WIDTH = 1 + 2 * COLUMNS.length;
 const SECOND = 1000;
-/** Buckets kept before the oldest window asked for lately: a report's window may start a little before the health window. */
-const HORIZON_SECONDS = 15 * 60;
-/** Past this many buckets (a flood of agents, or nobody asking for a while) start again from the database. */
-const MAX_BUCKETS = 2_000_000;
+/** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
+const HORIZON_SECONDS = 120;
+/** A first build reaches back at most this far before the newest sample; anything older is read from the database. */
+const MAX_BUILD_SECONDS = 3600;
+/** Past this many buckets (about 160 MB) the fleet is too dense for them: questions go to the database for a while. */
+const MAX_BUCKETS = 1_000_000;
+const QUESTIONS_BEFORE_RETRY = 20;
+const ROWS_PER_CHUNK = 1000;
+const FIRST_VALUE = 3;
 
-const valueOf = (row: Pick<AgentSample, 'error_count' | 'requests'> & Record<string, unknown>, column: Column): number | null =>
-  column === 'errors_with_requests' ? (row.requests === null ? null : row.error_count) : (row[column] as number | null);
+const STORED_SUM = STORED_COLUMNS.map((c) => SUM[c]);
+const REQUESTS = STORED_COLUMNS.indexOf('requests');
+const ERRORS = STORED_COLUMNS.indexOf('error_count');
+
+/** Sums and counts: `sums[at + SUM[column]]` and the count after it. */
+type Sums = { sums: number[]; at: number };
+
+/** Adds one sample's values (`values[offset + i]` is STORED_COLUMNS[i]) into the sums at `at`. */
+function addInto({ sums, at }: Sums, values: ReadonlyArray<unknown>, offset: number): void {
+  sums[at + SAMPLES]! += 1;
+  for (let i = 0; i < STORED_SUM.length; i++) {
+    const value = values[offset + i] as number | null;
+    if (value === null) continue;
+    sums[at + STORED_SUM[i]!]! += value;
+    sums[at + STORED_SUM[i]! + 1]! += 1;
+  }
+  const errors = values[offset + ERRORS] as number | null;
+  if (errors !== null && values[offset + REQUESTS] !== null) {
+    sums[at + SUM.errors_with_requests]! += errors;
+    sums[at + SUM.errors_with_requests + 1]! += 1;
+  }
+}
+
+function toAggregate(sums: number[]): WindowAggregate {
+  const avg = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! / sums[SUM[c] + 1]! : null);
+  const sum = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! : null);
+  return {
+    samples: sums[SAMPLES]!,
+    avg_response_time: avg('response_time'),
+    avg_success_rate: avg('success_rate'),
+    sum_errors: sum('error_count'),
+    sum_requests: sum('requests'),
+    sum_errors_with_requests: sum('errors_with_requests'),
+    sum_insights: sum('insights_generated'),
+    sum_research_cycles: sum('research_cycles'),
+    avg_cpu_usage: avg('cpu_usage'),
+    avg_memory_usage: avg('memory_usage'),
+  };
+}
+
+const secondOf = (iso: string) => Math.floor(Date.parse(iso) / SECOND);
+const isoOf = (second: number) => new Date(second * SECOND).toISOString();
 
 /**
- * The per-agent window aggregates of the health tick, the agent statuses and the reports,
- * kept as one-second buckets of sums and counts in memory, updated with every committed
- * insert, so a tick costs O(agents × seconds in the window) instead of reading every sample of
- * the window. Exactly the SQL aggregates over raw rows: the second the window starts in is
- * read from the database (an index range of one second), every later second from the buckets.
- * Backfilled and late samples land in their own seconds. Built lazily at the first question,
- * from the database; a question about an older start than it covers goes to the database.
+ * The per-agent window aggregates of the health tick, the agent statuses and the reports, kept
+ * as one-second buckets of sums and counts in memory and updated with every committed insert,
+ * so a tick costs O(agents × seconds in the window) instead of reading every sample of the
+ * window. Exactly the SQL aggregates over raw rows: backfilled and late samples land in their
+ * own seconds; the part of a window before the buckets (its first partial second, or a report
+ * reaching further back) is read from the database.
+ *
+ * The buckets are built at the first question, from the database, in chunks of rows with a
+ * yield to the event loop in between. The build reads the rows committed when it starts; every
+ * later insert is added when its commit is confirmed (with the sample writer on its own
+ * thread, that confirmation may come after the build has read the row: ids tell). Every
+ * database read here walks the time index in (timestamp, id) order, in the same bounded chunks.
  */
 export type WindowAggregates = ReturnType<typeof createWindowAggregates>;
 
-export function createWindowAggregates(db: Db) {
-  const columns = `COUNT(*), ${COLUMNS.map((c) => {
-    const value = c === 'errors_with_requests' ? 'CASE WHEN requests IS NOT NULL THEN error_count END' : c;
-    return `coalesce(SUM(${value}), 0), COUNT(${value})`;
-  }).join(', ')}`;
-  // Seconds as integers: timestamps are stored as canonical ISO strings (…T12:00:00.000Z).
-  const second = `CAST(unixepoch(substr(timestamp, 1, 19)) AS INTEGER)`;
-  const load = db
-    .prepare(`SELECT agent_name, ${second} AS second, ${columns} FROM agent_performance_history INDEXED BY idx_samples_time
-      WHERE timestamp >= ? GROUP BY agent_name, second`)
-    .raw(true);
-  const between = db
-    .prepare(`SELECT agent_name, ${columns} FROM agent_performance_history INDEXED BY idx_samples_time
-      WHERE timestamp >= ? AND timestamp < ? GROUP BY agent_name`)
-    .raw(true);
+export function createWindowAggregates(db: Db, options: { rowsPerChunk?: number } = {}) {
+  const rowsPerChunk = options.rowsPerChunk ?? ROWS_PER_CHUNK;
+  // Rows are [id, agent_name, timestamp, ...STORED_COLUMNS].
+  const select = `SELECT id, agent_name, timestamp, ${STORED_COLUMNS.join(', ')} FROM agent_performance_history INDEXED BY idx_samples_time`;
+  const chunkFrom = db.prepare(`${select} WHERE (timestamp, id) > (?, ?) AND id <= ? ORDER BY timestamp, id LIMIT ?`).raw(true);
+  const chunkBetween = db.prepare(`${select} WHERE (timestamp, id) > (?, ?) AND timestamp < ? ORDER BY timestamp, id LIMIT ?`).raw(true);
+  const newest = db.prepare(`SELECT max(timestamp) FROM agent_performance_history`).pluck();
+  const lastId = db.prepare(`SELECT coalesce(max(id), 0) FROM agent_performance_history`).pluck();
 
-  const agents = new Map<string, Map<number, Float64Array>>();
+  const agents = new Map<string, SecondBuckets>();
   let bucketCount = 0;
-  /** Every sample stamped in this second or later is in the buckets; Infinity: nothing is. */
+  /** Every sample stamped in this second or later is in the buckets; Infinity: none is. */
   let coveredFrom = Infinity;
+  /** While a build runs: the second it starts at. */
+  let build: { fromSecond: number } | null = null;
+  /**
+   * The build reads the rows committed when it started, up to this id; `added` brings every
+   * later one (ids grow in commit order: one writer), whenever its commit is confirmed.
+   */
+  let readThroughId = 0;
+  let building: Promise<void> | null = null;
+  /** Bumped whenever the buckets are thrown away, so a build in flight knows to stop. */
+  let generation = 0;
+  let questionsUntilRetry = 0;
 
-  function bucket(agent: string, s: number): Float64Array {
+  function bucket(agent: string, s: number): Sums {
     let seconds = agents.get(agent);
-    if (!seconds) agents.set(agent, (seconds = new Map()));
-    let sums = seconds.get(s);
-    if (!sums) {
-      seconds.set(s, (sums = new Float64Array(WIDTH)));
-      bucketCount += 1;
-    }
-    return sums;
+    if (!seconds) agents.set(agent, (seconds = new SecondBuckets(WIDTH)));
+    const before = seconds.size;
+    const at = seconds.slot(s);
+    bucketCount += seconds.size - before;
+    return { sums: seconds.sums, at };
   }
 
   function reset(): void {
     agents.clear();
     bucketCount = 0;
     coveredFrom = Infinity;
+    build = null;
+    generation += 1;
   }
 
-  function build(fromSecond: number): void {
+  function overflowed(): boolean {
+    if (bucketCount <= MAX_BUCKETS) return false;
     reset();
-    for (const row of load.iterate(new Date(fromSecond * SECOND).toISOString()) as IterableIterator<unknown[]>) {
-      const sums = bucket(row[0] as string, row[1] as number);
-      for (let i = 0; i < WIDTH; i++) sums[i] = row[2 + i] as number;
+    questionsUntilRetry = QUESTIONS_BEFORE_RETRY;
+    return true;
+  }
+
+  /**
+   * Every row stamped in [fromIso, toIso) (toIso null: no end, and ids up to `maxId` only), in
+   * (timestamp, id) order, in chunks with a yield between them. `visit` returns false to stop.
+   */
+  async function scan(fromIso: string, toIso: string | null, visit: (agent: string, timestamp: string, row: unknown[]) => boolean, maxId = Number.MAX_SAFE_INTEGER): Promise<boolean> {
+    let cursor: [string, number] = [fromIso, 0];
+    for (;;) {
+      const rows = (toIso === null ? chunkFrom.all(cursor[0], cursor[1], maxId, rowsPerChunk) : chunkBetween.all(cursor[0], cursor[1], toIso, rowsPerChunk)) as unknown[][];
+      for (const row of rows) if (!visit(row[1] as string, row[2] as string, row)) return false;
+      if (rows.length < rowsPerChunk) return true;
+      const last = rows[rows.length - 1]!;
+      cursor = [last[2] as string, last[0] as number];
+      await yieldToEventLoop();
     }
+  }
+
+  async function runBuild(fromSecond: number): Promise<void> {
+    const mine = generation;
+    build = { fromSecond };
+    readThroughId = lastId.get() as number;
+    const complete = await scan(
+      isoOf(fromSecond),
+      null,
+      (agent, timestamp, row) => {
+        if (generation !== mine) return false;
+        addInto(bucket(agent, secondOf(timestamp)), row, FIRST_VALUE);
+        return !overflowed();
+      },
+      readThroughId,
+    );
+    if (!complete || generation !== mine) return;
+    build = null;
     coveredFrom = fromSecond;
   }
 
-  return {
-    /** After the transaction that stored them committed. */
-    added(samples: readonly AgentSample[]): void {
-      if (coveredFrom === Infinity) return;
-      for (const sample of samples) {
-        const s = Math.floor(Date.parse(sample.timestamp) / SECOND);
-        if (s < coveredFrom) continue;
-        const sums = bucket(sample.agent_name, s);
-        sums[SAMPLES]! += 1;
-        for (const column of COLUMNS) {
-          const value = valueOf(sample as AgentSample & Record<string, unknown>, column);
-          if (value === null) continue;
-          sums[SUM[column]]! += value;
-          sums[SUM[column] + 1]! += 1;
-        }
+  /** Builds the buckets if there are none, unless the fleet recently proved too dense for them. */
+  async function ensureBuilt(first: number): Promise<boolean> {
+    while (coveredFrom === Infinity) {
+      if (questionsUntilRetry > 0) {
+        questionsUntilRetry -= 1;
+        return false;
       }
-      if (bucketCount > MAX_BUCKETS) reset();
+      if (!building) {
+        const latest = newest.get() as string | null;
+        const floor = latest === null ? first : secondOf(latest) - MAX_BUILD_SECONDS;
+        building = runBuild(Math.max(first - HORIZON_SECONDS, Math.min(first, floor))).finally(() => {
+          building = null;
+        });
+      }
+      await building;
+    }
+    return true;
+  }
+
+  return {
+    /** Once the transaction that stored them committed, with the id of the last of them (they got consecutive ids). */
+    added(samples: readonly AgentSample[], lastStoredId: number): void {
+      if (coveredFrom === Infinity && !build) return;
+      const from = build ? build.fromSecond : coveredFrom;
+      const firstId = lastStoredId - samples.length + 1;
+      samples.forEach((sample, i) => {
+        // A row the build read is in the buckets already.
+        if (firstId + i <= readThroughId) return;
+        const s = secondOf(sample.timestamp);
+        if (s >= from) addInto(bucket(sample.agent_name, s), STORED_COLUMNS.map((c) => sample[c]), 0);
+      });
+      overflowed();
     },
     /** Rows stamped before `beforeIso` were deleted: if any were in the buckets, start again from the database. */
     pruned(beforeIso: string): void {
-      if (Math.ceil(Date.parse(beforeIso) / SECOND) > coveredFrom) reset();
+      const from = build ? build.fromSecond : coveredFrom;
+      if (Math.ceil(Date.parse(beforeIso) / SECOND) > from) reset();
     },
     /** Per agent, over the samples stamped at or after sinceIso. */
-    since(sinceIso: string): Map<string, WindowAggregate> {
+    async since(sinceIso: string): Promise<Map<string, WindowAggregate>> {
       const since = Date.parse(sinceIso);
       const first = Math.floor(since / SECOND);
-      if (first < coveredFrom) build(first - HORIZON_SECONDS);
-      // Seconds older than the horizon before this window are dropped in the same pass that sums the window.
-      else coveredFrom = Math.max(coveredFrom, first - HORIZON_SECONDS);
-      const totals = new Map<string, Float64Array>();
+      const totals = new Map<string, number[]>();
       const total = (agent: string) => {
         let sums = totals.get(agent);
-        if (!sums) totals.set(agent, (sums = new Float64Array(WIDTH)));
+        if (!sums) totals.set(agent, (sums = new Array<number>(WIDTH).fill(0)));
         return sums;
       };
-      // The first second counts from `since` on: from the database unless the window starts on a whole second.
-      const whole = since === first * SECOND;
-      if (!whole) {
-        for (const row of between.iterate(sinceIso, new Date((first + 1) * SECOND).toISOString()) as IterableIterator<unknown[]>) {
-          const sums = total(row[0] as string);
-          for (let i = 0; i < WIDTH; i++) sums[i]! += row[1 + i] as number;
+      // The part of the window read from the database: [sinceIso, databaseUntil), null for no end.
+      let databaseUntil: string | null = null;
+      let fromDatabase = true;
+      if (await ensureBuilt(first)) {
+        // From here to the scan's first chunk nothing else runs: the buckets are one consistent state.
+        if (first - HORIZON_SECONDS > coveredFrom) {
+          for (const seconds of agents.values()) bucketCount -= seconds.dropBefore(first - HORIZON_SECONDS);
+          coveredFrom = first - HORIZON_SECONDS;
         }
-      }
-      for (const [agent, seconds] of agents) {
-        for (const [s, bucketSums] of seconds) {
-          if (s < coveredFrom) {
-            seconds.delete(s);
-            bucketCount -= 1;
-            continue;
-          }
-          if (s < first || (s === first && !whole)) continue;
-          const sums = total(agent);
-          for (let i = 0; i < WIDTH; i++) sums[i]! += bucketSums[i]!;
+        const whole = since === first * SECOND;
+        const before = first < coveredFrom;
+        for (const [agent, seconds] of agents) {
+          if (seconds.size === 0) agents.delete(agent);
+          else seconds.addFrom(before ? coveredFrom : first, before || whole, total(agent));
         }
-        if (seconds.size === 0) agents.delete(agent);
+        databaseUntil = before ? isoOf(coveredFrom) : isoOf(first + 1);
+        fromDatabase = before || !whole;
       }
-      const result = new Map<string, WindowAggregate>();
-      for (const [agent, sums] of totals) {
-        if (sums[SAMPLES] === 0) continue;
-        const avg = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! / sums[SUM[c] + 1]! : null);
-        const sum = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! : null);
-        result.set(agent, {
-          samples: sums[SAMPLES]!,
-          avg_response_time: avg('response_time'),
-          avg_success_rate: avg('success_rate'),
-          sum_errors: sum('error_count'),
-          sum_requests: sum('requests'),
-          sum_errors_with_requests: sum('errors_with_requests'),
-          sum_insights: sum('insights_generated'),
-          sum_research_cycles: sum('research_cycles'),
-          avg_cpu_usage: avg('cpu_usage'),
-          avg_memory_usage: avg('memory_usage'),
+      if (fromDatabase) {
+        await scan(sinceIso, databaseUntil, (agent, _timestamp, row) => {
+          addInto({ sums: total(agent), at: 0 }, row, FIRST_VALUE);
+          return true;
         });
       }
+      const result = new Map<string, WindowAggregate>();
+      for (const [agent, sums] of totals) if (sums[SAMPLES]! > 0) result.set(agent, toAggregate(sums));
       return result;
     },
   };

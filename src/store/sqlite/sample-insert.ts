@@ -1,0 +1,85 @@
+import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
+import type { Db } from './open-db.js';
+import { createVersionLog } from './version-log.js';
+
+export const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
+
+/** One request's samples: stored together or not at all. */
+export interface SampleWrite {
+  samples: AgentSample[];
+  receivedAt: string;
+  /** False for a failed check: it registers the agent but is no sign of life. */
+  alive: boolean;
+}
+
+/** What became of each write of a group: the id of its last row, or why it was refused. */
+export type WriteOutcome = { lastId: number } | { error: { message: string; code?: string } };
+
+/**
+ * The write path of samples: the rows, the agents' registry spans and the version log, one
+ * request at a time inside one transaction per group. A group commits once for every request
+ * in it (a group commit), and each request is its own savepoint, so one that fails (a bad
+ * row) is rolled back alone and the rest still commit. Used on the writer thread, or on the
+ * main connection when there is none.
+ */
+export function createSampleInsert(db: Db) {
+  // Positional parameters: binding by name costs a lookup per column, per row.
+  const insertSample = db.prepare(`INSERT INTO agent_performance_history (${STORED.join(', ')}) VALUES (${STORED.map(() => '?').join(', ')})`);
+  const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET
+      first_seen = MIN(first_seen, excluded.first_seen),
+      last_seen = MAX(last_seen, excluded.last_seen),
+      sample_count = sample_count + excluded.sample_count`);
+  // A failed check registers the agent but is no sign of life: last_seen stays.
+  const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
+    VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count`);
+  const versions = createVersionLog(db);
+
+  const insertOne = db.transaction(({ samples, receivedAt, alive }: SampleWrite): number => {
+    const spans = new Map<string, { first: string; last: string; count: number }>();
+    let lastId = 0;
+    for (const sample of samples) {
+      lastId = Number(insertSample.run(STORED.map((column) => sample[column])).lastInsertRowid);
+      if (sample.version !== null) versions.record(sample.agent_name, sample.timestamp, sample.version);
+      const span = spans.get(sample.agent_name);
+      if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
+      else {
+        if (sample.timestamp < span.first) span.first = sample.timestamp;
+        if (sample.timestamp > span.last) span.last = sample.timestamp;
+        span.count += 1;
+      }
+    }
+    const register = alive ? upsertAgent : registerOnly;
+    // Liveness follows arrival: a sample stamped ahead by a skewed clock must not keep its agent
+    // "seen" after it falls silent, so the span is capped at the time it arrived.
+    const cap = (iso: string) => (iso > receivedAt ? receivedAt : iso);
+    for (const [name, span] of spans) register.run(name, cap(span.first), cap(span.last), receivedAt, span.count);
+    return lastId;
+  });
+
+  const insertGroup = db.transaction((writes: readonly SampleWrite[]): WriteOutcome[] =>
+    writes.map((write) => {
+      try {
+        return { lastId: insertOne(write) };
+      } catch (error) {
+        versions.forgetCache(); // it may hold steps the rolled-back savepoint wrote
+        const { message, code } = error as { message: string; code?: unknown };
+        return { error: { message, ...(typeof code === 'string' ? { code } : {}) } };
+      }
+    }),
+  );
+
+  return {
+    /** Stores every write of the group in one transaction; throws only if the commit itself fails (nothing is then stored). */
+    write(writes: readonly SampleWrite[]): WriteOutcome[] {
+      try {
+        return insertGroup.immediate(writes);
+      } catch (error) {
+        versions.forgetCache(); // it may hold steps the rolled-back transaction wrote
+        throw error;
+      }
+    },
+  };
+}

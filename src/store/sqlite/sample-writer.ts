@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../worker-thread.js';
+import type { Db, OpenDbOptions } from './open-db.js';
+import { createRollupFold, type RollupFold } from './rollup-repo.js';
+import { createSampleInsert, type SampleWrite, type WriteOutcome } from './sample-insert.js';
+import type { SampleWriterInit, WriterReply, WriterRequest } from './sample-writer-worker.js';
+
+export interface SampleWriter extends RollupFold {
+  /** Resolves with the id of the write's last row once it is committed; rejects with why it was not. */
+  write(write: SampleWrite): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A refused write as the error SQLite raised, code included, so storage failures read the same from either path. */
+function toResult(outcome: WriteOutcome): number {
+  if ('lastId' in outcome) return outcome.lastId;
+  throw Object.assign(new Error(outcome.error.message), outcome.error.code ? { code: outcome.error.code } : {});
+}
+
+/** Writes on the main connection, one request per transaction: for tests and in-memory stores. */
+export function createInlineSampleWriter(db: Db): SampleWriter {
+  const insert = createSampleInsert(db);
+  const rollups = createRollupFold(db);
+  return {
+    async write(write) {
+      return toResult(insert.write([write])[0]!);
+    },
+    update: () => rollups.update(),
+    async close() {},
+  };
+}
+
+/**
+ * Writes samples on their own thread and connection (sample-writer-worker.ts), with group
+ * commits: the main thread only hands the rows over and is told when they are durable. If the
+ * thread fails, writes go to the main connection from then on, and the writes it held are
+ * refused (whether they committed is unknown, so the sender is told to try again).
+ */
+export function startSampleWriter(db: Db, file: string, options: Pick<OpenDbOptions, 'synchronous'> = {}, onError: (message: string) => void = () => {}): SampleWriter {
+  const init: SampleWriterInit = { file, synchronous: options.synchronous };
+  let worker: Worker | undefined = spawnWorker(new URL('./sample-writer-worker.js', import.meta.url), init);
+  const inline = createInlineSampleWriter(db);
+  const waiting = new Map<number, { resolve: (result: never) => void; reject: (error: unknown) => void }>();
+  const ask = <T>(request: Exclude<WriterRequest, 'stop'>) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.set(request.seq, { resolve: resolve as (result: never) => void, reject });
+      worker!.postMessage(request);
+    });
+  let seq = 0;
+
+  const fallBack = (why: string) => {
+    if (!worker) return;
+    worker = undefined;
+    onError(why);
+    const error = Object.assign(new Error('the sample writer thread stopped before confirming this write'), { code: 'SQLITE_BUSY' });
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (reply: WriterReply) => {
+    if (!('outcomes' in reply)) {
+      const pending = waiting.get(reply.seq);
+      waiting.delete(reply.seq);
+      if ('folded' in reply) pending?.resolve(reply.folded as never);
+      else pending?.reject(new Error(`folding the rollups failed: ${reply.foldError}`));
+      return;
+    }
+    for (const { seq: n, outcome } of reply.outcomes) {
+      const pending = waiting.get(n);
+      if (!pending) continue;
+      waiting.delete(n);
+      try {
+        pending.resolve(toResult(outcome) as never);
+      } catch (error) {
+        pending.reject(error);
+      }
+    }
+  });
+  worker.on('error', (error) => fallBack(`the sample writer thread failed (${error.message}); writing on the main thread again`));
+  worker.on('exit', (code) => fallBack(`the sample writer thread exited (${code}); writing on the main thread again`));
+  worker.unref();
+
+  return {
+    write(write) {
+      return worker ? ask<number>({ seq: (seq += 1), write }) : inline.write(write);
+    },
+    update() {
+      return worker ? ask<{ samples: number; snapshots: number }>({ seq: (seq += 1), fold: true }) : inline.update();
+    },
+    /** Waits for every write handed over, then stops the thread. */
+    async close() {
+      const w = worker;
+      if (!w) return;
+      worker = undefined;
+      const exited = once(w, 'exit');
+      w.postMessage('stop' satisfies WriterRequest);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await w.terminate();
+      for (const pending of waiting.values()) pending.reject(new Error('the store closed before this write was confirmed'));
+      waiting.clear();
+    },
+  };
+}
