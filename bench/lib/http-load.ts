@@ -60,18 +60,23 @@ export async function closedLoop(
   return { replies, elapsedMs: performance.now() - started };
 }
 
-/** Requests started at a fixed rate whatever the answers do (open loop), so queueing shows in latency. */
+/**
+ * Requests started at a fixed rate whatever the answers do (open loop), so queueing shows in
+ * latency. Every request due is sent, then the loop sleeps until the next is due (timers have
+ * millisecond steps): spinning until each start would cost the load generator a whole core,
+ * taken from the server on a small machine.
+ */
 export async function openLoop(send: () => Promise<Reply>, perSecond: number, durationMs: number): Promise<Reply[]> {
   const pending: Array<Promise<Reply>> = [];
   const started = performance.now();
   const total = Math.floor((perSecond * durationMs) / 1000);
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / perSecond;
-    while (performance.now() < due) {
-      if (due - performance.now() > 2) await new Promise((r) => setTimeout(r, 1));
-      else await new Promise((r) => setImmediate(r));
+  const dueAt = (i: number) => started + (i * 1000) / perSecond;
+  for (let i = 0; i < total; ) {
+    while (i < total && dueAt(i) <= performance.now()) {
+      pending.push(send());
+      i += 1;
     }
-    pending.push(send());
+    if (i < total) await new Promise((r) => setTimeout(r, Math.max(1, dueAt(i) - performance.now())));
   }
   return Promise.all(pending);
 }

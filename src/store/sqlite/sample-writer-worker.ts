@@ -6,6 +6,8 @@ import { createSampleInsert, type SampleWrite, type WriteOutcome } from './sampl
 export interface SampleWriterInit {
   file: string;
   synchronous?: OpenDbOptions['synchronous'];
+  /** [0]: how many callers on the main connection wait for the write lock. */
+  waiters: Int32Array;
 }
 
 /** main → writer: one request's samples, numbered; a fold of the rollups; or 'stop' once everything sent is answered. */
@@ -22,7 +24,7 @@ export type WriterReply =
  * that arrived meanwhile, and none of the B-tree and WAL work on the main thread. The fold runs
  * in steps between groups, on the same connection, so the two never wait for each other's lock.
  */
-const { file, synchronous } = workerData as SampleWriterInit;
+const { file, synchronous, waiters } = workerData as SampleWriterInit;
 // The main connection opened the database first and applied the migrations: nothing is left to apply here.
 const db = openDb(file, { synchronous });
 db.pragma('wal_autocheckpoint = 0');
@@ -33,8 +35,23 @@ let queue: Array<{ seq: number; write: SampleWrite }> = [];
 let scheduled = false;
 let folding: Promise<unknown> = Promise.resolve();
 
-function flush(): void {
+/** While the main connection waits for the write lock, the next group waits this long at a time (it retries within milliseconds). */
+const GIVE_WAY_MS = 2;
+/** ...but no longer than this in all, so a stuck waiter cannot stop ingestion. */
+const MAX_GIVE_WAY_MS = 200;
+let givingWaySince = 0;
+
+function flush(closing = false): void {
   scheduled = false;
+  if (!closing && queue.length > 0 && Atomics.load(waiters, 0) > 0) {
+    givingWaySince ||= Date.now();
+    if (Date.now() - givingWaySince < MAX_GIVE_WAY_MS) {
+      scheduled = true;
+      setTimeout(() => flush(), GIVE_WAY_MS);
+      return;
+    }
+  }
+  givingWaySince = 0;
   // Bounded groups: the write lock is held for tens of milliseconds at most, so the main
   // thread's own writes (snapshots, findings) never wait long for it.
   let size = 0;
@@ -42,9 +59,9 @@ function flush(): void {
   while (n < queue.length && (n === 0 || size + queue[n]!.write.samples.length <= MAX_GROUP_SAMPLES)) size += queue[n++]!.write.samples.length;
   const group = queue.slice(0, n);
   queue = queue.slice(n);
-  if (queue.length > 0) {
+  if (queue.length > 0 && !scheduled) {
     scheduled = true;
-    setImmediate(flush);
+    setImmediate(() => flush());
   }
   if (group.length === 0) return;
   let outcomes: WriteOutcome[];
@@ -60,7 +77,7 @@ function flush(): void {
 
 parentPort!.on('message', (message: WriterRequest) => {
   if (message === 'stop') {
-    while (queue.length > 0) flush();
+    while (queue.length > 0) flush(true);
     void folding.finally(() => {
       db.close();
       parentPort!.close();

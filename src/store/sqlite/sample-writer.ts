@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../worker-thread.js';
+import type { LockWaiters } from './storage-errors.js';
 import type { Db, OpenDbOptions } from './open-db.js';
 import { createRollupFold, type RollupFold } from './rollup-repo.js';
 import { createSampleInsert, type SampleWrite, type WriteOutcome } from './sample-insert.js';
@@ -9,6 +10,8 @@ import type { SampleWriterInit, WriterReply, WriterRequest } from './sample-writ
 export interface SampleWriter extends RollupFold {
   /** Resolves with the id of the write's last row once it is committed; rejects with why it was not. */
   write(write: SampleWrite): Promise<number>;
+  /** Callers on the main connection waiting for the write lock: the writer thread lets them in first. */
+  lockWaiters?: LockWaiters;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,9 @@ export function createInlineSampleWriter(db: Db): SampleWriter {
  * refused (whether they committed is unknown, so the sender is told to try again).
  */
 export function startSampleWriter(db: Db, file: string, options: Pick<OpenDbOptions, 'synchronous'> = {}, onError: (message: string) => void = () => {}): SampleWriter {
-  const init: SampleWriterInit = { file, synchronous: options.synchronous };
+  // How many callers on the main connection wait for the write lock, shared with the thread.
+  const waiters = new Int32Array(new SharedArrayBuffer(4));
+  const init: SampleWriterInit = { file, synchronous: options.synchronous, waiters };
   let worker: Worker | undefined = spawnWorker(new URL('./sample-writer-worker.js', import.meta.url), init);
   const inline = createInlineSampleWriter(db);
   const waiting = new Map<number, { resolve: (result: never) => void; reject: (error: unknown) => void }>();
@@ -81,6 +86,10 @@ export function startSampleWriter(db: Db, file: string, options: Pick<OpenDbOpti
   worker.unref();
 
   return {
+    lockWaiters: {
+      waiting: () => void Atomics.add(waiters, 0, 1),
+      done: () => void Atomics.sub(waiters, 0, 1),
+    },
     write(write) {
       return worker ? ask<number>({ seq: (seq += 1), write }) : inline.write(write);
     },

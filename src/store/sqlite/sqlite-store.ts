@@ -32,18 +32,21 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const threads = options.backgroundThreads === true && file !== ':memory:';
   const checkpointer = threads ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onThreadError, COUNTED_TABLES) : undefined;
   const writer = threads ? startSampleWriter(db, file, options, options.onThreadError) : createInlineSampleWriter(db);
+  // The writer thread holds the write lock much of the time under load: the main connection's
+  // writes find it taken at once and wait outside SQLite (withStorageErrors), never blocking the event loop.
+  if (threads) db.pragma('busy_timeout = 0');
   let closed = false;
   const windows = createWindowAggregates(db);
   return {
-    samples: withStorageErrors(createSampleRepo(db, windows, writer)),
-    agents: withStorageErrors(createAgentRepo(db)),
-    systemMetrics: withStorageErrors(createSystemMetricsRepo(db)),
-    improvements: withStorageErrors(createImprovementRepo(db)),
-    findings: withStorageErrors(createFindingRepo(db)),
-    rollups: withStorageErrors(createRollupRepo(db, writer)),
-    maintenance: withStorageErrors(createMaintenanceRepo(db, file, windows.pruned)),
-    deliveries: withStorageErrors(createDeliveryRepo(db)),
-    notificationState: withStorageErrors(createNotificationStateRepo(db)),
+    samples: withStorageErrors(createSampleRepo(db, windows, writer), writer.lockWaiters),
+    agents: withStorageErrors(createAgentRepo(db), writer.lockWaiters),
+    systemMetrics: withStorageErrors(createSystemMetricsRepo(db), writer.lockWaiters),
+    improvements: withStorageErrors(createImprovementRepo(db), writer.lockWaiters),
+    findings: withStorageErrors(createFindingRepo(db), writer.lockWaiters),
+    rollups: withStorageErrors(createRollupRepo(db, writer), writer.lockWaiters),
+    maintenance: withStorageErrors(createMaintenanceRepo(db, file, windows.pruned), writer.lockWaiters),
+    deliveries: withStorageErrors(createDeliveryRepo(db), writer.lockWaiters),
+    notificationState: withStorageErrors(createNotificationStateRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
     async info(): Promise<StoreInfo> {
       // With the checkpoint thread, its latest count (a COUNT reads a whole index: seconds for a large database).

@@ -19,17 +19,47 @@ export function translateStorageError(error: unknown): unknown {
   return error;
 }
 
-/** The same repository, with storage failures translated on every method. */
-export function withStorageErrors<T extends object>(repo: T): T {
+const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+/** How long a method keeps trying while another connection holds the write lock. */
+const BUSY_RETRY_MS = 5000;
+
+/**
+ * The same repository, with storage failures translated on every method. A method that finds
+ * the database locked (SQLITE_BUSY: the lock was not taken, or its transaction was rolled back)
+ * is tried again after a short wait that lets the event loop run, up to 5 s: with the sample
+ * writer on its own thread the main connection does not wait for the lock inside SQLite, which
+ * would hold up every request for as long.
+ */
+/**
+ * Told when a caller starts waiting for the write lock and when it stops: the sample writer
+ * lets such a caller in before it takes the lock again (sample-writer-worker.ts).
+ */
+export interface LockWaiters {
+  waiting(): void;
+  done(): void;
+}
+
+export function withStorageErrors<T extends object>(repo: T, waiters?: LockWaiters): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, value] of Object.entries(repo)) {
     wrapped[name] =
       typeof value === 'function'
         ? async (...args: unknown[]) => {
+            const deadline = performance.now() + BUSY_RETRY_MS;
+            let announced = false;
             try {
-              return await (value as (...a: unknown[]) => unknown).apply(repo, args);
-            } catch (error) {
-              throw translateStorageError(error);
+              for (let wait = 1; ; wait = Math.min(2 * wait, 16)) {
+                try {
+                  return await (value as (...a: unknown[]) => unknown).apply(repo, args);
+                } catch (error) {
+                  if (!isBusy(error) || performance.now() > deadline) throw translateStorageError(error);
+                }
+                if (!announced) waiters?.waiting();
+                announced = true;
+                await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+              }
+            } finally {
+              if (announced) waiters?.done();
             }
           }
         : value;
