@@ -5,7 +5,7 @@ import { percentile, round, type Row } from '../lib/stats.js';
 import type { BenchOptions } from '../run.js';
 
 export async function benchFanout(options: BenchOptions): Promise<Row> {
-  const subscribers = 1000;
+  const subscribers = options.quick ? 1000 : 10_000;
   const ticks = options.quick ? 3 : 10;
   const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: '2' });
   const clients: Client[] = [];
@@ -16,7 +16,7 @@ export async function benchFanout(options: BenchOptions): Promise<Row> {
     let subscribed = 0;
     await Promise.all(
       Array.from({ length: subscribers }, async (_, i) => {
-        await new Promise((r) => setTimeout(r, i)); // spread the connects over a second
+        await new Promise((r) => setTimeout(r, i)); // spread the connects, a thousand a second
         const client = createClient({ url: server.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
         clients.push(client);
         await new Promise<void>((resolve, reject) => {
@@ -52,14 +52,14 @@ export async function benchFanout(options: BenchOptions): Promise<Row> {
     const dropped = counts.reduce((sum, n) => sum + (subscribers - n), 0);
     const p99 = percentile(latencies, 99);
     return {
-      figure: `health snapshot fan-out to ${subscribers} websocket subscribers, publish to receive`,
+      figure: `health snapshot fan-out to ${subscribers.toLocaleString('en')} websocket subscribers, publish to receive`,
       ours: round(p99, 1),
       unit: 'ms p99',
       reference: null,
       referenceLabel: null,
       ratio: null,
-      target: 'p99 < 250 ms, none dropped',
-      pass: p99 < 250 && dropped === 0 && counts.length >= ticks,
+      target: 'p99 < 500 ms, none dropped',
+      pass: p99 < 500 && dropped === 0 && counts.length >= ticks,
       notes: `${subscribed} subscribed, ${counts.length} ticks, p50 ${round(percentile(latencies, 50), 1)} ms, ${dropped} dropped`,
     };
   } finally {
