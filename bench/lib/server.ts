@@ -27,8 +27,8 @@ export async function startServer(env: Record<string, string> = {}, dataDir = te
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  child.stdout!.on('data', (c) => { output += c; if (process.env.BENCH_ECHO) process.stderr.write(c); });
+  child.stderr!.on('data', (c) => { output += c; if (process.env.BENCH_ECHO) process.stderr.write(c); });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const check = () => {

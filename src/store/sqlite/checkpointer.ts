@@ -16,8 +16,12 @@ const RECOUNT_AFTER_MS = 2000;
  * backfill is folded into the rollups) and a worker thread checkpoints every `intervalMs`.
  * If the worker fails, the main connection checkpoints on commit again, as SQLite does by default.
  */
-export function startCheckpointer(db: Db, file: string, intervalMs = 1000, onError: (message: string) => void = () => {}, countTables: readonly string[] = []) {
-  const init: CheckpointWorkerInit = { file, intervalMs, countTables, countIntervalMs: COUNT_INTERVAL_MS };
+export function startCheckpointer(
+  db: Db,
+  file: string,
+  { intervalMs = 1000, onError = () => {}, countTables = [], catchUp }: { intervalMs?: number; onError?: (message: string) => void; countTables?: readonly string[]; catchUp?: Int32Array },
+) {
+  const init: CheckpointWorkerInit = { file, intervalMs, countTables, countIntervalMs: COUNT_INTERVAL_MS, catchUp };
   let counted: { rows: Record<string, number>; at: string } | undefined;
   let asked = 0;
   let worker: Worker | undefined = spawnWorker(new URL('./checkpoint-worker.js', import.meta.url), init);

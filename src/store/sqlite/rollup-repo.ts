@@ -8,7 +8,7 @@ import { AGENT_ROLLUP, rollupInsertSql, rollupSelectSql, SYSTEM_ROLLUP, type Rol
  * Each fold step is one transaction sized to hold the event loop about STEP_MS: a row costs
  * from ~1 µs (live data, many rows per bucket) to ~20 µs (a backfill, every row its own bucket).
  */
-const STEP_MS = 20;
+const STEP_MS = 10;
 const MIN_CHUNK = 500;
 const MAX_CHUNK = 50_000;
 const AGENT_SUMS: readonly string[] = COUNT_FIELDS;
@@ -20,8 +20,12 @@ export interface RollupFold {
   update(): Promise<{ samples: number; snapshots: number }>;
 }
 
-/** The write side of the rollups: on the sample writer's thread when it has one, so folding never waits for its lock. */
-export function createRollupFold(db: Db): RollupFold {
+/**
+ * The write side of the rollups: on the sample writer's thread when it has one, so folding never
+ * waits for its lock. Between two steps it waits for `between` (there: until no sample waits to
+ * be written, so a fold never holds up ingestion for longer than one step).
+ */
+export function createRollupFold(db: Db, between: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))): RollupFold {
   const getCursor = db.prepare('SELECT last_id FROM rollup_cursors WHERE name = ?').pluck();
   const setCursor = db.prepare(
     'INSERT INTO rollup_cursors (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id',
@@ -51,7 +55,7 @@ export function createRollupFold(db: Db): RollupFold {
         // At most double per step: live rows cost ~1 µs, backfilled ones up to 20 µs, and the next step may be the other kind.
         const scaled = (chunk * STEP_MS) / Math.max(performance.now() - started, 1);
         chunk = Math.round(Math.min(MAX_CHUNK, 2 * chunk, Math.max(MIN_CHUNK, scaled)));
-        await new Promise((resolve) => setImmediate(resolve));
+        await between();
       }
     };
   }

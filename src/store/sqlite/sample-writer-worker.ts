@@ -8,6 +8,8 @@ export interface SampleWriterInit {
   synchronous?: OpenDbOptions['synchronous'];
   /** [0]: how many callers on the main connection wait for the write lock. */
   waiters: Int32Array;
+  /** [0]: set by the checkpoint thread when the WAL has grown and only a checkpoint between groups can finish it. */
+  catchUp: Int32Array;
 }
 
 /** main → writer: one request's samples, numbered; a fold of the rollups; or 'stop' once everything sent is answered. */
@@ -24,14 +26,37 @@ export type WriterReply =
  * that arrived meanwhile, and none of the B-tree and WAL work on the main thread. The fold runs
  * in steps between groups, on the same connection, so the two never wait for each other's lock.
  */
-const { file, synchronous, waiters } = workerData as SampleWriterInit;
+const { file, synchronous, waiters, catchUp } = workerData as SampleWriterInit;
 // The main connection opened the database first and applied the migrations: nothing is left to apply here.
 const db = openDb(file, { synchronous });
 db.pragma('wal_autocheckpoint = 0');
 const insert = createSampleInsert(db);
-const rollups = createRollupFold(db);
+/** Fold steps waiting for the queues to empty: samples go first. */
+const idleWaiters: Array<() => void> = [];
+/** ...but a fold step waits no longer than this, so a writer that is never idle still folds. */
+const MAX_FOLD_WAIT_MS = 100;
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, MAX_FOLD_WAIT_MS);
+    idleWaiters.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (pending() === 0) schedule();
+  });
+}
+const rollups = createRollupFold(db, whenIdle);
+/** Requests this small (single samples, a few at a time) go in their own groups, ahead of batches. */
+const SMALL_WRITE_SAMPLES = 50;
+/**
+ * A group of batches holds this many samples at most (one larger request goes alone): the write
+ * lock is held for a few tens of milliseconds, and a small request waits for one such group at most.
+ */
 const MAX_GROUP_SAMPLES = 2000;
-let queue: Array<{ seq: number; write: SampleWrite }> = [];
+type Queued = { seq: number; write: SampleWrite };
+/** Two lanes: a single sample must not wait behind every batch that arrived before it. */
+const small: Queued[] = [];
+let large: Queued[] = [];
 let scheduled = false;
 let folding: Promise<unknown> = Promise.resolve();
 
@@ -41,29 +66,26 @@ const GIVE_WAY_MS = 2;
 const MAX_GIVE_WAY_MS = 200;
 let givingWaySince = 0;
 
-function flush(closing = false): void {
-  scheduled = false;
-  if (!closing && queue.length > 0 && Atomics.load(waiters, 0) > 0) {
-    givingWaySince ||= Date.now();
-    if (Date.now() - givingWaySince < MAX_GIVE_WAY_MS) {
-      scheduled = true;
-      setTimeout(() => flush(), GIVE_WAY_MS);
-      return;
-    }
-  }
-  givingWaySince = 0;
-  // Bounded groups: the write lock is held for tens of milliseconds at most, so the main
-  // thread's own writes (snapshots, findings) never wait long for it.
+const pending = () => small.length + large.length;
+const schedule = (delayMs = 0) => {
+  if (scheduled) return;
+  scheduled = true;
+  if (delayMs > 0) setTimeout(flush, delayMs);
+  else setImmediate(flush);
+};
+
+/** The next group: every small request waiting, or else batches up to MAX_GROUP_SAMPLES. */
+function nextGroup(): Queued[] {
+  if (small.length > 0) return small.splice(0, small.length);
   let size = 0;
   let n = 0;
-  while (n < queue.length && (n === 0 || size + queue[n]!.write.samples.length <= MAX_GROUP_SAMPLES)) size += queue[n++]!.write.samples.length;
-  const group = queue.slice(0, n);
-  queue = queue.slice(n);
-  if (queue.length > 0 && !scheduled) {
-    scheduled = true;
-    setImmediate(() => flush());
-  }
-  if (group.length === 0) return;
+  while (n < large.length && (n === 0 || size + large[n]!.write.samples.length <= MAX_GROUP_SAMPLES)) size += large[n++]!.write.samples.length;
+  const group = large.slice(0, n);
+  large = large.slice(n);
+  return group;
+}
+
+function commit(group: Queued[]): void {
   let outcomes: WriteOutcome[];
   try {
     outcomes = insert.write(group.map((g) => g.write));
@@ -75,9 +97,38 @@ function flush(closing = false): void {
   parentPort!.postMessage(reply);
 }
 
+/**
+ * The checkpoint thread copies the WAL back while groups keep committing, so under a steady
+ * load it never finishes, and the WAL (never restarted) grows by the gigabyte. Between two groups
+ * no frame is added: a checkpoint here copies only what came since the thread's last pass, and
+ * completes, so the next group starts the WAL from its beginning again.
+ */
+function catchUpCheckpoint(): void {
+  if (Atomics.exchange(catchUp, 0, 0) === 0) return;
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // A busy or failed checkpoint is retried by the thread's next pass; the samples are safe in the WAL.
+  }
+}
+
+function flush(closing = false): void {
+  scheduled = false;
+  if (!closing && pending() > 0 && Atomics.load(waiters, 0) > 0) {
+    givingWaySince ||= Date.now();
+    if (Date.now() - givingWaySince < MAX_GIVE_WAY_MS) return schedule(GIVE_WAY_MS);
+  }
+  givingWaySince = 0;
+  const group = nextGroup();
+  if (group.length > 0) commit(group);
+  if (!closing) catchUpCheckpoint();
+  if (pending() > 0) schedule();
+  else for (const resume of idleWaiters.splice(0)) setImmediate(resume);
+}
+
 parentPort!.on('message', (message: WriterRequest) => {
   if (message === 'stop') {
-    while (queue.length > 0) flush(true);
+    while (pending() > 0) flush(true);
     void folding.finally(() => {
       db.close();
       parentPort!.close();
@@ -94,9 +145,6 @@ parentPort!.on('message', (message: WriterRequest) => {
     );
     return;
   }
-  queue.push(message);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
+  (message.write.samples.length <= SMALL_WRITE_SAMPLES ? small : large).push(message);
+  schedule();
 });

@@ -40,10 +40,14 @@ export function createInlineSampleWriter(db: Db): SampleWriter {
  * thread fails, writes go to the main connection from then on, and the writes it held are
  * refused (whether they committed is unknown, so the sender is told to try again).
  */
-export function startSampleWriter(db: Db, file: string, options: Pick<OpenDbOptions, 'synchronous'> = {}, onError: (message: string) => void = () => {}): SampleWriter {
+export function startSampleWriter(
+  db: Db,
+  file: string,
+  { synchronous, onError = () => {}, catchUp = new Int32Array(new SharedArrayBuffer(4)) }: Pick<OpenDbOptions, 'synchronous'> & { onError?: (message: string) => void; catchUp?: Int32Array } = {},
+): SampleWriter {
   // How many callers on the main connection wait for the write lock, shared with the thread.
   const waiters = new Int32Array(new SharedArrayBuffer(4));
-  const init: SampleWriterInit = { file, synchronous: options.synchronous, waiters };
+  const init: SampleWriterInit = { file, synchronous, waiters, catchUp };
   let worker: Worker | undefined = spawnWorker(new URL('./sample-writer-worker.js', import.meta.url), init);
   const inline = createInlineSampleWriter(db);
   const waiting = new Map<number, { resolve: (result: never) => void; reject: (error: unknown) => void }>();

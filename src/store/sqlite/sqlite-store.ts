@@ -30,8 +30,12 @@ export interface SqliteStoreOptions extends OpenDbOptions {
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   const db = openDb(file, options);
   const threads = options.backgroundThreads === true && file !== ':memory:';
-  const checkpointer = threads ? startCheckpointer(db, file, options.checkpointIntervalMs ?? 1000, options.onThreadError, COUNTED_TABLES) : undefined;
-  const writer = threads ? startSampleWriter(db, file, options, options.onThreadError) : createInlineSampleWriter(db);
+  // The checkpoint thread asks the writer, through this flag, to finish a checkpoint between two groups.
+  const catchUp = new Int32Array(new SharedArrayBuffer(4));
+  const checkpointer = threads
+    ? startCheckpointer(db, file, { intervalMs: options.checkpointIntervalMs, onError: options.onThreadError, countTables: COUNTED_TABLES, catchUp })
+    : undefined;
+  const writer = threads ? startSampleWriter(db, file, { synchronous: options.synchronous, onError: options.onThreadError, catchUp }) : createInlineSampleWriter(db);
   // The writer thread holds the write lock much of the time under load: the main connection's
   // writes find it taken at once and wait outside SQLite (withStorageErrors), never blocking the event loop.
   if (threads) db.pragma('busy_timeout = 0');

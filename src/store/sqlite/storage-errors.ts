@@ -48,7 +48,8 @@ export function withStorageErrors<T extends object>(repo: T, waiters?: LockWaite
             const deadline = performance.now() + BUSY_RETRY_MS;
             let announced = false;
             try {
-              for (let wait = 1; ; wait = Math.min(2 * wait, 16)) {
+              // The writer thread holds its next group back for an announced waiter: a few milliseconds suffice.
+              for (let wait = 1; ; wait = Math.min(2 * wait, waiters ? 4 : 16)) {
                 try {
                   return await (value as (...a: unknown[]) => unknown).apply(repo, args);
                 } catch (error) {

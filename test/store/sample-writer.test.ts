@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptySample } from '../../src/domain/sample.js';
+import type { Store } from '../../src/store/store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+const samples = (agent: string, count: number, at: number) =>
+  Array.from({ length: count }, (_, i) => ({ ...emptySample(agent, new Date(at - i * 1000).toISOString(), 'push'), response_time: i }));
+
+describe('the sample writer thread', () => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('commits a single sample ahead of batches that arrived before it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'meta-agent-writer-')), 'store.db');
+    store = createSqliteStore(file, { backgroundThreads: true });
+    const now = Date.now();
+    const receivedAt = new Date(now).toISOString();
+    // The first batch keeps the writer busy while the second batch and the single sample queue up behind it.
+    await Promise.all([
+      store.samples.insert(samples('bulk_first', 20_000, now), receivedAt),
+      store.samples.insert(samples('bulk_second', 2000, now), receivedAt),
+      store.samples.insert(samples('single', 1, now), receivedAt),
+    ]);
+    await store.close();
+    store = undefined;
+
+    const db = new Database(file, { readonly: true });
+    const ids = (agent: string) => db.prepare('SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS n FROM agent_performance_history WHERE agent_name = ?').get(agent) as { first: number; last: number; n: number };
+    const [first, second, single] = [ids('bulk_first'), ids('bulk_second'), ids('single')];
+    db.close();
+    expect([first.n, second.n, single.n]).toEqual([20_000, 2000, 1]);
+    expect(single.last, 'the single sample was committed before the batch queued ahead of it').toBeLessThan(second.first);
+  });
+});
