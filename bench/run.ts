@@ -8,6 +8,7 @@ import { benchAnalysis, benchBackfillAnalysis } from './suites/analysis.js';
 import { benchColdStart } from './suites/cold-start.js';
 import { benchDetection } from './suites/detection.js';
 import { benchFanout } from './suites/fanout.js';
+import { benchFleetHistory } from './suites/fleet-history.js';
 import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
 import { benchIngestBatched, benchIngestSingle } from './suites/ingest.js';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     process.stderr.write('seeding history…\n');
     const seeded = await seededDataDir(options);
     await run('queries', () => benchQueries(options, seeded));
+    await run('queries', () => benchFleetHistory(options));
     await run('analysis', () => benchAnalysis(options, seeded));
     await run('analysis', () => benchBackfillAnalysis(options));
   }

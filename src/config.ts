@@ -201,7 +201,7 @@ export const ConfigSchema = z.strictObject({
       /** Events a subscriber of suggestions, findings or assignments may leave unread before it is ended. */
       subscriptionBacklog: z.number().int().min(100).max(1_000_000).default(10_000),
       /** Events per second written to all subscribers together, shared fairly; keeps CPU for requests. */
-      subscriptionEventsPerSecond: z.number().int().min(100).max(10_000_000).default(10_000),
+      subscriptionEventsPerSecond: z.number().int().min(100).max(10_000_000).default(25_000),
     })
     .prefault({}),
   graphql: z

@@ -33,12 +33,12 @@ export function threadCpuSeconds(pid: number): Map<number, { name: string; secon
 }
 
 /** The busiest threads between two readings, as "name cores" (the process's main thread is named after it). */
-export function busiestThreads(pid: number, before: ReturnType<typeof threadCpuSeconds>, elapsedS: number, top = 4): string {
+export function busiestThreads(pid: number, before: ReturnType<typeof threadCpuSeconds>, elapsedS: number, top = 5): string {
   const after = threadCpuSeconds(pid);
   return [...after]
     .map(([tid, t]) => ({ name: tid === pid ? 'main' : t.name, cores: (t.seconds - (before.get(tid)?.seconds ?? 0)) / elapsedS }))
     .sort((a, b) => b.cores - a.cores)
     .slice(0, top)
-    .map((t) => `${t.name} ${t.cores.toFixed(2)}`)
+    .map((t) => `${t.name} ${t.cores.toFixed(3)}`)
     .join(', ');
 }

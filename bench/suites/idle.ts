@@ -1,6 +1,6 @@
 import { seededRandom } from '../../scripts/demo/fleet.js';
 import { createClient } from '../lib/http-load.js';
-import { cpuSeconds, memoryMb } from '../lib/proc.js';
+import { busiestThreads, cpuSeconds, memoryMb, threadCpuSeconds } from '../lib/proc.js';
 import { wireSample } from '../lib/seed.js';
 import { startServer } from '../lib/server.js';
 import { round, type Row } from '../lib/stats.js';
@@ -26,9 +26,12 @@ export async function benchIdle(options: BenchOptions): Promise<Row[]> {
     // Every agent has reported once (and is registered) before the window starts.
     await new Promise((r) => setTimeout(r, options.quick ? 3000 : 31_000));
     const cpuBefore = cpuSeconds(server.pid);
+    const threadsBefore = threadCpuSeconds(server.pid);
     const started = performance.now();
     await new Promise((r) => setTimeout(r, windowMs));
-    const cpu = ((cpuSeconds(server.pid) - cpuBefore) / ((performance.now() - started) / 1000)) * 100;
+    const elapsedS = (performance.now() - started) / 1000;
+    const cpu = ((cpuSeconds(server.pid) - cpuBefore) / elapsedS) * 100;
+    const threads = busiestThreads(server.pid, threadsBefore, elapsedS);
     clearInterval(timer);
     const memory = memoryMb(server.pid);
     return [
@@ -41,6 +44,7 @@ export async function benchIdle(options: BenchOptions): Promise<Row[]> {
         ratio: null,
         target: '< 3 %',
         pass: cpu < 3,
+        notes: `busiest threads (cores): ${threads}`,
       },
       {
         figure: 'the same, resident memory',

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Principal } from '../auth/roles.js';
 import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
-import type { ExecutionArgs } from 'graphql';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { withExtensions } from '../graphql/errors.js';
 import { useServer } from 'graphql-ws/use/ws';
@@ -10,6 +10,7 @@ import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { bearerToken } from './guard.js';
 import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
+import { createSharedFrames } from './shared-frames.js';
 
 type VerifyDone = (result: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
@@ -61,7 +62,9 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
       done(true);
     },
   });
+  const frames = createSharedFrames();
   wss.on('connection', (socket, req) => {
+    frames.wrapSend(socket);
     const address = req.socket.remoteAddress ?? '';
     openPerAddress.set(address, (openPerAddress.get(address) ?? 0) + 1);
     socket.once('close', () => {
@@ -85,6 +88,8 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
         return true;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      // One serialisation per event and selection, whatever the number of subscribers (shared-frames.ts).
+      onNext: (_ctx, _id, _payload, _args, result) => frames.payloadFor(result as ExecutionResult) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         // The operation being started is already counted.
