@@ -35,7 +35,7 @@ export async function benchFanout(options: BenchOptions): Promise<Row> {
   const subscribers = options.quick ? 1000 : 10_000;
   const ticks = options.quick ? 3 : 10;
   // Loopback is exempt from the per-address socket limit; every subscriber needs one socket.
-  const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: '2', ...(process.env.FO_CONFIG ? { META_AGENT_CONFIG: process.env.FO_CONFIG } : {}) });
+  const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: '2' });
   const url = server.url.replace('http', 'ws') + '/graphql';
   const sockets: WebSocket[] = [];
   const received = new Map<string, number>();

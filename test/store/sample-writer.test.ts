@@ -39,3 +39,28 @@ describe('the sample writer thread', () => {
     expect(single.last, 'the single sample was committed before the batch queued ahead of it').toBeLessThan(second.first);
   });
 });
+
+describe('two writers of samples, the main connection and the thread', () => {
+  it('keep the version history right when they take turns', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'meta-agent-writer-')), 'store.db');
+    const store = createSqliteStore(file, { backgroundThreads: true });
+    try {
+      const at = (minute: number) => new Date(Date.UTC(2026, 11, 3, 8, minute)).toISOString();
+      const versioned = (minute: number, version: string) => [{ ...emptySample('trader', at(minute), 'push'), version }];
+      // The thread idle: written on the main connection.
+      await store.samples.insert(versioned(0, '1.0'), at(0));
+      // The thread busy with a batch: the next write queues there.
+      await Promise.all([store.samples.insert(samples('bulk', 5000, Date.UTC(2026, 11, 3, 7)), at(1)), store.samples.insert(versioned(1, '1.1'), at(1))]);
+      // Idle again: the main connection must not trust what it remembered of 'trader' from before.
+      await store.samples.insert(versioned(2, '1.0'), at(2));
+      const changes = await store.samples.versionChanges({ agentName: 'trader', sinceIso: at(0), limit: 10 });
+      expect(changes.map((c) => [c.at, c.from, c.to])).toEqual([
+        [at(0), null, '1.0'],
+        [at(1), '1.0', '1.1'],
+        [at(2), '1.1', '1.0'],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -4,6 +4,12 @@ import { createVersionLog } from './version-log.js';
 
 export const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 
+/**
+ * A write this small (single samples, a few at a time) is a "small" one: on the writer thread it
+ * goes ahead of batches; while the thread is idle the main connection writes it itself.
+ */
+export const SMALL_WRITE_SAMPLES = 50;
+
 /** One request's samples: stored together or not at all. */
 export interface SampleWrite {
   samples: AgentSample[];
@@ -22,7 +28,7 @@ export type WriteOutcome = { lastId: number } | { error: { message: string; code
  * row) is rolled back alone and the rest still commit. Used on the writer thread, or on the
  * main connection when there is none.
  */
-export function createSampleInsert(db: Db) {
+export function createSampleInsert(db: Db, versionGeneration?: Int32Array) {
   // Positional parameters: binding by name costs a lookup per column, per row.
   const insertSample = db.prepare(`INSERT INTO agent_performance_history (${STORED.join(', ')}) VALUES (${STORED.map(() => '?').join(', ')})`);
   const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
@@ -35,7 +41,7 @@ export function createSampleInsert(db: Db) {
   const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
     VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count`);
-  const versions = createVersionLog(db);
+  const versions = createVersionLog(db, versionGeneration);
 
   const insertOne = db.transaction(({ samples, receivedAt, alive }: SampleWrite): number => {
     const spans = new Map<string, { first: string; last: string; count: number }>();
@@ -59,8 +65,9 @@ export function createSampleInsert(db: Db) {
     return lastId;
   });
 
-  const insertGroup = db.transaction((writes: readonly SampleWrite[]): WriteOutcome[] =>
-    writes.map((write) => {
+  const insertGroup = db.transaction((writes: readonly SampleWrite[]): WriteOutcome[] => {
+    versions.beginGroup();
+    const outcomes = writes.map((write): WriteOutcome => {
       try {
         return { lastId: insertOne(write) };
       } catch (error) {
@@ -68,8 +75,10 @@ export function createSampleInsert(db: Db) {
         const { message, code } = error as { message: string; code?: unknown };
         return { error: { message, ...(typeof code === 'string' ? { code } : {}) } };
       }
-    }),
-  );
+    });
+    versions.endGroup();
+    return outcomes;
+  });
 
   return {
     /** Stores every write of the group in one transaction; throws only if the commit itself fails (nothing is then stored). */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb, type OpenDbOptions } from './open-db.js';
 import { createRollupFold } from './rollup-repo.js';
-import { createSampleInsert, type SampleWrite, type WriteOutcome } from './sample-insert.js';
+import { createSampleInsert, SMALL_WRITE_SAMPLES, type SampleWrite, type WriteOutcome } from './sample-insert.js';
 
 export interface SampleWriterInit {
   file: string;
@@ -10,6 +10,8 @@ export interface SampleWriterInit {
   waiters: Int32Array;
   /** [0]: set by the checkpoint thread when the WAL has grown and only a checkpoint between groups can finish it. */
   catchUp: Int32Array;
+  /** Shared with the main connection's inserter: tells each that the other wrote (version-log.ts). */
+  versionGeneration: Int32Array;
 }
 
 /** main → writer: one request's samples, numbered; a fold of the rollups; or 'stop' once everything sent is answered. */
@@ -26,11 +28,11 @@ export type WriterReply =
  * that arrived meanwhile, and none of the B-tree and WAL work on the main thread. The fold runs
  * in steps between groups, on the same connection, so the two never wait for each other's lock.
  */
-const { file, synchronous, waiters, catchUp } = workerData as SampleWriterInit;
+const { file, synchronous, waiters, catchUp, versionGeneration } = workerData as SampleWriterInit;
 // The main connection opened the database first and applied the migrations: nothing is left to apply here.
 const db = openDb(file, { synchronous });
 db.pragma('wal_autocheckpoint = 0');
-const insert = createSampleInsert(db);
+const insert = createSampleInsert(db, versionGeneration);
 /** Fold steps waiting for the queues to empty: samples go first. */
 const idleWaiters: Array<() => void> = [];
 /** ...but a fold step waits no longer than this, so a writer that is never idle still folds. */
@@ -46,15 +48,13 @@ function whenIdle(): Promise<void> {
   });
 }
 const rollups = createRollupFold(db, whenIdle);
-/** Requests this small (single samples, a few at a time) go in their own groups, ahead of batches. */
-const SMALL_WRITE_SAMPLES = 50;
 /**
  * A group of batches holds this many samples at most (one larger request goes alone): the write
  * lock is held for a few tens of milliseconds, and a small request waits for one such group at most.
  */
 const MAX_GROUP_SAMPLES = 2000;
 type Queued = { seq: number; write: SampleWrite };
-/** Two lanes: a single sample must not wait behind every batch that arrived before it. */
+/** Two lanes (small writes: SMALL_WRITE_SAMPLES): a single sample must not wait behind every batch that arrived before it. */
 const small: Queued[] = [];
 let large: Queued[] = [];
 let scheduled = false;

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../worker-thread.js';
-import type { LockWaiters } from './storage-errors.js';
+import { isBusy, type LockWaiters } from './storage-errors.js';
 import type { Db, OpenDbOptions } from './open-db.js';
 import { createRollupFold, type RollupFold } from './rollup-repo.js';
-import { createSampleInsert, type SampleWrite, type WriteOutcome } from './sample-insert.js';
+import { createSampleInsert, SMALL_WRITE_SAMPLES, type SampleWrite, type WriteOutcome } from './sample-insert.js';
 import type { SampleWriterInit, WriterReply, WriterRequest } from './sample-writer-worker.js';
 
 export interface SampleWriter extends RollupFold {
@@ -22,8 +22,8 @@ function toResult(outcome: WriteOutcome): number {
 }
 
 /** Writes on the main connection, one request per transaction: for tests and in-memory stores. */
-export function createInlineSampleWriter(db: Db): SampleWriter {
-  const insert = createSampleInsert(db);
+export function createInlineSampleWriter(db: Db, versionGeneration?: Int32Array): SampleWriter {
+  const insert = createSampleInsert(db, versionGeneration);
   const rollups = createRollupFold(db);
   return {
     async write(write) {
@@ -47,9 +47,10 @@ export function startSampleWriter(
 ): SampleWriter {
   // How many callers on the main connection wait for the write lock, shared with the thread.
   const waiters = new Int32Array(new SharedArrayBuffer(4));
-  const init: SampleWriterInit = { file, synchronous, waiters, catchUp };
+  const versionGeneration = new Int32Array(new SharedArrayBuffer(4));
+  const init: SampleWriterInit = { file, synchronous, waiters, catchUp, versionGeneration };
   let worker: Worker | undefined = spawnWorker(new URL('./sample-writer-worker.js', import.meta.url), init);
-  const inline = createInlineSampleWriter(db);
+  const inline = createInlineSampleWriter(db, versionGeneration);
   const waiting = new Map<number, { resolve: (result: never) => void; reject: (error: unknown) => void }>();
   const ask = <T>(request: Exclude<WriterRequest, 'stop'>) =>
     new Promise<T>((resolve, reject) => {
@@ -95,7 +96,16 @@ export function startSampleWriter(
       done: () => void Atomics.sub(waiters, 0, 1),
     },
     write(write) {
-      return worker ? ask<number>({ seq: (seq += 1), write }) : inline.write(write);
+      if (!worker) return inline.write(write);
+      // A trickle (the thread idle, a few samples) is written here: handing it to the thread and
+      // back costs two thread wake-ups, more than the write. If the thread holds the lock, it goes there.
+      if (waiting.size === 0 && write.samples.length <= SMALL_WRITE_SAMPLES) {
+        return inline.write(write).catch((error: unknown) => {
+          if (worker && isBusy(error)) return ask<number>({ seq: (seq += 1), write });
+          throw error;
+        });
+      }
+      return ask<number>({ seq: (seq += 1), write });
     },
     update() {
       return worker ? ask<{ samples: number; snapshots: number }>({ seq: (seq += 1), fold: true }) : inline.update();

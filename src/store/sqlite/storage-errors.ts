@@ -19,7 +19,8 @@ export function translateStorageError(error: unknown): unknown {
   return error;
 }
 
-const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+/** SQLITE_BUSY: the lock was not taken, or its transaction was rolled back; trying again is safe. */
+export const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
 /** How long a method keeps trying while another connection holds the write lock. */
 const BUSY_RETRY_MS = 5000;
 

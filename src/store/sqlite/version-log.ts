@@ -12,7 +12,7 @@ export const VERSION_CHANGES = `SELECT agent_name, since AS at, LAG(version) OVE
  * the stored samples alone, so they are the same whatever the order the samples arrive in: a
  * sample that lands between two others re-decides the step at itself and at the sample after it.
  */
-export function createVersionLog(db: Db) {
+export function createVersionLog(db: Db, generation?: Int32Array) {
   const SAMPLES = 'FROM agent_performance_history WHERE agent_name = ? AND version IS NOT NULL';
   // The version at an instant (the greatest of those stamped there), and the instants around one.
   const versionAt = db.prepare(`SELECT MAX(version) ${SAMPLES} AND timestamp = ?`).pluck();
@@ -26,6 +26,9 @@ export function createVersionLog(db: Db) {
   // The newest versioned instant of each agent and its version: a live sample later than it,
   // of the same version, changes no step and skips the lookups.
   const newest = new Map<string, { at: string; version: string }>();
+  // With two writers (the main connection and the writer thread) each keeps its own cache: a
+  // shared counter, bumped by every write group, tells one that the other wrote since.
+  let seen = generation ? Atomics.load(generation, 0) : 0;
 
   /** Decides whether a step belongs at `at` (a sample instant), given the version there. */
   function settle(agent: string, at: string, version: string): void {
@@ -53,6 +56,14 @@ export function createVersionLog(db: Db) {
     },
     forgetCache(): void {
       newest.clear();
+    },
+    /** At the start of a write group, inside its transaction: drops the cache if the other writer wrote since. */
+    beginGroup(): void {
+      if (generation && Atomics.load(generation, 0) !== seen) newest.clear();
+    },
+    /** At the end of a write group, inside its transaction. */
+    endGroup(): void {
+      if (generation) seen = Atomics.add(generation, 0, 1) + 1;
     },
     changes(query: { agentName?: string; sinceIso: string; limit: number }): VersionChange[] {
       return changes.all({ agent: query.agentName ?? null, since: query.sinceIso, limit: query.limit }) as VersionChange[];
