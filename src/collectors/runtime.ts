@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { watchLoopDelay } from './loop-delay.js';
 import type { Logger } from '../logger.js';
 
 export interface EventLoopDelay {
@@ -29,7 +29,6 @@ const SAMPLE_MS = 20;
 const SLICE_MS = 10_000;
 const SLICES = 6;
 const STALL_MS = 100;
-const ms = (ns: number) => Math.round(ns / 1e5) / 10;
 
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
@@ -40,19 +39,17 @@ const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
  */
 export function createRuntimeMonitor(logger: Logger): RuntimeMonitor {
   const log = logger.child({ module: 'event-loop' });
-  let current: IntervalHistogram = monitorEventLoopDelay({ resolution: SAMPLE_MS });
-  current.enable();
+  let current = watchLoopDelay(SAMPLE_MS);
   const closed: Array<{ max: number; p99: number }> = [];
   let maxSinceStart = 0;
   const timer = setInterval(() => {
-    current.disable();
-    const slice = { max: current.max, p99: current.percentile(99) };
+    current.stop();
+    const slice = { max: current.maxMs(), p99: current.p99Ms() };
     maxSinceStart = Math.max(maxSinceStart, slice.max);
-    if (ms(slice.max) > STALL_MS) log.warn({ max_ms: ms(slice.max), p99_ms: ms(slice.p99) }, 'event loop stalled in the last 10 s');
+    if (slice.max > STALL_MS) log.warn({ max_ms: slice.max, p99_ms: slice.p99 }, 'event loop stalled in the last 10 s');
     closed.push(slice);
     if (closed.length > SLICES - 1) closed.shift();
-    current = monitorEventLoopDelay({ resolution: SAMPLE_MS });
-    current.enable();
+    current = watchLoopDelay(SAMPLE_MS);
   }, SLICE_MS);
   timer.unref();
   return {
@@ -62,17 +59,17 @@ export function createRuntimeMonitor(logger: Logger): RuntimeMonitor {
     },
     eventLoop() {
       // The open slice counts too, so a stall shows at once, not up to 10 s later.
-      const slices = [...closed, { max: current.max, p99: current.count > 0 ? current.percentile(99) : 0 }];
+      const slices = [...closed, { max: current.maxMs(), p99: current.p99Ms() }];
       const max = Math.max(...slices.map((s) => s.max));
       return {
-        max_ms_last_minute: ms(max),
-        p99_ms_last_minute: ms(Math.max(...slices.map((s) => s.p99))),
-        max_ms_since_start: ms(Math.max(maxSinceStart, max)),
+        max_ms_last_minute: max,
+        p99_ms_last_minute: Math.max(...slices.map((s) => s.p99)),
+        max_ms_since_start: Math.max(maxSinceStart, max),
       };
     },
     stop() {
       clearInterval(timer);
-      current.disable();
+      current.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchLoopDelay } from '../collectors/loop-delay.js';
 import type { DetectorGroup } from '../analysis/context.js';
 import { ALL_GROUPS } from '../analysis/engine.js';
 import type { AnalysisRunner } from '../analysis/runner.js';
@@ -74,8 +74,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
   async function runOnce(groups: readonly DetectorGroup[]): Promise<AnalysisResult> {
     const started = clock.now();
     const startedHr = performance.now();
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const delay = watchLoopDelay(5);
     const phases: Record<string, number> = {};
     const mark = (name: string, since: number) => (phases[name] = Math.round((performance.now() - since) * 10) / 10);
     let t = performance.now();
@@ -113,8 +112,8 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
       await markCleared(new Set(proposed.filter((p) => p.active).map((p) => p.draft.fingerprint!)), at, result);
     }
     result.duration_ms = Math.round((performance.now() - startedHr) * 10) / 10;
-    delay.disable();
-    result.main_thread_max_delay_ms = Math.round((delay.max / 1e6) * 10) / 10;
+    delay.stop();
+    result.main_thread_max_delay_ms = delay.maxMs();
     log.info(
       {
         groups,

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchLoopDelay } from '../collectors/loop-delay.js';
 import type { RuntimeMonitor } from '../collectors/runtime.js';
 import type { HostCollector, HostReading } from '../collectors/host.js';
 import type { ProcessSampler } from '../collectors/processes.js';
@@ -60,8 +60,7 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
 
   async function tick(): Promise<HealthSnapshot> {
     const started = performance.now();
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
+    const delay = watchLoopDelay(10);
     try {
       const now = clock.now();
       const host = await collect(toIso(now));
@@ -82,19 +81,19 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
         config.thresholds,
       );
       const stored = await store.systemMetrics.insert(snapshot);
-      delay.disable();
+      delay.stop();
       latest = {
         ...snapshot,
         id: stored.id,
         tick_ms: Math.round((performance.now() - started) * 10) / 10,
-        event_loop_max_delay_ms: Math.round((delay.max / 1e6) * 10) / 10,
+        event_loop_max_delay_ms: delay.maxMs(),
       };
       bus.publish('health:snapshot', latest);
       bus.publish('agent:status', agentStatusTick(latest.timestamp, statuses, previousHealth));
       previousHealth = new Map(statuses.map((agent) => [agent.name, agent.health]));
       return latest;
     } finally {
-      delay.disable();
+      delay.stop();
     }
   }
 
