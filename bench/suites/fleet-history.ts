@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openDb } from '../../src/store/sqlite/open-db.js';
+import { timeGraphqlQuery } from '../lib/graphql-timing.js';
 import { createClient } from '../lib/http-load.js';
 import { startServer, tempDir } from '../lib/server.js';
 import { median, round, type Row } from '../lib/stats.js';
@@ -61,16 +62,8 @@ export async function benchFleetHistory(options: BenchOptions): Promise<Row> {
   const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: '3600', META_AGENT_REPORT_INTERVAL_S: '3600' }, dir);
   const client = createClient(server.url, 1);
   try {
-    const body = JSON.stringify({ query: `{ agentPerformance(agentName: "${agent}", hours: ${days * 24}) { timestamp samples responseTime successRate errorCount cpuUsage memoryUsage requests } }` });
-    const times: number[] = [];
-    let buckets = 0;
-    for (let i = 0; i < runs + 3; i++) {
-      const reply = await client.send('POST', '/graphql', body);
-      if (reply.status !== 200 || reply.body.includes('"errors"')) throw new Error(reply.body.slice(0, 300));
-      if (i >= 3) times.push(reply.ms);
-      buckets = (reply.body.match(/"timestamp"/g) ?? []).length;
-    }
-    const p50 = median(times);
+    const query = `{ agentPerformance(agentName: "${agent}", hours: ${days * 24}) { timestamp samples responseTime successRate errorCount cpuUsage memoryUsage requests } }`;
+    const { p50, rows: buckets } = await timeGraphqlQuery(client, query, runs);
     return {
       figure: `agentPerformance(hours: 720) of one of ${agents.toLocaleString('en')} agents, ${buckets} hourly buckets (GraphQL over HTTP)`,
       ours: round(p50, 2),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { timeGraphqlQuery } from '../lib/graphql-timing.js';
 import { createClient } from '../lib/http-load.js';
 import { seedHistory } from '../lib/seed.js';
 import { startServer, tempDir } from '../lib/server.js';
@@ -42,18 +43,7 @@ export async function benchQueries(options: BenchOptions, seeded: Awaited<Return
 
   const server = await startServer({ META_AGENT_HEALTH_INTERVAL_S: '3600', META_AGENT_REPORT_INTERVAL_S: '3600' }, seeded.dir);
   const client = createClient(server.url, 1);
-  const time = async (query: string) => {
-    const body = JSON.stringify({ query });
-    const times: number[] = [];
-    let rows = 0;
-    for (let i = 0; i < runs + 3; i++) {
-      const reply = await client.send('POST', '/graphql', body);
-      if (reply.status !== 200 || reply.body.includes('"errors"')) throw new Error(reply.body.slice(0, 300));
-      if (i >= 3) times.push(reply.ms);
-      rows = (reply.body.match(/"timestamp"/g) ?? []).length;
-    }
-    return { p50: median(times), rows };
-  };
+  const time = (query: string) => timeGraphqlQuery(client, query, runs);
   try {
     const metrics = await time(`{ metrics(hours: 24) { ${SNAPSHOT_FIELDS} } }`);
     const perf = await time(`{ agentPerformance(agentName: "${agent}", hours: 168) { ${SAMPLE_FIELDS} } }`);
