@@ -26,6 +26,19 @@ describe('frames that share one serialised payload', () => {
     expect(JSON.parse(b.sent[0]!)).toEqual({ id: 'sub-2', type: 'next', payload: result });
   });
 
+  it('expands every frame of a wave however many distinct results it holds, and again for a subscriber served later', async () => {
+    const frames = createSharedFrames();
+    const { socket, sent, frame } = fakeSocket();
+    frames.wrapSend(socket);
+    const results = Array.from({ length: 3000 }, (_, i) => ({ data: { agentStatus: { name: `agent_${i}` } } }));
+    const stands = results.map((r) => frames.payloadFor(r));
+    stands.forEach((stand, i) => frame(String(i), stand));
+    expect(sent.map((f) => JSON.parse(f).payload)).toEqual(results);
+    await new Promise((resolve) => setImmediate(resolve)); // the wave's payloads are let go
+    frame('late', frames.payloadFor(results[0]!));
+    expect(JSON.parse(sent.at(-1)!).payload).toEqual(results[0]);
+  });
+
   it('keeps the shape graphql-ws gives errors', () => {
     const frames = createSharedFrames();
     const { socket, sent, frame } = fakeSocket();

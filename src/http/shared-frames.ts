@@ -13,9 +13,13 @@ const NEXT_WITH_TOKEN = '","type":"next","payload":"\\u0000shared-payload-';
 
 export function createSharedFrames() {
   const byResult = new WeakMap<object, { token: string; json: string; stand: object }>();
-  /** Token → serialised payload, for the frames being sent now; bounded, oldest dropped first. */
+  /**
+   * Token → serialised payload, for the frames being sent now. graphql-ws sends a frame in the
+   * microtask after asking for its payload, so the map is emptied once the microtasks have run
+   * (setImmediate): a subscriber served later puts its payload back when it asks.
+   */
   const payloads = new Map<string, string>();
-  const MAX_PENDING = 1024;
+  let clearing = false;
   let next = 0;
 
   return {
@@ -29,10 +33,13 @@ export function createSharedFrames() {
         shared = { token, json, stand: { toJSON: () => token } };
         byResult.set(result, shared);
       }
-      // The frame is sent right after this call: its payload must be in the map until then.
-      if (!payloads.has(shared.token)) {
-        payloads.set(shared.token, shared.json);
-        if (payloads.size > MAX_PENDING) payloads.delete(payloads.keys().next().value!);
+      payloads.set(shared.token, shared.json);
+      if (!clearing) {
+        clearing = true;
+        setImmediate(() => {
+          clearing = false;
+          payloads.clear();
+        });
       }
       return shared.stand;
     },

@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Principal } from '../auth/roles.js';
 import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { withExtensions } from '../graphql/errors.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -88,8 +87,9 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
         return true;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      // One serialisation per event and selection, whatever the number of subscribers (shared-frames.ts).
-      onNext: (_ctx, _id, _payload, _args, result) => frames.payloadFor(result as ExecutionResult) as never,
+      // A subscription's event: one serialisation per event and selection, whatever the number
+      // of subscribers (shared-frames.ts). A query's or mutation's answer goes as graphql-ws sends it.
+      onNext: (_ctx, _id, _payload, args, result) => (isSubscription(args) ? (frames.payloadFor(result as ExecutionResult) as never) : undefined),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         // The operation being started is already counted.
@@ -139,6 +139,17 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+const operationKinds = new WeakMap<DocumentNode, Map<string, boolean>>();
+/** Whether the operation is a subscription, remembered per parsed document. */
+function isSubscription({ document, operationName }: ExecutionArgs): boolean {
+  let kinds = operationKinds.get(document);
+  if (!kinds) operationKinds.set(document, (kinds = new Map()));
+  const key = operationName ?? '';
+  let kind = kinds.get(key);
+  if (kind === undefined) kinds.set(key, (kind = getOperationAST(document, operationName)?.operation === 'subscription'));
+  return kind;
 }
 
 /** Yoga's `http` extension (the status for an HTTP answer) means nothing on a websocket. */

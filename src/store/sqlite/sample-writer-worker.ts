@@ -39,11 +39,14 @@ const idleWaiters: Array<() => void> = [];
 const MAX_FOLD_WAIT_MS = 100;
 function whenIdle(): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, MAX_FOLD_WAIT_MS);
-    idleWaiters.push(() => {
+    const go = () => {
       clearTimeout(timer);
+      const at = idleWaiters.indexOf(go);
+      if (at >= 0) idleWaiters.splice(at, 1);
       resolve();
-    });
+    };
+    const timer = setTimeout(go, MAX_FOLD_WAIT_MS);
+    idleWaiters.push(go);
     if (pending() === 0) schedule();
   });
 }
@@ -56,7 +59,7 @@ const MAX_GROUP_SAMPLES = 2000;
 type Queued = { seq: number; write: SampleWrite };
 /** Two lanes (small writes: SMALL_WRITE_SAMPLES): a single sample must not wait behind every batch that arrived before it. */
 const small: Queued[] = [];
-let large: Queued[] = [];
+const large: Queued[] = [];
 let scheduled = false;
 let folding: Promise<unknown> = Promise.resolve();
 
@@ -74,15 +77,22 @@ const schedule = (delayMs = 0) => {
   else setImmediate(flush);
 };
 
-/** The next group: every small request waiting, or else batches up to MAX_GROUP_SAMPLES. */
-function nextGroup(): Queued[] {
-  if (small.length > 0) return small.splice(0, small.length);
+/** Up to MAX_GROUP_SAMPLES from the head of a lane (one larger request goes alone). */
+function take(lane: Queued[]): Queued[] {
   let size = 0;
   let n = 0;
-  while (n < large.length && (n === 0 || size + large[n]!.write.samples.length <= MAX_GROUP_SAMPLES)) size += large[n++]!.write.samples.length;
-  const group = large.slice(0, n);
-  large = large.slice(n);
-  return group;
+  while (n < lane.length && (n === 0 || size + lane[n]!.write.samples.length <= MAX_GROUP_SAMPLES)) size += lane[n++]!.write.samples.length;
+  return lane.splice(0, n);
+}
+
+/**
+ * The next group: small requests first, but the lanes take turns while both wait, so a steady
+ * stream of single samples cannot hold batches back for ever.
+ */
+let smallWentLast = false;
+function nextGroup(): Queued[] {
+  smallWentLast = small.length > 0 && (!smallWentLast || large.length === 0);
+  return take(smallWentLast ? small : large);
 }
 
 function commit(group: Queued[]): void {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import { AppError, ErrorCode } from '../../errors.js';
 import { spawnWorker } from '../../worker-thread.js';
 import { isBusy, type LockWaiters } from './storage-errors.js';
 import type { Db, OpenDbOptions } from './open-db.js';
@@ -63,7 +64,10 @@ export function startSampleWriter(
     if (!worker) return;
     worker = undefined;
     onError(why);
-    const error = Object.assign(new Error('the sample writer thread stopped before confirming this write'), { code: 'SQLITE_BUSY' });
+    // Not SQLITE_BUSY: a busy write is retried at once, and this one may have been committed.
+    const error = new AppError(ErrorCode.unavailable, 'The sample writer stopped before confirming this write; it may or may not be stored. Send it again', {
+      retryAfterSeconds: 1,
+    });
     for (const pending of waiting.values()) pending.reject(error);
     waiting.clear();
   };
@@ -119,7 +123,7 @@ export function startSampleWriter(
       w.postMessage('stop' satisfies WriterRequest);
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await w.terminate();
-      for (const pending of waiting.values()) pending.reject(new Error('the store closed before this write was confirmed'));
+      for (const pending of waiting.values()) pending.reject(new AppError(ErrorCode.unavailable, 'The store closed before this write was confirmed; it may or may not be stored'));
       waiting.clear();
     },
   };
