@@ -38,37 +38,34 @@ describe('the sample writer thread', () => {
     expect([first.n, second.n, single.n]).toEqual([20_000, 2000, 1]);
     expect(single.last, 'the single sample was committed before the batch queued ahead of it').toBeLessThan(second.first);
   });
-  it('lets a queued batch through between groups of small writes, so single samples cannot hold it back', async () => {
+  it('lets small writes overtake only batches that arrived shortly before them, so single samples cannot hold a batch back', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'meta-agent-writer-')), 'store.db');
     store = createSqliteStore(file, { backgroundThreads: true });
     const now = Date.now();
     const receivedAt = new Date(now).toISOString();
     await store.samples.insert(samples('warm_up', 100, now), receivedAt); // the thread is up
-    // Another program holds the write lock: the thread takes the first batch alone and waits for
-    // the lock while a second batch and 41 small writes of 50 samples queue up, more than one
-    // group's worth (2,000 samples) of small writes.
+    // Another program holds the write lock: the thread takes the first batch and waits for the
+    // lock while a second batch queues, and small writes arrive well after it.
     const other = new Database(file);
     other.exec('BEGIN IMMEDIATE');
     const first = store.samples.insert(samples('bulk_first', 3000, now), receivedAt);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const rest = [
-      store.samples.insert(samples('bulk_second', 2000, now), receivedAt),
-      ...Array.from({ length: 41 }, (_, i) => store!.samples.insert(samples(`small_${String(i).padStart(2, '0')}`, 50, now), receivedAt)),
-    ];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const second = store.samples.insert(samples('bulk_second', 2000, now), receivedAt);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const smalls = Array.from({ length: 3 }, (_, i) => store!.samples.insert(samples(`small_${i}`, 1, now), receivedAt));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     other.exec('COMMIT');
     other.close();
-    await Promise.all([first, ...rest]);
+    await Promise.all([first, second, ...smalls]);
     await store.close();
     store = undefined;
 
     const db = new Database(file, { readonly: true });
     const firstId = (agent: string) => db.prepare('SELECT MIN(id) FROM agent_performance_history WHERE agent_name = ?').pluck().get(agent) as number;
-    const [bulk, second, firstSmall, lastSmall] = [firstId('bulk_first'), firstId('bulk_second'), firstId('small_00'), firstId('small_40')];
+    const [bulk, waited, lateSmall] = [firstId('bulk_first'), firstId('bulk_second'), firstId('small_0')];
     db.close();
-    expect(bulk, 'the first batch was taken alone, before the rest arrived').toBeLessThan(firstSmall);
-    expect(firstSmall, 'small writes still go ahead of the queued batch').toBeLessThan(second);
-    expect(second, 'the batch goes before the small writes that did not fit in the first group').toBeLessThan(lastSmall);
+    expect(bulk, 'the first batch was taken before the rest arrived').toBeLessThan(waited);
+    expect(waited, 'the batch that waited longest went before small writes that came 250 ms after it').toBeLessThan(lateSmall);
   });
 });
 

@@ -29,8 +29,10 @@ db.pragma('wal_autocheckpoint = 0');
 const timer = setInterval(() => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    // Under a steady load a pass never reaches the end of the WAL, and only a fully copied WAL is started again from its beginning.
-    if (catchUp && result && result.log >= CATCH_UP_FRAMES && result.checkpointed < result.log) Atomics.store(catchUp, 0, 1);
+    // Under a steady load a pass never reaches the end of the WAL, and only a fully copied WAL is
+    // started again from its beginning. (`checkpointed` equals `log` after most passes: both count
+    // the frames there were when the pass began, not those the writer added meanwhile.)
+    if (catchUp && result && result.log >= CATCH_UP_FRAMES) Atomics.store(catchUp, 0, 1);
   } catch (error) {
     post({ error: (error as Error).message });
   }

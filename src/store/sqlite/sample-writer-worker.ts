@@ -14,8 +14,8 @@ export interface SampleWriterInit {
   versionGeneration: Int32Array;
 }
 
-/** main → writer: one request's samples, numbered; a fold of the rollups; or 'stop' once everything sent is answered. */
-export type WriterRequest = { seq: number; write: SampleWrite } | { seq: number; fold: true } | 'stop';
+/** main → writer: one request's samples, numbered and stamped with when they were sent (Date.now()); a fold of the rollups; or 'stop' once everything sent is answered. */
+export type WriterRequest = { seq: number; write: SampleWrite; sentAt: number } | { seq: number; fold: true } | 'stop';
 /** writer → main: the outcome of each numbered write, after its group committed (or failed as a whole); a fold's result. */
 export type WriterReply =
   | { outcomes: Array<{ seq: number; outcome: WriteOutcome }> }
@@ -56,7 +56,7 @@ const rollups = createRollupFold(db, whenIdle);
  * lock is held for a few tens of milliseconds, and a small request waits for one such group at most.
  */
 const MAX_GROUP_SAMPLES = 2000;
-type Queued = { seq: number; write: SampleWrite };
+type Queued = { seq: number; write: SampleWrite; sentAt: number };
 /** Two lanes (small writes: SMALL_WRITE_SAMPLES): a single sample must not wait behind every batch that arrived before it. */
 const small: Queued[] = [];
 const large: Queued[] = [];
@@ -85,14 +85,16 @@ function take(lane: Queued[]): Queued[] {
   return lane.splice(0, n);
 }
 
+/** A small write may go ahead of batches that arrived up to this long before it, and no further. */
+const OVERTAKE_MS = 100;
+
 /**
- * The next group: small requests first, but the lanes take turns while both wait, so a steady
- * stream of single samples cannot hold batches back for ever.
+ * The next group: small requests first, unless the oldest batch arrived more than OVERTAKE_MS
+ * before the oldest small one, so a steady stream of single samples cannot hold batches back.
  */
-let smallWentLast = false;
 function nextGroup(): Queued[] {
-  smallWentLast = small.length > 0 && (!smallWentLast || large.length === 0);
-  return take(smallWentLast ? small : large);
+  const smallFirst = small.length > 0 && (large.length === 0 || small[0]!.sentAt - large[0]!.sentAt < OVERTAKE_MS);
+  return take(smallFirst ? small : large);
 }
 
 function commit(group: Queued[]): void {

@@ -105,11 +105,11 @@ export function startSampleWriter(
       // back costs two thread wake-ups, more than the write. If the thread holds the lock, it goes there.
       if (waiting.size === 0 && write.samples.length <= SMALL_WRITE_SAMPLES) {
         return inline.write(write).catch((error: unknown) => {
-          if (worker && isBusy(error)) return ask<number>({ seq: (seq += 1), write });
+          if (worker && isBusy(error)) return ask<number>({ seq: (seq += 1), write, sentAt: Date.now() });
           throw error;
         });
       }
-      return ask<number>({ seq: (seq += 1), write });
+      return ask<number>({ seq: (seq += 1), write, sentAt: Date.now() });
     },
     update() {
       return worker ? ask<{ samples: number; snapshots: number }>({ seq: (seq += 1), fold: true }) : inline.update();
