@@ -38,6 +38,7 @@ const idleWaiters: Array<() => void> = [];
 /** ...but a fold step waits no longer than this, so a writer that is never idle still folds. */
 const MAX_FOLD_WAIT_MS = 100;
 function whenIdle(): Promise<void> {
+  if (pending() === 0) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
     const go = () => {
       clearTimeout(timer);
@@ -47,7 +48,6 @@ function whenIdle(): Promise<void> {
     };
     const timer = setTimeout(go, MAX_FOLD_WAIT_MS);
     idleWaiters.push(go);
-    if (pending() === 0) schedule();
   });
 }
 const rollups = createRollupFold(db, whenIdle);

@@ -103,13 +103,14 @@ export function startSampleWriter(
       if (!worker) return inline.write(write);
       // A trickle (the thread idle, a few samples) is written here: handing it to the thread and
       // back costs two thread wake-ups, more than the write. If the thread holds the lock, it goes there.
+      const handOver = () => ask<number>({ seq: (seq += 1), write, sentAt: Date.now() });
       if (waiting.size === 0 && write.samples.length <= SMALL_WRITE_SAMPLES) {
         return inline.write(write).catch((error: unknown) => {
-          if (worker && isBusy(error)) return ask<number>({ seq: (seq += 1), write, sentAt: Date.now() });
+          if (worker && isBusy(error)) return handOver();
           throw error;
         });
       }
-      return ask<number>({ seq: (seq += 1), write, sentAt: Date.now() });
+      return handOver();
     },
     update() {
       return worker ? ask<{ samples: number; snapshots: number }>({ seq: (seq += 1), fold: true }) : inline.update();
