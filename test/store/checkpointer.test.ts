@@ -47,4 +47,18 @@ describe('WAL checkpoints in a worker thread', () => {
     }, 8000);
     expect(refreshed, `rows counted: ${JSON.stringify(info.rows)} at ${info.rows_counted_at}`).toBe(true);
   });
+
+  it('truncates a WAL that grew under a burst once the writes pause, and loses nothing', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'meta-agent-checkpoint-')), 'store.db');
+    store = createSqliteStore(file, { backgroundThreads: true, checkpointIntervalMs: 50, walKeepBytes: 1_000_000 });
+    const now = Date.now();
+    for (let batch = 0; batch < 10; batch++) {
+      const samples = Array.from({ length: 2000 }, (_, i) => ({ ...emptySample(`agent_${i % 500}`, new Date(now - (batch * 2000 + i) * 1000).toISOString(), 'push'), response_time: i }));
+      await store.samples.insert(samples, new Date(now).toISOString());
+    }
+    // The commits themselves never cut the file back (that would cost a commit the truncation).
+    expect(size(`${file}-wal`)).toBeGreaterThan(2_000_000);
+    expect(await until(() => size(`${file}-wal`) <= 1_000_000, 8000), `WAL still ${size(`${file}-wal`)} bytes`).toBe(true);
+    expect(await store.samples.list({ sinceIso: new Date(now - 86_400_000).toISOString(), limit: 50_000 })).toHaveLength(20_000);
+  });
 });

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { CatchUp } from './wal-catch-up.js';
 
 export interface CheckpointWorkerInit {
   file: string;
@@ -7,8 +9,10 @@ export interface CheckpointWorkerInit {
   /** Tables whose rows are counted every `countIntervalMs` (and at start). */
   countTables: readonly string[];
   countIntervalMs: number;
-  /** Shared with the sample writer: [0] set to 1 asks it for a checkpoint between two groups. */
+  /** Shared with the sample writer: asks it to finish a checkpoint between two groups (wal-catch-up.ts). */
   catchUp?: Int32Array;
+  /** A WAL file larger than this is truncated once writes pause. */
+  walKeepBytes: number;
 }
 
 export type CheckpointWorkerMessage = { error: string } | { counts: Record<string, number>; at: string };
@@ -19,24 +23,78 @@ export type CheckpointWorkerMessage = { error: string } | { counts: Record<strin
  * it copies what it can and the next round takes the rest. Counts the rows of the main tables
  * too: a COUNT reads a whole index, seconds for a large database.
  */
-const { file, intervalMs, countTables, countIntervalMs, catchUp } = workerData as CheckpointWorkerInit;
-/** A WAL this long (16 MB of 4 KB pages) after a pass: the writer is asked to finish the checkpoint. */
+const { file, intervalMs, countTables, countIntervalMs, catchUp, walKeepBytes } = workerData as CheckpointWorkerInit;
+/** A WAL this long (16 MB of 4 KB pages) is caught up with (wal-catch-up.ts)... */
 const CATCH_UP_FRAMES = 4096;
+/** ...by passes back to back until one copies fewer frames than this (4 MB), when the writer is asked for the rest... */
+const HAND_OVER_FRAMES = 1024;
+/** ...or at once past this length (64 MB): the writer adds frames faster than the passes copy them. */
+const MUST_HAND_OVER_FRAMES = 4 * CATCH_UP_FRAMES;
+/** A writer that has not answered in this long is not waited for (the thread checkpoints as if there were none). */
+const HAND_OVER_TIMEOUT_MS = 2000;
 const post = (message: CheckpointWorkerMessage) => parentPort!.postMessage(message);
 const db = new Database(file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 db.pragma('wal_autocheckpoint = 0');
-const timer = setInterval(() => {
+let timer: NodeJS.Timeout;
+let previousLog = -1;
+
+/**
+ * After a burst the WAL file keeps its largest size. When a pass finds it exactly as long as the
+ * pass before (nothing written meanwhile), a TRUNCATE checkpoint empties it; it gives up at once
+ * rather than wait for a writer or a reader.
+ */
+function trimWhenQuiet(log: number): void {
+  const quiet = log === previousLog;
+  previousLog = log;
+  if (!quiet || walBytes() <= walKeepBytes) return;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.pragma('busy_timeout = 1000');
+  }
+}
+
+function walBytes(): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+let askedAt = 0;
+let lastPassLog = 0;
+
+function pass(): void {
+  timer = setTimeout(pass, checkpoint());
+}
+
+/** One pass, or none while the writer is asked to catch up; answers when the next should run. */
+function checkpoint(): number {
+  if (catchUp && Atomics.load(catchUp, 0) !== CatchUp.IDLE) {
+    if (Date.now() - askedAt < HAND_OVER_TIMEOUT_MS) return 10;
+    Atomics.store(catchUp, 0, CatchUp.IDLE);
+  }
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    // Under a steady load a pass never reaches the end of the WAL, and only a fully copied WAL is
-    // started again from its beginning. (`checkpointed` equals `log` after most passes: both count
-    // the frames there were when the pass began, not those the writer added meanwhile.)
-    if (catchUp && result && result.log >= CATCH_UP_FRAMES) Atomics.store(catchUp, 0, 1);
+    if (!result) return intervalMs;
+    // `log` counts the frames there were when the pass began: what this pass copied is what came since the last one.
+    const copied = result.log >= lastPassLog ? result.log - lastPassLog : result.log;
+    lastPassLog = result.log;
+    if (catchUp && result.log >= CATCH_UP_FRAMES) {
+      if (copied > HAND_OVER_FRAMES && result.log < MUST_HAND_OVER_FRAMES) return 0;
+      Atomics.store(catchUp, 0, CatchUp.REQUESTED);
+      askedAt = Date.now();
+      return 10;
+    }
+    trimWhenQuiet(result.log);
   } catch (error) {
     post({ error: (error as Error).message });
   }
-}, intervalMs);
+  return intervalMs;
+}
+timer = setTimeout(pass, intervalMs);
 const count = () => {
   try {
     const counts = Object.fromEntries(countTables.map((table) => [table, db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number]));
@@ -50,7 +108,7 @@ const counter = setInterval(count, countIntervalMs);
 parentPort!.on('message', (message: unknown) => {
   if (message === 'count') return count();
   if (message !== 'stop') return;
-  clearInterval(timer);
+  clearTimeout(timer);
   clearInterval(counter);
   db.close();
   parentPort!.close();

@@ -9,6 +9,16 @@ const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 /** How often the thread counts rows for the health report, and how old a count may be before a report asks for a new one. */
 const COUNT_INTERVAL_MS = 30_000;
 const RECOUNT_AFTER_MS = 2000;
+/** A WAL grown past this under a burst is truncated once writes pause. */
+const WAL_KEEP_BYTES = 64 * 1024 * 1024;
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  onError?: (message: string) => void;
+  countTables?: readonly string[];
+  catchUp?: Int32Array;
+  walKeepBytes?: number;
+}
 
 /**
  * Moves WAL checkpoints off the main thread: the main connection stops checkpointing on
@@ -19,9 +29,9 @@ const RECOUNT_AFTER_MS = 2000;
 export function startCheckpointer(
   db: Db,
   file: string,
-  { intervalMs = 1000, onError = () => {}, countTables = [], catchUp }: { intervalMs?: number; onError?: (message: string) => void; countTables?: readonly string[]; catchUp?: Int32Array },
+  { intervalMs = 1000, onError = () => {}, countTables = [], catchUp, walKeepBytes = WAL_KEEP_BYTES }: CheckpointerOptions,
 ) {
-  const init: CheckpointWorkerInit = { file, intervalMs, countTables, countIntervalMs: COUNT_INTERVAL_MS, catchUp };
+  const init: CheckpointWorkerInit = { file, intervalMs, countTables, countIntervalMs: COUNT_INTERVAL_MS, catchUp, walKeepBytes };
   let counted: { rows: Record<string, number>; at: string } | undefined;
   let asked = 0;
   let worker: Worker | undefined = spawnWorker(new URL('./checkpoint-worker.js', import.meta.url), init);

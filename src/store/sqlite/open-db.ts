@@ -35,8 +35,8 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = MEMORY');
     db.pragma('cache_size = -32000');
-    // A WAL that grew under a burst is cut back to 64 MB when it starts over, instead of keeping its largest size on disk.
-    db.pragma('journal_size_limit = 67108864');
+    // A WAL that grew under a burst is not cut back by the commit that starts it over (on a disk
+    // mounted with discard that costs a commit tens of milliseconds): the checkpoint thread trims it once writes pause.
     migrate(db, options.migrations ?? MIGRATIONS);
   } catch (error) {
     db.close();

@@ -39,28 +39,31 @@ export const SYSTEM_ROLLUP: RollupSpec = {
   ],
 };
 
-/** Rows with id in (@from, @to] merged into their buckets of @resolution seconds. */
-export function rollupInsertSql(spec: RollupSpec): string {
-  const key = spec.key ? [spec.key] : [];
-  const columns = ['resolution', ...key, 'bucket', 'samples'];
-  const selects = ['@resolution', ...key, // better-sqlite3 binds JS numbers as REAL: cast so the division truncates to the bucket.
-    `strftime('%Y-%m-%dT%H:%M:%S.000Z', CAST(unixepoch(timestamp) / @resolution AS INTEGER) * @resolution, 'unixepoch') AS bucket`, 'COUNT(*)'];
+/** Rows past a cursor, oldest first, as [id, key?, epoch seconds, ...metrics] (parameters: after id, up to id, limit). */
+export function rollupReadSql(spec: RollupSpec): string {
+  const columns = ['id', ...(spec.key ? [spec.key] : []), 'CAST(unixepoch(timestamp) AS INTEGER)', ...spec.metrics.map((m) => m.column)];
+  return `SELECT ${columns.join(', ')} FROM ${spec.source} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`;
+}
+
+/**
+ * Merges one bucket's partial sums into its rollup row (positional: resolution, key?, bucket,
+ * samples, then per metric its sum, its count and, where kept, its extreme).
+ */
+export function rollupUpsertSql(spec: RollupSpec): string {
+  const columns = ['resolution', ...(spec.key ? [spec.key] : []), 'bucket', 'samples'];
   const updates = ['samples = samples + excluded.samples'];
   for (const { column, extreme } of spec.metrics) {
     columns.push(`${column}_sum`, `${column}_n`);
-    selects.push(`coalesce(SUM(${column}), 0)`, `COUNT(${column})`);
     updates.push(`${column}_sum = ${column}_sum + excluded.${column}_sum`, `${column}_n = ${column}_n + excluded.${column}_n`);
     if (extreme) {
       const col = `${column}_${extreme}`;
       columns.push(col);
-      selects.push(`${extreme.toUpperCase()}(${column})`);
       updates.push(`${col} = coalesce(${extreme}(${col}, excluded.${col}), ${col}, excluded.${col})`);
     }
   }
-  return `INSERT INTO ${spec.target} (${columns.join(', ')})
-    SELECT ${selects.join(', ')} FROM ${spec.source} WHERE id > @from AND id <= @to
-    GROUP BY ${[...key, 'bucket'].join(', ')}
-    ON CONFLICT (resolution, ${[...key, 'bucket'].join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  const key = [...(spec.key ? [spec.key] : []), 'bucket'];
+  return `INSERT INTO ${spec.target} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    ON CONFLICT (resolution, ${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
 /**

@@ -1,14 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb, type OpenDbOptions } from './open-db.js';
-import { createRollupFold } from './rollup-repo.js';
+import { createRollupFold } from './rollup-fold.js';
 import { createSampleInsert, SMALL_WRITE_SAMPLES, type SampleWrite, type WriteOutcome } from './sample-insert.js';
+import { isBusy } from './storage-errors.js';
+import { catchUpIfAsked } from './wal-catch-up.js';
+import { sharedCell } from './shared-cell.js';
 
 export interface SampleWriterInit {
   file: string;
   synchronous?: OpenDbOptions['synchronous'];
   /** [0]: how many callers on the main connection wait for the write lock. */
   waiters: Int32Array;
-  /** [0]: set by the checkpoint thread when the WAL has grown and only a checkpoint between groups can finish it. */
+  /** Set by the checkpoint thread when only a checkpoint between two groups can finish copying the WAL (wal-catch-up.ts). */
   catchUp: Int32Array;
   /** Shared with the main connection's inserter: tells each that the other wrote (version-log.ts). */
   versionGeneration: Int32Array;
@@ -32,6 +35,9 @@ const { file, synchronous, waiters, catchUp, versionGeneration } = workerData as
 // The main connection opened the database first and applied the migrations: nothing is left to apply here.
 const db = openDb(file, { synchronous });
 db.pragma('wal_autocheckpoint = 0');
+// SQLite's own busy handler sleeps 1, 2, 5, 10 … 100 ms between tries: the thread would sleep long
+// after a short write on the main connection let go. It tries again every millisecond instead.
+db.pragma('busy_timeout = 0');
 const insert = createSampleInsert(db, versionGeneration);
 /** Fold steps waiting for the queues to empty: samples go first. */
 const idleWaiters: Array<() => void> = [];
@@ -97,31 +103,43 @@ function nextGroup(): Queued[] {
   return take(smallFirst ? small : large);
 }
 
-function commit(group: Queued[]): void {
+/** How long a group waits in all for a lock held by another connection before its writes fail. */
+const MAX_LOCK_WAIT_MS = 5000;
+let lockedSince = 0;
+const pause = sharedCell();
+
+/** Writes the group and answers for it; false when another connection holds the lock (the group goes back to the head of its lane). */
+function commit(group: Queued[]): boolean {
   let outcomes: WriteOutcome[];
   try {
     outcomes = insert.write(group.map((g) => g.write));
+    lockedSince = 0;
   } catch (error) {
+    if (isBusy(error)) {
+      lockedSince ||= Date.now();
+      if (Date.now() - lockedSince < MAX_LOCK_WAIT_MS) {
+        (group[0]!.write.samples.length <= SMALL_WRITE_SAMPLES ? small : large).unshift(...group);
+        return false;
+      }
+    }
+    lockedSince = 0;
     const { message, code } = error as { message: string; code?: unknown };
     outcomes = group.map(() => ({ error: { message, ...(typeof code === 'string' ? { code } : {}) } }));
   }
   const reply: WriterReply = { outcomes: group.map((g, i) => ({ seq: g.seq, outcome: outcomes[i]! })) };
   parentPort!.postMessage(reply);
+  return true;
 }
 
-/**
- * The checkpoint thread copies the WAL back while groups keep committing, so under a steady
- * load it never finishes, and the WAL (never restarted) grows by the gigabyte. Between two groups
- * no frame is added: a checkpoint here copies only what came since the thread's last pass, and
- * completes, so the next group starts the WAL from its beginning again.
- */
+/** Between two groups no frame is added: the checkpoint thread's request to finish copying the WAL is taken then (wal-catch-up.ts). */
 function catchUpCheckpoint(): void {
-  if (Atomics.exchange(catchUp, 0, 0) === 0) return;
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // A busy or failed checkpoint is retried by the thread's next pass; the samples are safe in the WAL.
-  }
+  catchUpIfAsked(catchUp, () => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // The checkpoint thread asks again after its next pass; the samples are safe in the WAL.
+    }
+  });
 }
 
 function flush(closing = false): void {
@@ -132,7 +150,11 @@ function flush(closing = false): void {
   }
   givingWaySince = 0;
   const group = nextGroup();
-  if (group.length > 0) commit(group);
+  if (group.length > 0 && !commit(group)) {
+    // Locked by another connection: closing, the caller's loop tries again a millisecond later.
+    if (closing) return void Atomics.wait(pause, 0, 0, 1);
+    return schedule(1);
+  }
   if (!closing) catchUpCheckpoint();
   if (pending() > 0) schedule();
   else for (const resume of idleWaiters.splice(0)) setImmediate(resume);

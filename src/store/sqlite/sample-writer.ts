@@ -4,9 +4,10 @@ import { AppError, ErrorCode } from '../../errors.js';
 import { spawnWorker } from '../../worker-thread.js';
 import { isBusy, type LockWaiters } from './storage-errors.js';
 import type { Db, OpenDbOptions } from './open-db.js';
-import { createRollupFold, type RollupFold } from './rollup-repo.js';
+import { createRollupFold, type RollupFold } from './rollup-fold.js';
 import { createSampleInsert, SMALL_WRITE_SAMPLES, type SampleWrite, type WriteOutcome } from './sample-insert.js';
 import type { SampleWriterInit, WriterReply, WriterRequest } from './sample-writer-worker.js';
+import { sharedCell } from './shared-cell.js';
 
 export interface SampleWriter extends RollupFold {
   /** Resolves with the id of the write's last row once it is committed; rejects with why it was not. */
@@ -44,11 +45,11 @@ export function createInlineSampleWriter(db: Db, versionGeneration?: Int32Array)
 export function startSampleWriter(
   db: Db,
   file: string,
-  { synchronous, onError = () => {}, catchUp = new Int32Array(new SharedArrayBuffer(4)) }: Pick<OpenDbOptions, 'synchronous'> & { onError?: (message: string) => void; catchUp?: Int32Array } = {},
+  { synchronous, onError = () => {}, catchUp = sharedCell() }: Pick<OpenDbOptions, 'synchronous'> & { onError?: (message: string) => void; catchUp?: Int32Array } = {},
 ): SampleWriter {
   // How many callers on the main connection wait for the write lock, shared with the thread.
-  const waiters = new Int32Array(new SharedArrayBuffer(4));
-  const versionGeneration = new Int32Array(new SharedArrayBuffer(4));
+  const waiters = sharedCell();
+  const versionGeneration = sharedCell();
   const init: SampleWriterInit = { file, synchronous, waiters, catchUp, versionGeneration };
   let worker: Worker | undefined = spawnWorker(new URL('./sample-writer-worker.js', import.meta.url), init);
   const inline = createInlineSampleWriter(db, versionGeneration);

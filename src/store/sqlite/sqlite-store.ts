@@ -13,6 +13,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { createInlineSampleWriter, startSampleWriter } from './sample-writer.js';
 import { withStorageErrors } from './storage-errors.js';
 import { createSystemMetricsRepo } from './system-metrics-repo.js';
+import { sharedCell } from './shared-cell.js';
 
 const COUNTED_TABLES = ['agents', 'agent_performance_history', 'system_metrics', 'system_improvements', 'findings'];
 
@@ -24,6 +25,8 @@ export interface SqliteStoreOptions extends OpenDbOptions {
   backgroundThreads?: boolean;
   /** How often the checkpoint thread checkpoints (default 1 s). */
   checkpointIntervalMs?: number;
+  /** A WAL file grown past this under a burst is truncated once writes pause (default 64 MB). */
+  walKeepBytes?: number;
   onThreadError?: (message: string) => void;
 }
 
@@ -31,9 +34,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const db = openDb(file, options);
   const threads = options.backgroundThreads === true && file !== ':memory:';
   // The checkpoint thread asks the writer, through this flag, to finish a checkpoint between two groups.
-  const catchUp = new Int32Array(new SharedArrayBuffer(4));
+  const catchUp = sharedCell();
   const checkpointer = threads
-    ? startCheckpointer(db, file, { intervalMs: options.checkpointIntervalMs, onError: options.onThreadError, countTables: COUNTED_TABLES, catchUp })
+    ? startCheckpointer(db, file, { intervalMs: options.checkpointIntervalMs, onError: options.onThreadError, countTables: COUNTED_TABLES, catchUp, walKeepBytes: options.walKeepBytes })
     : undefined;
   const writer = threads ? startSampleWriter(db, file, { synchronous: options.synchronous, onError: options.onThreadError, catchUp }) : createInlineSampleWriter(db);
   // The writer thread holds the write lock much of the time under load: the main connection's

@@ -24,13 +24,19 @@ export const isBusy = (error: unknown) => String((error as { code?: unknown }).c
 /** How long a method keeps trying while another connection holds the write lock. */
 const BUSY_RETRY_MS = 5000;
 
-/**
- * The same repository, with storage failures translated on every method. A method that finds
- * the database locked (SQLITE_BUSY: the lock was not taken, or its transaction was rolled back)
- * is tried again after a short wait that lets the event loop run, up to 5 s: with the sample
- * writer on its own thread the main connection does not wait for the lock inside SQLite, which
- * would hold up every request for as long.
- */
+/** Runs `write` (a transaction), trying again every millisecond while another connection holds the lock, up to 5 s. */
+export async function whenUnlocked<T>(write: () => T): Promise<T> {
+  const deadline = performance.now() + BUSY_RETRY_MS;
+  for (;;) {
+    try {
+      return write();
+    } catch (error) {
+      if (!isBusy(error) || performance.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 /**
  * Told when a caller starts waiting for the write lock and when it stops: the sample writer
  * lets such a caller in before it takes the lock again (sample-writer-worker.ts).
@@ -40,6 +46,13 @@ export interface LockWaiters {
   done(): void;
 }
 
+/**
+ * The same repository, with storage failures translated on every method. A method that finds
+ * the database locked (SQLITE_BUSY: the lock was not taken, or its transaction was rolled back)
+ * is tried again after a short wait that lets the event loop run, up to 5 s: with the sample
+ * writer on its own thread the main connection does not wait for the lock inside SQLite, which
+ * would hold up every request for as long.
+ */
 export function withStorageErrors<T extends object>(repo: T, waiters?: LockWaiters): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, value] of Object.entries(repo)) {
