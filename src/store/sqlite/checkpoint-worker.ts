@@ -37,17 +37,12 @@ const db = new Database(file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 db.pragma('wal_autocheckpoint = 0');
 let timer: NodeJS.Timeout;
-let previousLog = -1;
-
 /**
- * After a burst the WAL file keeps its largest size. When a pass finds it exactly as long as the
- * pass before (nothing written meanwhile), a TRUNCATE checkpoint empties it; it gives up at once
- * rather than wait for a writer or a reader.
+ * After a burst the WAL file keeps its largest size. When a pass finds nothing new since the pass
+ * before, a TRUNCATE checkpoint empties it; it gives up at once rather than wait for a writer or a reader.
  */
-function trimWhenQuiet(log: number): void {
-  const quiet = log === previousLog;
-  previousLog = log;
-  if (!quiet || walBytes() <= walKeepBytes) return;
+function trimWhenQuiet(): void {
+  if (walBytes() <= walKeepBytes) return;
   db.pragma('busy_timeout = 0');
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -82,13 +77,13 @@ function checkpoint(): number {
     // `log` counts the frames there were when the pass began: what this pass copied is what came since the last one.
     const copied = result.log >= lastPassLog ? result.log - lastPassLog : result.log;
     lastPassLog = result.log;
-    if (catchUp && result.log >= CATCH_UP_FRAMES) {
+    if (copied === 0) trimWhenQuiet();
+    else if (catchUp && result.log >= CATCH_UP_FRAMES) {
       if (copied > HAND_OVER_FRAMES && result.log < MUST_HAND_OVER_FRAMES) return 0;
       Atomics.store(catchUp, 0, CatchUp.REQUESTED);
       askedAt = Date.now();
       return 10;
     }
-    trimWhenQuiet(result.log);
   } catch (error) {
     post({ error: (error as Error).message });
   }
