@@ -1,7 +1,7 @@
-import { ROLLUP_RESOLUTIONS } from '../store.js';
+import { addToBuckets, AGENT_ROLLUP, bucketRow, SYSTEM_ROLLUP, type BucketSums, type RollupSpec } from '../rollup-sums.js';
 import type { Db } from './open-db.js';
 import { whenUnlocked } from './storage-errors.js';
-import { AGENT_ROLLUP, rollupReadSql, rollupUpsertSql, SYSTEM_ROLLUP, type RollupSpec } from './rollup-sql.js';
+import { rollupReadSql, rollupUpsertSql } from './rollup-sql.js';
 
 /** Rows read per step: a few milliseconds of work, after which the fold yields. */
 const READ_ROWS = 2_000;
@@ -16,17 +16,6 @@ const MAX_BUCKETS = 4_000;
 export interface RollupFold {
   /** Folds every row committed since the last fold into the rollups, in steps that yield. */
   update(): Promise<{ samples: number; snapshots: number }>;
-}
-
-/** One bucket's partial sums, in the column order of rollupUpsertSql. */
-interface BucketSums {
-  resolution: number;
-  key: string | null;
-  bucketS: number;
-  samples: number;
-  sums: number[];
-  counts: number[];
-  extremes: Array<number | null>;
 }
 
 /**
@@ -46,47 +35,10 @@ export function createRollupFold(db: Db, between: () => Promise<void> = () => ne
     const read = db.prepare(rollupReadSql(spec)).raw();
     const upsert = db.prepare(rollupUpsertSql(spec));
     const maxId = db.prepare(`SELECT MAX(id) FROM ${spec.source}`).pluck();
-    const extremes = spec.metrics.map((m) => m.extreme);
-    const width = spec.metrics.length;
-
-    /** Adds one row (id, key?, epoch seconds, ...metrics) to its bucket in every resolution. */
-    function add(partials: Map<string, BucketSums>, row: unknown[]): void {
-      const offset = spec.key ? 3 : 2;
-      const key = spec.key ? (row[1] as string) : null;
-      const epochS = row[offset - 1] as number | null;
-      if (epochS === null) return; // not a time SQLite can read: no bucket can hold it (ingest never stores one)
-      for (const resolution of ROLLUP_RESOLUTIONS) {
-        const bucketS = Math.floor(epochS / resolution) * resolution;
-        const id = `${resolution}|${bucketS}|${key ?? ''}`;
-        let partial = partials.get(id);
-        if (!partial) {
-          partial = { resolution, key, bucketS, samples: 0, sums: new Array(width).fill(0), counts: new Array(width).fill(0), extremes: new Array(width).fill(null) };
-          partials.set(id, partial);
-        }
-        partial.samples += 1;
-        for (let m = 0; m < width; m++) {
-          const value = row[offset + m] as number | null;
-          if (value === null) continue;
-          partial.sums[m]! += value;
-          partial.counts[m]! += 1;
-          const extreme = extremes[m];
-          const held = partial.extremes[m]!;
-          if (extreme && (held === null || (extreme === 'max' ? value > held : value < held))) partial.extremes[m] = value;
-        }
-      }
-    }
-
     /** Merges the partial sums of rows (from, to] and moves the cursor to `to`, unless another fold moved it first. */
     const merge = db.transaction((partials: Map<string, BucketSums>, from: number, to: number): boolean => {
       if (((getCursor.get(spec.name) as number | undefined) ?? 0) !== from) return false;
-      for (const p of partials.values()) {
-        const values: Array<number | string | null> = [p.resolution, ...(spec.key ? [p.key] : []), new Date(p.bucketS * 1000).toISOString(), p.samples];
-        for (let m = 0; m < width; m++) {
-          values.push(p.sums[m]!, p.counts[m]!);
-          if (extremes[m]) values.push(p.extremes[m]!);
-        }
-        upsert.run(values);
-      }
+      for (const bucket of partials.values()) upsert.run(bucketRow(spec, bucket));
       setCursor.run(spec.name, to);
       return true;
     });
@@ -104,7 +56,7 @@ export function createRollupFold(db: Db, between: () => Promise<void> = () => ne
         while (to < last && partials.size < MAX_BUCKETS) {
           const page = read.all(to, last, READ_ROWS) as unknown[][];
           if (page.length === 0) break;
-          for (const row of page) add(partials, row);
+          for (const row of page) addToBuckets(spec, partials, row);
           to = page.at(-1)![0] as number;
           rows += page.length;
           if (page.length < READ_ROWS) break;

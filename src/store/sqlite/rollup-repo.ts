@@ -3,7 +3,8 @@ import type { RolledSample, RolledSystemMetrics, RollupRepo } from '../store.js'
 import type { Db } from './open-db.js';
 import { rowReader } from './rows.js';
 import { createRollupFold, type RollupFold } from './rollup-fold.js';
-import { AGENT_ROLLUP, rollupSelectSql, SYSTEM_ROLLUP } from './rollup-sql.js';
+import { AGENT_ROLLUP, SYSTEM_ROLLUP } from '../rollup-sums.js';
+import { rollupSelectSql } from './rollup-sql.js';
 
 const AGENT_SUMS: readonly string[] = COUNT_FIELDS;
 // Each snapshot already totals its window, so a bucket of snapshots reads as their mean.
