@@ -80,6 +80,11 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8081),
   dataDir: z.string().min(1).default('./meta_agent_data'),
   logFile: z.string().default('./meta_agent.log'),
+  /** PostgreSQL instead of SQLite in dataDir (META_AGENT_DATABASE_URL); the password never appears in logs or health. */
+  databaseUrl: z
+    .string()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url), 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/database')
+    .optional(),
   /** FULL also survives power loss, at some cost to write speed; NORMAL survives a process crash. */
   synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

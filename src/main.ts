@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config-loader.js';
 import { createLogger } from './logger.js';
 import { createMetaAgent } from './meta-agent.js';
+import { openPostgresStore } from './store/postgres/pg-store.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
@@ -24,10 +25,26 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const agent = createMetaAgent(config, { logger });
+  let store;
+  if (config.databaseUrl) {
+    try {
+      store = await openPostgresStore(config.databaseUrl);
+    } catch (error) {
+      process.stderr.write(`META_AGENT_DATABASE_URL: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  if (store) {
+    logger.warn(
+      { store: 'postgres' },
+      'PostgreSQL store: run one replica per database for now. Electing the one replica that runs the scheduled jobs, and carrying live events between replicas, are not built yet',
+    );
+  }
+  const agent = createMetaAgent(config, { logger, store });
   const address = await agent.start();
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url, data_dir: config.dataDir }, `Meta Agent listening on ${url} (GraphQL ${url}/graphql, docs ${url}/docs)`);
+  logger.info({ url, data_dir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite' }, `Meta Agent listening on ${url} (GraphQL ${url}/graphql, docs ${url}/docs)`);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -146,11 +146,14 @@ export interface FindingRepo {
 }
 
 export interface StoreInfo {
-  engine: 'sqlite';
+  engine: 'sqlite' | 'postgres';
+  /** The database file, or the PostgreSQL URL without its password. */
   path: string;
   schema_version: number;
   size_bytes: number;
+  /** SQLite's WAL file; 0 for PostgreSQL, whose WAL is the server's own. */
   wal_bytes: number;
+  /** SQLite's journal mode ("wal"), or "postgres". */
   journal_mode: string;
   /** Rows per table: counted on a background thread when there is one (a count reads a whole index), else now. */
   rows: Record<string, number>;

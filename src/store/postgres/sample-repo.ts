@@ -1,0 +1,107 @@
+import type { WindowAggregate } from '../../domain/health.js';
+import { METRIC_FIELDS, METRIC_RULES, type AgentSample } from '../../domain/sample.js';
+import type { SampleRepo, StoredSample } from '../store.js';
+import { inTransaction, rows, sameWordsAsSqlite, type Pool } from './pool.js';
+import { recomputeVersions, versionChanges } from './version-log.js';
+
+const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
+const COLUMNS = `id, ${STORED.join(', ')}`;
+const ARRAY_TYPES = STORED.map((column) => (column in METRIC_RULES ? (METRIC_RULES[column as keyof typeof METRIC_RULES].integer ? 'bigint[]' : 'float8[]') : 'text[]'));
+const INSERT = `INSERT INTO agent_performance_history (${STORED.join(', ')})
+  SELECT * FROM unnest(${ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
+
+/**
+ * Sample writes take this transaction-level advisory lock (any fixed number) before they take
+ * their ids, so rows commit in id order across every connection and replica: a reader that
+ * resumes after the last id it saw (the rollup fold, the analysis worker) never skips a row
+ * that committed late. One write at a time is what SQLite does too; each carries a whole batch.
+ */
+export const SAMPLE_WRITE_LOCK = 727_002;
+
+const WINDOW = `SELECT agent_name, COUNT(*) AS samples,
+    AVG(response_time) AS avg_response_time, AVG(success_rate) AS avg_success_rate,
+    SUM(error_count) AS sum_errors, SUM(requests) AS sum_requests,
+    SUM(CASE WHEN requests IS NOT NULL THEN error_count END) AS sum_errors_with_requests,
+    SUM(insights_generated) AS sum_insights, SUM(research_cycles) AS sum_research_cycles,
+    AVG(cpu_usage) AS avg_cpu_usage, AVG(memory_usage) AS avg_memory_usage
+  FROM agent_performance_history WHERE timestamp >= $1 GROUP BY agent_name`;
+
+export function createPgSampleRepo(pool: Pool): SampleRepo {
+  return {
+    async insert(samples, receivedAt, options = {}) {
+      const alive = options.alive ?? true;
+      try {
+        await inTransaction(pool, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [SAMPLE_WRITE_LOCK]);
+          await client.query(INSERT, STORED.map((column) => samples.map((sample) => sample[column])));
+          await registerAgents(client, samples, receivedAt, alive);
+          await recomputeVersions(client, earliestVersioned(samples));
+        });
+      } catch (error) {
+        throw sameWordsAsSqlite(error);
+      }
+    },
+    async list(query) {
+      return query.agentName
+        ? rows<StoredSample>(pool, `SELECT ${COLUMNS} FROM agent_performance_history WHERE agent_name = $1 AND timestamp >= $2 ORDER BY timestamp DESC, id DESC LIMIT $3`, [query.agentName, query.sinceIso, query.limit])
+        : rows<StoredSample>(pool, `SELECT ${COLUMNS} FROM agent_performance_history WHERE timestamp >= $1 ORDER BY timestamp DESC, id DESC LIMIT $2`, [query.sinceIso, query.limit]);
+    },
+    async between(agentName, fromIso, toIso, limit) {
+      return rows<StoredSample>(pool, `SELECT ${COLUMNS} FROM agent_performance_history WHERE agent_name = $1 AND timestamp >= $2 AND timestamp < $3 ORDER BY timestamp LIMIT $4`, [agentName, fromIso, toIso, limit]);
+    },
+    async byAgentSince(sinceIso) {
+      const result = new Map<string, AgentSample[]>();
+      for (const row of await rows<StoredSample>(pool, `SELECT ${COLUMNS} FROM agent_performance_history WHERE timestamp >= $1 ORDER BY agent_name, timestamp`, [sinceIso])) {
+        const list = result.get(row.agent_name);
+        if (list) list.push(row);
+        else result.set(row.agent_name, [row]);
+      }
+      return result;
+    },
+    async windowAggregates(sinceIso) {
+      const result = new Map<string, WindowAggregate>();
+      for (const { agent_name, ...aggregate } of await rows<WindowAggregate & { agent_name: string }>(pool, WINDOW, [sinceIso])) result.set(agent_name, aggregate);
+      return result;
+    },
+    async versionChanges(query) {
+      return versionChanges(pool, query);
+    },
+  };
+}
+
+/** Each agent's span in the batch, capped at arrival (liveness follows arrival, as in SQLite), upserted in one statement. */
+async function registerAgents(client: Pick<Pool, 'query'>, samples: readonly AgentSample[], receivedAt: string, alive: boolean): Promise<void> {
+  const spans = new Map<string, { first: string; last: string; count: number }>();
+  for (const { agent_name: name, timestamp } of samples) {
+    const span = spans.get(name);
+    if (!span) spans.set(name, { first: timestamp, last: timestamp, count: 1 });
+    else {
+      if (timestamp < span.first) span.first = timestamp;
+      if (timestamp > span.last) span.last = timestamp;
+      span.count += 1;
+    }
+  }
+  const cap = (iso: string) => (iso > receivedAt ? receivedAt : iso);
+  const names = [...spans.keys()];
+  const update = alive
+    ? 'first_seen = LEAST(agents.first_seen, excluded.first_seen), last_seen = GREATEST(agents.last_seen, excluded.last_seen), sample_count = agents.sample_count + excluded.sample_count'
+    : 'sample_count = agents.sample_count + excluded.sample_count';
+  await client.query(
+    `INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
+      SELECT name, first_seen, last_seen, $4, n FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) AS s(name, first_seen, last_seen, n)
+      ORDER BY name
+      ON CONFLICT (name) DO UPDATE SET ${update}`,
+    [names, names.map((n) => cap(spans.get(n)!.first)), names.map((n) => cap(spans.get(n)!.last)), receivedAt, names.map((n) => spans.get(n)!.count)],
+  );
+}
+
+/** Per agent, the earliest instant of the batch's samples that carry a version. */
+function earliestVersioned(samples: readonly AgentSample[]): Map<string, string> {
+  const earliest = new Map<string, string>();
+  for (const { agent_name: name, timestamp, version } of samples) {
+    if (version === null) continue;
+    const known = earliest.get(name);
+    if (known === undefined || timestamp < known) earliest.set(name, timestamp);
+  }
+  return earliest;
+}

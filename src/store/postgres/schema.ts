@@ -1,0 +1,217 @@
+import type { Pool } from './pool.js';
+import { inTransaction } from './pool.js';
+
+/**
+ * The same tables, columns and meanings as the SQLite store's (store/sqlite/migrations), in
+ * PostgreSQL's types. Times stay canonical ISO-8601 UTC text, as in SQLite: both engines then
+ * compare, sort and bucket them the same way, and rows read back byte for byte as written.
+ */
+const V1 = `
+CREATE TABLE agents (
+  name TEXT PRIMARY KEY,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  sample_count BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX idx_agents_registered ON agents (registered_at);
+CREATE INDEX idx_agents_last_seen ON agents (last_seen);
+
+CREATE TABLE agent_performance_history (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  agent_name TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  response_time DOUBLE PRECISION,
+  success_rate DOUBLE PRECISION,
+  error_count BIGINT,
+  insights_generated BIGINT,
+  memory_usage DOUBLE PRECISION,
+  cpu_usage DOUBLE PRECISION,
+  requests BIGINT,
+  research_cycles BIGINT,
+  version TEXT,
+  source TEXT NOT NULL DEFAULT 'push'
+);
+CREATE INDEX idx_samples_agent_time ON agent_performance_history (agent_name, timestamp);
+CREATE INDEX idx_samples_time ON agent_performance_history (timestamp);
+
+CREATE TABLE agent_versions (
+  agent_name TEXT NOT NULL,
+  since TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY (agent_name, since)
+);
+
+CREATE TABLE system_metrics (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  timestamp TEXT NOT NULL,
+  total_agents INTEGER NOT NULL,
+  active_agents INTEGER NOT NULL,
+  failed_agents INTEGER NOT NULL,
+  degraded_agents INTEGER NOT NULL DEFAULT 0,
+  offline_agents INTEGER NOT NULL DEFAULT 0,
+  avg_response_time DOUBLE PRECISION,
+  avg_success_rate DOUBLE PRECISION,
+  system_cpu_usage DOUBLE PRECISION,
+  system_memory_usage DOUBLE PRECISION,
+  total_errors BIGINT NOT NULL,
+  total_insights BIGINT NOT NULL,
+  research_cycles_completed BIGINT NOT NULL,
+  performance_score DOUBLE PRECISION,
+  window_seconds INTEGER NOT NULL DEFAULT 0,
+  load_average DOUBLE PRECISION,
+  disk_used_percent DOUBLE PRECISION
+);
+CREATE INDEX idx_system_metrics_time ON system_metrics (timestamp);
+
+CREATE TABLE system_improvements (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  affected_components JSONB NOT NULL,
+  estimated_impact JSONB NOT NULL,
+  implementation_plan JSONB NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  assigned_agent TEXT,
+  completion_time TEXT,
+  fingerprint TEXT,
+  problem_family TEXT,
+  evidence JSONB NOT NULL DEFAULT '[]',
+  occurrences INTEGER NOT NULL DEFAULT 1,
+  last_seen_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  decision_reason TEXT,
+  problem_cleared_at TEXT,
+  routing_reason TEXT,
+  lease_owner TEXT,
+  lease_expires_at TEXT,
+  claimed_at TEXT,
+  result JSONB,
+  failure_reason TEXT,
+  analysis JSONB,
+  outcome TEXT,
+  outcome_details JSONB,
+  verified_at TEXT,
+  follow_up_of TEXT
+);
+CREATE INDEX idx_improvements_status ON system_improvements (status, created_at);
+CREATE INDEX idx_improvements_fingerprint ON system_improvements (fingerprint, status);
+CREATE INDEX idx_improvements_lease ON system_improvements (status, lease_expires_at);
+CREATE INDEX idx_improvements_family ON system_improvements (problem_family, outcome);
+
+-- Improvement ids are improvement_<unix seconds>_<n>: n counts per second, taken atomically here.
+CREATE TABLE improvement_numbers (
+  second BIGINT PRIMARY KEY,
+  n INTEGER NOT NULL
+);
+
+CREATE TABLE improvement_events (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  improvement_id TEXT NOT NULL REFERENCES system_improvements (id),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  from_status TEXT,
+  to_status TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX idx_improvement_events_improvement ON improvement_events (improvement_id, id);
+CREATE INDEX idx_improvement_events_time ON improvement_events (at);
+
+CREATE TABLE findings (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind TEXT NOT NULL,
+  agent_name TEXT,
+  metric TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT NOT NULL,
+  value DOUBLE PRECISION,
+  expected DOUBLE PRECISION,
+  message TEXT NOT NULL,
+  details JSONB NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  episode_key TEXT NOT NULL UNIQUE
+);
+CREATE INDEX idx_findings_time ON findings (ended_at);
+CREATE INDEX idx_findings_agent ON findings (agent_name, ended_at);
+
+CREATE TABLE deliveries (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  ok BOOLEAN NOT NULL,
+  status_code INTEGER,
+  error TEXT,
+  duration_ms DOUBLE PRECISION
+);
+CREATE INDEX idx_deliveries_time ON deliveries (at);
+
+CREATE TABLE notification_state (
+  key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  last_sent_at TEXT,
+  changes JSONB NOT NULL DEFAULT '[]',
+  flapping BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE rollup_cursors (
+  name TEXT PRIMARY KEY,
+  last_id BIGINT NOT NULL
+);
+${rollupTable('agent_rollups', 'agent_name TEXT NOT NULL,', ['response_time:max', 'success_rate:min', 'error_count', 'insights_generated', 'memory_usage:max', 'cpu_usage:max', 'requests', 'research_cycles'], 'resolution, agent_name, bucket')}
+CREATE INDEX idx_agent_rollups_bucket ON agent_rollups (resolution, bucket);
+${rollupTable('system_metrics_rollups', '', ['total_agents', 'active_agents', 'failed_agents:max', 'degraded_agents', 'offline_agents', 'avg_response_time:max', 'avg_success_rate:min', 'system_cpu_usage:max', 'system_memory_usage:max', 'total_errors', 'total_insights', 'research_cycles_completed', 'performance_score:min'], 'resolution, bucket')}
+`;
+
+function rollupTable(name: string, key: string, metrics: string[], primaryKey: string): string {
+  const columns = metrics.map((m) => {
+    const [column, extreme] = m.split(':');
+    return `${column}_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ${column}_n BIGINT NOT NULL DEFAULT 0${extreme ? `, ${column}_${extreme} DOUBLE PRECISION` : ''}`;
+  });
+  return `CREATE TABLE ${name} (
+  resolution INTEGER NOT NULL,
+  ${key}
+  bucket TEXT NOT NULL,
+  samples BIGINT NOT NULL,
+  ${columns.join(',\n  ')},
+  PRIMARY KEY (${primaryKey})
+);`;
+}
+
+export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [{ version: 1, name: 'initial', sql: V1 }];
+
+/** Any fixed number: the advisory lock under which one replica at a time migrates. */
+const MIGRATION_LOCK = 727_001;
+
+/**
+ * Applies the migrations this database lacks, in one transaction, under an advisory
+ * lock: replicas starting together on an empty database migrate one after the other, and the
+ * later ones find nothing left to do. Answers the schema version.
+ */
+export async function migrate(pool: Pool): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    const current = Number(rows[0].v);
+    const newest = PG_MIGRATIONS.at(-1)!.version;
+    if (current > newest) throw new Error(`the database is at schema version ${current}, newer than this build knows (${newest}); upgrade Meta Agent`);
+    for (const migration of PG_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
+    }
+    return newest;
+  });
+}

@@ -1,0 +1,39 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { emptySample } from '../../src/domain/sample.js';
+import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
+import { freshDatabase, testDatabaseUrl } from '../helpers/services.js';
+import { storeContract } from './contract.js';
+
+const url = testDatabaseUrl();
+const drops: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const drop of drops) await drop();
+});
+
+if (url) {
+  // Every test on a database of its own.
+  storeContract('PostgreSQL', async () => {
+    const database = await freshDatabase(url);
+    drops.push(database.drop);
+    return openPostgresStore(database.url);
+  });
+
+  describe('PostgreSQL schema', () => {
+    it('comes up on an empty database when several replicas start at once: one migrates, the others wait and find it done', async () => {
+      const database = await freshDatabase(url);
+      drops.push(database.drop);
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(database.url)));
+      try {
+        const infos = await Promise.all(stores.map((store) => store.info()));
+        expect(infos.map((info) => info.schema_version)).toEqual([1, 1, 1, 1]);
+        // Every replica writes and reads the one schema.
+        await Promise.all(stores.map((store, i) => store.samples.insert([{ ...emptySample(`agent_${i}`, new Date().toISOString(), 'push'), requests: i }], new Date().toISOString())));
+        expect((await stores[0]!.agents.list()).map((a) => a.name)).toEqual(['agent_0', 'agent_1', 'agent_2', 'agent_3']);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+  });
+} else {
+  describe.skip('Store contract: PostgreSQL (META_AGENT_TEST_DATABASE_URL is not set)', () => it('runs against a real PostgreSQL', () => {}));
+}
