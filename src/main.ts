@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config-loader.js';
 import { createLogger } from './logger.js';
 import { createMetaAgent } from './meta-agent.js';
 import { openPostgresStore } from './store/postgres/pg-store.js';
+import { defaultInstanceId } from './cluster/cluster.js';
+import { startPgLeadership } from './cluster/pg-leadership.js';
+import { systemClock } from './clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
@@ -35,13 +38,16 @@ async function main(): Promise<void> {
       return;
     }
   }
+  const instanceId = config.instanceId ?? defaultInstanceId();
+  let leadership;
   if (store) {
+    leadership = startPgLeadership({ url: config.databaseUrl!, instanceId, clock: systemClock, logger });
     logger.warn(
-      { store: 'postgres' },
-      'PostgreSQL store: run one replica per database for now. Electing the one replica that runs the scheduled jobs, and carrying live events between replicas, are not built yet',
+      { store: 'postgres', pubsub: 'memory' },
+      'PostgreSQL store: live events (subscriptions) reach only the clients of the replica that published them; carrying them across replicas (Redis) is not built yet',
     );
   }
-  const agent = createMetaAgent(config, { logger, store });
+  const agent = createMetaAgent(config, { logger, store, leadership, instanceId });
   const address = await agent.start();
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, data_dir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite' }, `Meta Agent listening on ${url} (GraphQL ${url}/graphql, docs ${url}/docs)`);

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createEventBus, type EventBus } from './events/bus.js';
 import { createJobs, type Jobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { defaultInstanceId, soloLeadership, type Leadership } from './cluster/cluster.js';
 import { analysisInit } from './services/analysis.js';
 import type { Collectors } from './services/health-tick.js';
 import type { SystemStatus } from './services/status.js';
@@ -30,6 +31,10 @@ export interface MetaAgentOptions {
   useCron?: boolean;
   /** false: SQLite writes samples and checkpoints its WAL on the main thread instead of on threads of their own (tests that do not need the threads). */
   backgroundThreads?: boolean;
+  /** Who runs the scheduled jobs among replicas (PostgreSQL: cluster/pg-leadership.ts); a single process leads itself. */
+  leadership?: Leadership;
+  /** This replica's id in health.cluster (config.instanceId, else unique per process). */
+  instanceId?: string;
   /** Replace the host collector or process sampler (tests). */
   collectors?: Partial<Omit<Collectors, 'runtime'>>;
 }
@@ -84,6 +89,8 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       deliveriesPerSecond: config.limits.subscriptionEventsPerSecond,
     });
 
+  const leadership = options.leadership ?? soloLeadership(clock);
+  const instanceId = options.instanceId ?? config.instanceId ?? defaultInstanceId();
   let scheduler: Scheduler<Jobs> | undefined;
   const monitoring: Monitoring = {
     start: () => scheduler?.start(),
@@ -91,6 +98,13 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     isActive: () => scheduler?.isActive() ?? false,
     jobs: () => scheduler?.status() ?? [],
     runAnalysis: () => scheduler!.runNow('analysis'),
+    cluster: () => ({
+      instance_id: instanceId,
+      leader: leadership.isLeader(),
+      leader_since: leadership.leaderSince(),
+      store: store.analysisSource().engine,
+      pubsub: 'memory',
+    }),
   };
   const collectors: Collectors = {
     host: options.collectors?.host ?? createHostCollector(paths.dataDir),
@@ -108,7 +122,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   });
   const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer });
   services.notifier.start();
-  scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron });
+  scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron, leadership });
   const tokens = createTokenRegistry(config.auth.tokens);
   const app = createApp({ config, services, logger, tokens });
   let http: HttpServer | undefined;
@@ -137,6 +151,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         scheduler.stop();
         await http?.close();
         await scheduler.close();
+        await leadership.stop();
         deliverer.stop();
         await services.notifier.stop();
         bus.stop();

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { toIso, type Clock } from '../clock.js';
-import { AppError, ErrorCode } from '../errors.js';
+import type { Leadership } from '../cluster/cluster.js';
 import type { Logger } from '../logger.js';
 
 /** A row of the job table; its name and result are types, so runNow('analysis') is typed. */
@@ -41,7 +41,8 @@ export interface Scheduler<J extends readonly Job[] = readonly Job[]> {
   tick(): void;
   /**
    * Runs a job now and resolves with its result: at once, or after the run in progress (one such
-   * run shared by every caller meanwhile). Like a scheduled run, only where scheduled work may run.
+   * run shared by every caller meanwhile). On any replica: like a scheduled run it waits while
+   * another replica runs the same job.
    */
   runNow<N extends NameOf<J>>(name: N): Promise<ResultOf<J, N>>;
   status(): JobStatus[];
@@ -62,8 +63,8 @@ export interface SchedulerOptions<J extends readonly Job[]> {
   jobs: J;
   clock: Clock;
   logger: Logger;
-  /** Asked before each scheduled run; only the leader of several replicas runs jobs. */
-  isLeader?: () => boolean;
+  /** Only the leader of several replicas runs scheduled jobs, and every run, scheduled or asked for, is exclusive across them. */
+  leadership?: Pick<Leadership, 'isLeader' | 'exclusive'>;
   /** Tests drive tick() themselves. */
   useCron?: boolean;
 }
@@ -78,7 +79,8 @@ const TICK_SLACK_MS = 500;
 export function createScheduler<const J extends readonly Job[]>(options: SchedulerOptions<J>): Scheduler<J> {
   const { clock } = options;
   const log = options.logger.child({ module: 'scheduler' });
-  const isLeader = options.isLeader ?? (() => true);
+  const leadership = options.leadership ?? { isLeader: () => true, exclusive: (_name: string, work: () => Promise<unknown>) => work() };
+  const isLeader = () => leadership.isLeader();
   const states = new Map<string, JobState>(
     options.jobs.map((job) => [
       job.name,
@@ -114,7 +116,7 @@ export function createScheduler<const J extends readonly Job[]>(options: Schedul
     state.status.next_run_at = active ? toIso(state.nextDueMs) : null;
     const run = (async () => {
       try {
-        const result = await state.job.run();
+        const result = await leadership.exclusive(state.job.name, () => state.job.run());
         state.status.last_outcome = 'success';
         state.status.last_error = null;
         return result;
@@ -181,9 +183,6 @@ export function createScheduler<const J extends readonly Job[]>(options: Schedul
     async runNow<N extends NameOf<J>>(name: N): Promise<ResultOf<J, N>> {
       const state = states.get(name);
       if (!state) throw new Error(`no job named ${name}`);
-      if (!isLeader()) {
-        throw new AppError(ErrorCode.unavailable, 'Another replica runs the scheduled work (see health.cluster); ask that one', { retryAfterSeconds: 5 });
-      }
       return (await runSoon(state)) as ResultOf<J, N>;
     },
     status: () => [...states.values()].map((s) => ({ ...s.status })),

@@ -3,6 +3,7 @@ import { assessOverallHealth, countByHealth, type FleetCounts } from '../domain/
 import type { OverallHealth } from '../domain/enums.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { EventLoopDelay, ProcessMemory, RuntimeMonitor } from '../collectors/runtime.js';
+import type { ClusterInfo } from '../cluster/cluster.js';
 import type { JobStatus } from '../scheduler/scheduler.js';
 import type { DeliverySummary, StoreInfo } from '../store/store.js';
 import { HOUR } from '../domain/units.js';
@@ -13,6 +14,7 @@ import type { ServiceDeps } from './deps.js';
 export interface MonitoringView {
   isActive(): boolean;
   jobs(): JobStatus[];
+  cluster(): ClusterInfo;
 }
 
 export interface SystemStatus {
@@ -43,6 +45,8 @@ export interface HealthReport {
   uptime_seconds: number;
   event_loop: EventLoopDelay;
   memory: ProcessMemory;
+  /** This replica, whether it leads, and what it stores and publishes through. */
+  cluster: ClusterInfo;
 }
 
 export type StatusService = ReturnType<typeof createStatusService>;
@@ -94,6 +98,7 @@ export function createStatusService(deps: ServiceDeps, agents: AgentService, mon
         uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
         event_loop: runtime.eventLoop(),
         memory: runtime.memory(),
+        cluster: monitoring.cluster(),
       };
     },
   };

@@ -130,6 +130,17 @@ const ProcessMemoryRef = builder.objectRef<ProcessMemory>('ProcessMemory').imple
   }),
 });
 
+const ClusterInfoRef = builder.objectRef<HealthReport['cluster']>('ClusterInfo').implement({
+  description: 'This replica, whether it runs the scheduled jobs, and what it stores and publishes through',
+  fields: (t) => ({
+    instanceId: t.exposeString('instance_id'),
+    leader: t.exposeBoolean('leader', { description: 'This replica runs the scheduled jobs (one per cluster; a single SQLite process always)' }),
+    leaderSince: t.expose('leader_since', { type: 'DateTime', nullable: true }),
+    store: t.exposeString('store', { description: 'sqlite or postgres' }),
+    pubsub: t.exposeString('pubsub', { description: 'memory (this process only) or redis (every replica)' }),
+  }),
+});
+
 const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implement({
   fields: (t) => ({
     metaAgentActive: t.exposeBoolean('meta_agent_active'),
@@ -144,6 +155,7 @@ const HealthReportRef = builder.objectRef<HealthReport>('HealthReport').implemen
     startedAt: t.expose('started_at', { type: 'DateTime' }),
     uptimeSeconds: t.exposeInt('uptime_seconds'),
     eventLoop: t.expose('event_loop', { type: EventLoopDelayRef }),
+    cluster: t.expose('cluster', { type: ClusterInfoRef }),
     memory: t.expose('memory', { type: ProcessMemoryRef }),
   }),
 });
