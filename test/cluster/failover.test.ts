@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
+import { series } from '../helpers/samples.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/services.js';
 
 const url = testDatabaseUrl();
@@ -44,6 +45,44 @@ describe.skipIf(!url)('two replicas on one PostgreSQL database', () => {
       const taken = await until(() => health(standby), (h) => h.cluster.leader && h.jobs.find((j) => j.name === 'health')!.runs > 0, 15_000);
       expect(Date.now() - killedAt).toBeLessThan(15_000);
       expect(Date.parse(taken.cluster.leader_since!)).toBeGreaterThanOrEqual(killedAt - 1000);
+    } finally {
+      a.child.kill('SIGKILL');
+      b.child.kill('SIGKILL');
+    }
+  });
+
+  it('settle decision and claim races between replicas with one winner, and concurrent analyses raise each suggestion once', async () => {
+    const database = await freshDatabase(url!);
+    drops.push(database.drop);
+    const env = (id: string) => ({ META_AGENT_DATABASE_URL: database.url, META_AGENT_INSTANCE_ID: id, META_AGENT_DATA_DIR: tempDataDir(), META_AGENT_LOG_FILE: '' });
+    const [a, b] = await Promise.all([startServerProcess(env('replica-a')), startServerProcess(env('replica-b'))]);
+    const post = (server: ServerProcess, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    try {
+      // Two agents breaching for ten minutes, reported through replica A.
+      for (const agent of ['slow_1', 'slow_2']) {
+        const samples = series(agent, Date.now(), 20, 30_000, () => ({ response_time: 45, success_rate: 0.99, requests: 10, error_count: 0 }));
+        expect((await post(a, '/api/agents/metrics', { samples })).status).toBe(200);
+      }
+      // Analyses asked of both replicas at once run one after the other, and the second finds the suggestions made.
+      const runs = await Promise.all([post(a, '/api/meta-agent/trigger-analysis'), post(b, '/api/meta-agent/trigger-analysis')]);
+      expect(runs.map((r) => r.status)).toEqual([200, 200]);
+      const pending = ((await (await fetch(`${b.url}/api/meta-agent/improvements?status=pending`)).json()) as { data: Array<{ id: string; fingerprint: string }> }).data;
+      const fingerprints = pending.map((i) => i.fingerprint);
+      expect(new Set(fingerprints).size).toBe(fingerprints.length);
+      const [first, second] = ['slow_1', 'slow_2'].map((agent) => pending.find((i) => i.fingerprint.startsWith(`${agent}:`))!);
+      expect(first && second).toBeTruthy();
+
+      // Approve on A against reject on B: one wins, the other is told the status it lost to.
+      const decided = await Promise.all([post(a, `/api/meta-agent/improvements/${first!.id}/approve`), post(b, `/api/meta-agent/improvements/${first!.id}/reject`, { reason: 'not now' })]);
+      expect(decided.map((r) => r.status).sort()).toEqual([200, 409]);
+      const events = ((await (await fetch(`${a.url}/api/meta-agent/improvements/${first!.id}`)).json()) as { data: { status: string } }).data;
+      expect(['approved', 'rejected']).toContain(events.status);
+
+      // Two workers claiming the same approved work through different replicas: one gets it.
+      expect((await post(b, `/api/meta-agent/improvements/${second!.id}/approve`)).status).toBe(200);
+      const claims = await Promise.all([post(a, `/api/meta-agent/improvements/${second!.id}/claim`, { worker: 'worker-a' }), post(b, `/api/meta-agent/improvements/${second!.id}/claim`, { worker: 'worker-b' })]);
+      expect(claims.map((r) => r.status).sort()).toEqual([200, 409]);
     } finally {
       a.child.kill('SIGKILL');
       b.child.kill('SIGKILL');
