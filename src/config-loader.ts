@@ -9,6 +9,7 @@ const ENV_MAP: ReadonlyArray<[name: string, path: string[], kind: 'string' | 'nu
   ['META_AGENT_DATA_DIR', ['dataDir'], 'string'],
   ['META_AGENT_DATABASE_URL', ['databaseUrl'], 'string'],
   ['META_AGENT_INSTANCE_ID', ['instanceId'], 'string'],
+  ['META_AGENT_REDIS_URL', ['redisUrl'], 'string'],
   ['META_AGENT_LOG_FILE', ['logFile'], 'string'],
   ['META_AGENT_LOG_LEVEL', ['logLevel'], 'string'],
   ['META_AGENT_HEALTH_INTERVAL_S', ['intervals', 'health'], 'number'],

@@ -85,6 +85,11 @@ export const ConfigSchema = z.strictObject({
     .string()
     .refine((url) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url), 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/database')
     .optional(),
+  /** Redis that carries live events between replicas (META_AGENT_REDIS_URL); unset: in this process only. */
+  redisUrl: z
+    .string()
+    .refine((url) => /^rediss?:\/\//.test(url) && URL.canParse(url), 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
   /** This replica's name in health.cluster and the logs (META_AGENT_INSTANCE_ID); unique per process when unset. */
   instanceId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1 to 128 characters of A-Z, a-z, 0-9, _ . : -').optional(),
   /** FULL also survives power loss, at some cost to write speed; NORMAL survives a process crash. */

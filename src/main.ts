@@ -42,10 +42,9 @@ async function main(): Promise<void> {
   let leadership;
   if (store) {
     leadership = startPgLeadership({ url: config.databaseUrl!, instanceId, clock: systemClock, logger });
-    logger.warn(
-      { store: 'postgres', pubsub: 'memory' },
-      'PostgreSQL store: live events (subscriptions) reach only the clients of the replica that published them; carrying them across replicas (Redis) is not built yet',
-    );
+    if (!config.redisUrl) {
+      logger.warn({ store: 'postgres', pubsub: 'memory' }, 'META_AGENT_DATABASE_URL without META_AGENT_REDIS_URL: live events (subscriptions) reach only the clients of the replica that published them');
+    }
   }
   const agent = createMetaAgent(config, { logger, store, leadership, instanceId });
   const address = await agent.start();

@@ -12,6 +12,7 @@ import { isLoopback } from './http/origin.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventBus, type EventBus } from './events/bus.js';
+import { bridgeToRedis, type RedisBridge } from './events/redis-bridge.js';
 import { createJobs, type Jobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { defaultInstanceId, soloLeadership, type Leadership } from './cluster/cluster.js';
@@ -103,7 +104,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       leader: leadership.isLeader(),
       leader_since: leadership.leaderSince(),
       store: store.analysisSource().engine,
-      pubsub: 'memory',
+      pubsub: config.redisUrl ? 'redis' : 'memory',
     }),
   };
   const collectors: Collectors = {
@@ -126,6 +127,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const tokens = createTokenRegistry(config.auth.tokens);
   const app = createApp({ config, services, logger, tokens });
   let http: HttpServer | undefined;
+  let redis: RedisBridge | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -141,6 +143,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       if (http) throw new Error('already started');
       assertProtectedMode(config, tokens, logger);
       await services.reportWriter.removeStaleTempFiles();
+      if (config.redisUrl) redis = bridgeToRedis(bus, { url: config.redisUrl, namespace: await store.identity(), instanceId, logger });
       http = createHttpServer({ app, logger, config, tokens });
       const address = await http.listen(config.port, config.host);
       scheduler.start();
@@ -154,6 +157,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         await leadership.stop();
         deliverer.stop();
         await services.notifier.stop();
+        await redis?.stop();
         bus.stop();
         await analysisRunner.stop();
         collectors.runtime.stop();

@@ -3,6 +3,8 @@ import { Subscription, type EventBuffer } from './subscription.js';
 import type { Topics } from './topics.js';
 
 export type Listener<P> = (payload: P) => void;
+/** Told of every event published here (the Redis bridge carries them to the other replicas). */
+export type PublishHook = <K extends keyof Topics>(topic: K, payload: Topics[K]) => void;
 
 export interface EventBusOptions {
   /** Where a listener's exception goes: a publish never throws into the publisher. */
@@ -20,6 +22,10 @@ export function createEventBus(options: EventBusOptions) {
   const budget = createDeliveryBudget(options.deliveriesPerSecond);
   const subscribers = new Map<keyof Topics, Set<Subscription<unknown, unknown>>>();
   const listeners = new Map<keyof Topics, Set<Listener<unknown>>>();
+  const hooks = new Set<PublishHook>();
+  const deliver = <K extends keyof Topics>(topic: K, payload: Topics[K]) => {
+    for (const subscription of subscribers.get(topic) ?? []) subscription.deliver(payload);
+  };
   const setOf = <V>(map: Map<keyof Topics, Set<V>>, topic: keyof Topics) => {
     let set = map.get(topic);
     if (!set) map.set(topic, (set = new Set()));
@@ -35,7 +41,26 @@ export function createEventBus(options: EventBusOptions) {
           options.onListenerError(topic, error);
         }
       }
-      for (const subscription of subscribers.get(topic) ?? []) subscription.deliver(payload);
+      deliver(topic, payload);
+      for (const hook of hooks) {
+        try {
+          hook(topic, payload);
+        } catch (error) {
+          options.onListenerError(topic, error);
+        }
+      }
+    },
+    /**
+     * An event another replica published: to this replica's subscribers only. Internal listeners
+     * (the notifier) act on their own replica's events, so nothing is notified twice.
+     */
+    deliverRemote<K extends keyof Topics>(topic: K, payload: Topics[K]): void {
+      deliver(topic, payload);
+    },
+    /** Calls `hook` with every event published here; returns its removal. */
+    onPublish(hook: PublishHook): () => void {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
     },
     /** An internal consumer, called synchronously with each payload; returns its removal. */
     listen<K extends keyof Topics>(topic: K, listener: Listener<Topics[K]>): () => void {

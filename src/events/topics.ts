@@ -69,6 +69,22 @@ export type Topics = {
   'agent:retired': readonly AgentRetirement[];
 };
 
+/** Every topic's name, for those that carry all of them (the Redis bridge). */
+export const TOPIC_NAMES = ['health:snapshot', 'agent:status', 'improvement:changed', 'assignment:offered', 'finding:recorded', 'agent:retired'] as const satisfies ReadonlyArray<keyof Topics>;
+// A topic added to Topics but not to TOPIC_NAMES fails to compile here.
+const everyTopicNamed: Exclude<keyof Topics, (typeof TOPIC_NAMES)[number]> extends never ? true : never = true;
+void everyTopicNamed;
+
+/** A tick rebuilt from its statuses alone (as it travels between replicas): the index and the changes follow from them. */
+export function agentStatusTickFrom(at: string, statuses: readonly AgentStatusChange[]): AgentStatusTick {
+  return {
+    at,
+    statuses,
+    byName: new Map(statuses.map((change) => [change.agent.name, change])),
+    changes: statuses.filter((change) => change.previous_health !== change.agent.health),
+  };
+}
+
 /** Builds a tick from the statuses (sorted by name) and the health each agent had at the tick before. */
 export function agentStatusTick(at: string, statuses: readonly AgentStatus[], previous: ReadonlyMap<string, AgentHealth>): AgentStatusTick {
   const changes: AgentStatusChange[] = [];

@@ -34,7 +34,8 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
   const configuredNames = config.agents.map((a) => a.name);
   let previousHealth = new Map<string, AgentHealth>();
   let latest: HealthSnapshot | undefined;
-  let loaded = false;
+  /** `latest` came from this process's own tick, the newest there is while it leads. */
+  let ownTick = false;
 
   async function collect(timestamp: string): Promise<HostReading> {
     // Every configured agent is in the registry from the first tick, heard from or not.
@@ -88,6 +89,7 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
         tick_ms: Math.round((performance.now() - started) * 10) / 10,
         event_loop_max_delay_ms: delay.maxMs(),
       };
+      ownTick = true;
       bus.publish('health:snapshot', latest);
       bus.publish('agent:status', agentStatusTick(latest.timestamp, statuses, previousHealth));
       previousHealth = new Map(statuses.map((agent) => [agent.name, agent.health]));
@@ -97,12 +99,15 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
     }
   }
 
-  /** The last snapshot: from this process's ticks, else the newest stored one. */
+  /**
+   * The last snapshot: this process's latest tick, or the newest stored one when that is newer
+   * (another replica leads and ticks; this one only serves).
+   */
   async function current(): Promise<HealthSnapshot | undefined> {
-    if (latest || loaded) return latest;
-    loaded = true;
+    // A tick of this process's own, not older than two intervals: it still leads, nothing is newer.
+    if (latest && ownTick && clock.now() - Date.parse(latest.timestamp) < 2 * config.intervals.health * 1000) return latest;
     const row = await store.systemMetrics.latest();
-    if (!row || latest) return latest;
+    if (!row || (latest && latest.timestamp >= row.timestamp)) return latest;
     const counts = {
       total: row.total_agents,
       healthy: row.total_agents - row.failed_agents - row.degraded_agents - row.offline_agents,
@@ -117,6 +122,7 @@ export function createHealthTickService(deps: ServiceDeps, agents: AgentService,
       tick_ms: null,
       event_loop_max_delay_ms: null,
     };
+    ownTick = false;
     return latest;
   }
 

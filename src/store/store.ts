@@ -25,6 +25,8 @@ export interface Store {
   deliveries: DeliveryRepo;
   notificationState: NotificationStateRepo;
   info(): Promise<StoreInfo>;
+  /** The same for every process using this database, and only for them: replicas' shared name (e.g. their Redis channels). */
+  identity(): Promise<string>;
   /** Where the analysis worker reads this store's data from. */
   analysisSource(): AnalysisSource;
   /** Flushes, checkpoints and closes; later calls fail. */

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
 import { series } from '../helpers/samples.js';
-import { freshDatabase, testDatabaseUrl } from '../helpers/services.js';
+import { subscribe, wsClient } from '../helpers/ws.js';
+import { freshDatabase, serviceUrl, testDatabaseUrl } from '../helpers/services.js';
 
 const url = testDatabaseUrl();
+const redisUrl = serviceUrl('META_AGENT_TEST_REDIS_URL', 'Redis');
 const drops: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const drop of drops) await drop();
@@ -83,6 +85,36 @@ describe.skipIf(!url)('two replicas on one PostgreSQL database', () => {
       expect((await post(b, `/api/meta-agent/improvements/${second!.id}/approve`)).status).toBe(200);
       const claims = await Promise.all([post(a, `/api/meta-agent/improvements/${second!.id}/claim`, { worker: 'worker-a' }), post(b, `/api/meta-agent/improvements/${second!.id}/claim`, { worker: 'worker-b' })]);
       expect(claims.map((r) => r.status).sort()).toEqual([200, 409]);
+    } finally {
+      a.child.kill('SIGKILL');
+      b.child.kill('SIGKILL');
+    }
+  });
+
+  it.skipIf(!redisUrl)("with Redis, a subscription on the standby sees the leader's snapshots and a decision made on the leader", async () => {
+    const database = await freshDatabase(url!);
+    drops.push(database.drop);
+    const env = (id: string) => ({ META_AGENT_DATABASE_URL: database.url, META_AGENT_REDIS_URL: redisUrl!, META_AGENT_INSTANCE_ID: id, META_AGENT_HEALTH_INTERVAL_S: '1', META_AGENT_DATA_DIR: tempDataDir(), META_AGENT_LOG_FILE: '' });
+    const a = await startServerProcess(env('replica-a'));
+    const leaderA = await until(() => health(a), (h) => h.cluster.leader, 10_000);
+    expect(leaderA.cluster.pubsub).toBe('redis');
+    const b = await startServerProcess(env('replica-b'));
+    try {
+      expect((await health(b)).cluster).toMatchObject({ leader: false, pubsub: 'redis' });
+      const ws = wsClient(`${b.url.replace('http', 'ws')}/graphql`);
+      const snapshots = subscribe<{ healthSnapshot: { timestamp: string } }>(ws, 'subscription { healthSnapshot { timestamp } }');
+      const decisions = subscribe<{ improvementEvents: { kind: string; actor: string } }>(ws, 'subscription { improvementEvents(kinds: [APPROVED]) { kind actor } }');
+      // The first is the latest stored snapshot; the next ones are ticked on A and arrive through Redis.
+      const seen = await snapshots.waitFor(3, 10_000);
+      expect(new Set(seen.map((s) => s.healthSnapshot.timestamp)).size).toBe(3);
+
+      const samples = series('slow_1', Date.now(), 20, 30_000, () => ({ response_time: 45, success_rate: 0.99, requests: 10, error_count: 0 }));
+      expect((await fetch(`${a.url}/api/agents/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) })).status).toBe(200);
+      const analysis = (await (await fetch(`${a.url}/api/meta-agent/trigger-analysis`, { method: 'POST' })).json()) as { data: { improvements_created: Array<{ id: string }> } };
+      const id = analysis.data.improvements_created[0]!.id;
+      expect((await fetch(`${a.url}/api/meta-agent/improvements/${id}/approve`, { method: 'POST' })).status).toBe(200);
+      const [approved] = await decisions.waitFor(1, 5000);
+      expect(approved!.improvementEvents.kind).toBe('APPROVED');
     } finally {
       a.child.kill('SIGKILL');
       b.child.kill('SIGKILL');

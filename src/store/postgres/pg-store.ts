@@ -80,6 +80,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     deliveries: translated(createPgDeliveryRepo(pool)),
     notificationState: translated(createPgNotificationStateRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),
+    identity: async () => `postgres:${(await one<{ id: string }>(pool, 'SELECT id FROM cluster_identity'))!.id}`,
     async info(): Promise<StoreInfo> {
       // The first report waits for a count; later ones answer the latest and ask for a new one when it is old.
       if (!counted) await count().catch(() => {});

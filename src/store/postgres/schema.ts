@@ -189,7 +189,16 @@ function rollupTable(name: string, key: string, metrics: string[], primaryKey: s
 );`;
 }
 
-export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [{ version: 1, name: 'initial', sql: V1 }];
+/** A random name for this database, the same for every replica using it (their Redis channels are under it). */
+const V2 = `
+CREATE TABLE cluster_identity (id TEXT PRIMARY KEY);
+INSERT INTO cluster_identity (id) VALUES (gen_random_uuid()::text);
+`;
+
+export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  { version: 1, name: 'initial', sql: V1 },
+  { version: 2, name: 'cluster identity', sql: V2 },
+];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */
 const MIGRATION_LOCK = 727_001;

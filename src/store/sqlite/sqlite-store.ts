@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { Store, StoreInfo } from '../store.js';
 import { createAgentRepo } from './agent-repo.js';
@@ -55,6 +56,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     deliveries: withStorageErrors(createDeliveryRepo(db), writer.lockWaiters),
     notificationState: withStorageErrors(createNotificationStateRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
+    identity: async () => `sqlite:${path.resolve(file)}`,
     async info(): Promise<StoreInfo> {
       // With the checkpoint thread, its latest count (a COUNT reads a whole index: seconds for a large database).
       const counted = checkpointer
