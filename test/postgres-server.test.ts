@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, tempDataDir } from './helpers/process.js';
 import { freshDatabase, testDatabaseUrl } from './helpers/services.js';
+import { tcpRelay } from './helpers/tcp-relay.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 /** Runs src/main.ts until it exits (it should: these configurations cannot start). */
@@ -68,22 +68,11 @@ describe('choosing the PostgreSQL store with META_AGENT_DATABASE_URL', () => {
     const database = await freshDatabase(url!);
     drops.push(database.drop);
     const target = new URL(database.url);
-    // A TCP relay in front of PostgreSQL: closing it cuts every connection and refuses new ones.
-    const sockets = new Set<net.Socket>();
-    const relay = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', () => {});
-        s.on('close', () => sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const port = (relay.address() as net.AddressInfo).port;
+    // Closing the relay cuts every connection and refuses new ones, as an outage would.
+    const relay = await tcpRelay(target.hostname, Number(target.port || 5432));
     const viaRelay = new URL(database.url);
     viaRelay.hostname = '127.0.0.1';
-    viaRelay.port = String(port);
+    viaRelay.port = String(relay.port);
     const server = await startServerProcess({ META_AGENT_DATABASE_URL: viaRelay.toString(), META_AGENT_DATA_DIR: tempDataDir(), META_AGENT_LOG_FILE: '' });
     const post = () =>
       fetch(`${server.url}/api/agents/metrics`, {
@@ -93,19 +82,17 @@ describe('choosing the PostgreSQL store with META_AGENT_DATABASE_URL', () => {
       });
     try {
       expect((await post()).status).toBe(200);
-      relay.close();
-      for (const s of sockets) s.destroy();
+      relay.cut();
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(((await refused.json()) as { message: string }).message).toMatch(/PostgreSQL/);
-      await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+      await relay.restore();
       expect((await post()).status).toBe(200);
       const status = (await (await fetch(`${server.url}/api/agents/status`)).json()) as { data: Array<{ sample_count: number }> };
       expect(status.data[0]!.sample_count).toBe(2);
     } finally {
       relay.close();
-      for (const s of sockets) s.destroy();
       server.child.kill('SIGKILL');
     }
   });

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { bridgeToRedis, type RedisBridge } from '../../src/events/redis-bridge.j
 import { agentStatusTick } from '../../src/events/topics.js';
 import type { AgentStatus } from '../../src/domain/agent.js';
 import { serviceUrl } from '../helpers/services.js';
+import { tcpRelay } from '../helpers/tcp-relay.js';
 
 const url = serviceUrl('META_AGENT_TEST_REDIS_URL', 'Redis');
 
@@ -97,38 +97,25 @@ describe.skipIf(!url)('live events across replicas through Redis', () => {
 
   it('neither throws nor crashes while Redis is gone, says so once, and carries events again when it returns', async () => {
     const target = new URL(url!);
-    // A TCP relay in front of Redis: closing it cuts both replicas' connections and refuses new ones.
-    const sockets = new Set<net.Socket>();
-    const relay = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('error', () => {});
-        s.on('close', () => sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const port = (relay.address() as net.AddressInfo).port;
-    const viaRelay = `redis://127.0.0.1:${port}`;
+    // Closing the relay cuts both replicas' connections and refuses new ones, as an outage would.
+    const relay = await tcpRelay(target.hostname, Number(target.port || 6379));
+    const viaRelay = `redis://127.0.0.1:${relay.port}`;
     const namespace = randomUUID();
     const a = start(viaRelay, namespace, 'a');
     const b = start(viaRelay, namespace, 'b');
     try {
       await connected(a.bus, b.bus);
-      relay.close();
-      for (const s of sockets) s.destroy();
+      relay.cut();
       await eventually(() => a.logged.some((l) => l.level === 40 && /Redis unavailable/.test(l.msg)), 5000, 'the warning');
       for (let i = 0; i < 50; i++) expect(() => a.bus.publish('agent:retired', [{ at: '', name: `lost${i}`, last_seen: '', unseen_days: 0 }])).not.toThrow();
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(a.logged.filter((l) => /Redis unavailable/.test(l.msg)), JSON.stringify(a.logged)).toHaveLength(1);
 
-      await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+      await relay.restore();
       await connected(a.bus, b.bus);
       expect(a.logged.some((l) => /Redis is back/.test(l.msg))).toBe(true);
     } finally {
       relay.close();
-      for (const s of sockets) s.destroy();
     }
   });
 });
