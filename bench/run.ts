@@ -8,6 +8,7 @@ import { benchAnalysis, benchBackfillAnalysis } from './suites/analysis.js';
 import { benchColdStart } from './suites/cold-start.js';
 import { benchDetection } from './suites/detection.js';
 import { benchFanout } from './suites/fanout.js';
+import { benchReplicas } from './suites/replicas.js';
 import { benchFleetHistory } from './suites/fleet-history.js';
 import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
@@ -20,7 +21,7 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak', 'detection'] as const;
+const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak', 'detection', 'replicas'] as const;
 type Suite = (typeof SUITES)[number];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   await run('cold-start', () => benchColdStart(options));
   await run('soak', () => benchSoak(options));
   await run('detection', () => benchDetection(options));
+  await run('replicas', () => benchReplicas(options));
 
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   printTable(rows, machine);

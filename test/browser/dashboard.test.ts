@@ -74,6 +74,9 @@ describe.runIf(haveBrowser)('dashboard in Chromium', () => {
     await page.locator('#agent-counts', { hasText: 'healthy' }).waitFor();
     const before = await page.locator('#agent-counts').innerText();
     expect(before).toMatch(/0 failing/);
+    // Which replica answered, and that it leads (a single SQLite process always does).
+    await page.locator('#cluster', { hasText: 'Answered by' }).waitFor();
+    expect(await page.locator('#cluster').innerText()).toMatch(/^Answered by \S+ \(the leader: it runs the scheduled jobs\) · store sqlite · live events from this process$/);
 
     // An agent starts failing; the next health tick reaches the open page over the subscription.
     await post('/api/agents/metrics', { samples: Array.from({ length: 40 }, () => ({ agent_name: 'trade_executor', success_rate: 0.05 })) });

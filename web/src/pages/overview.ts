@@ -5,7 +5,7 @@ import { graphql } from '../gql';
 const Overview = graphql(`
   query Overview {
     status { pendingImprovements inProgressImprovements completedImprovements totalImprovements }
-    health { jobs { name lastStartedAt lastOutcome lastError } }
+    health { cluster { instanceId leader store pubsub } jobs { name lastStartedAt lastOutcome lastError } }
   }
 `);
 
@@ -31,6 +31,7 @@ export function overviewPage(main: HTMLElement): () => void {
     main,
     h('h1', {}, 'Overview'),
     h('p', { class: 'muted' }, 'Last health tick: ', h('span', { id: 'tick' }, 'waiting…')),
+    h('p', { class: 'muted', id: 'cluster' }, ''),
     h(
       'div',
       { class: 'grid' },
@@ -50,6 +51,8 @@ export function overviewPage(main: HTMLElement): () => void {
 
   void request(Overview)
     .then(({ status, health }) => {
+      const c = health.cluster;
+      set('cluster', `Answered by ${c.instanceId} (${c.leader ? 'the leader: it runs the scheduled jobs' : 'a standby: another replica runs the scheduled jobs'}) · store ${c.store} · live events ${c.pubsub === 'redis' ? 'through Redis, from every replica' : 'from this process'}`);
       set('pending', `${status.pendingImprovements} pending`);
       set('work', `${status.inProgressImprovements} in progress, ${status.completedImprovements} completed of ${status.totalImprovements}`);
       set(
