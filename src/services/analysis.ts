@@ -1,3 +1,4 @@
+import { ErrorCode, isAppError } from '../errors.js';
 import { watchLoopDelay } from '../collectors/loop-delay.js';
 import type { DetectorGroup } from '../analysis/context.js';
 import { ALL_GROUPS } from '../analysis/engine.js';
@@ -165,7 +166,12 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
         if (existing.status === ImprovementStatus.rejected && isQuiet(existing, at) && !clearlyWorse(existing, proposal)) return;
         draft = { ...draft, follow_up_of: existing.id, description: `${again} ${draft.description}` };
       }
-      result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
+      try {
+        result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
+      } catch (error) {
+        // Raised meanwhile by another writer (a verification's follow-up): that one stands, and the next run refreshes it.
+        if (!isAppError(error) || error.code !== ErrorCode.conflict) throw error;
+      }
       return;
     }
     const changed =

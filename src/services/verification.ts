@@ -1,3 +1,4 @@
+import { ErrorCode, isAppError } from '../errors.js';
 import { formatValues } from '../analysis/format.js';
 import { BAD_DIRECTION, MATERIAL_CHANGE, mean, sampleErrorRate, type AnalysedMetric } from '../analysis/series.js';
 import { toIso } from '../clock.js';
@@ -141,7 +142,11 @@ export function createVerificationService(deps: ServiceDeps, lifecycle: Lifecycl
         if (!updated) continue;
         log.info({ id: improvement.id, outcome: verdict.outcome, reason: verdict.reason }, 'improvement verified');
         verified.push(updated);
-        if (verdict.outcome === Outcome.regressed) await followUp(updated, verdict);
+        if (verdict.outcome === Outcome.regressed) await followUp(updated, verdict).catch((error: unknown) => {
+          // The problem already has an open suggestion (the analysis raised it again): the regression is recorded on this one's outcome.
+          if (!isAppError(error) || error.code !== ErrorCode.conflict) throw error;
+          log.info({ id: improvement.id, error: (error as Error).message }, 'regression follow-up not raised: the problem has an open suggestion');
+        });
       }
       return verified;
     },

@@ -106,6 +106,7 @@ export type TransitionResult =
   | { ok: false; current: ImprovementStatus | null };
 
 export interface ImprovementRepo {
+  /** A new pending suggestion; a conflict (AppError) when one for the same problem (fingerprint) is still open. */
   create(draft: ImprovementDraft, at: string, actor: string): Promise<Improvement>;
   get(id: string): Promise<Improvement | undefined>;
   /** Newest first; all statuses when status is undefined. */

@@ -224,19 +224,28 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         expect((await store.improvements.expiredLeases(at(100_000))).map((i) => i.id)).toEqual([id]);
       });
 
+      it('holds one open suggestion per problem: a second, even raised concurrently, is a conflict until the first is closed', async () => {
+        const raised = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.improvements.create(draft('a'), at(i), 'analyst')));
+        expect(raised.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const refused of raised.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(refused.reason).toMatchObject({ code: 'CONFLICT' });
+        const open = (raised.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ id: string }>).value;
+        await store.improvements.create(draft('b'), at(10), 'analyst'); // another problem is not held up
+        await store.improvements.transition({ id: open.id, from: ['pending'], to: 'rejected', actor: 'op', reason: 'no', at: at(20) });
+        expect((await store.improvements.create(draft('a'), at(30), 'analyst')).status).toBe('pending');
+      });
+
       it('finds the latest for a problem, completed work due for verification, and the track record of a family', async () => {
         const first = await store.improvements.create(draft('a'), at(0), 'analyst');
+        await store.improvements.transition({ id: first.id, from: ['pending'], to: 'approved', actor: 'op', reason: null, at: at(1000) });
+        await store.improvements.transition({ id: first.id, from: ['approved'], to: 'in_progress', actor: 'w', reason: null, at: at(2000), patch: { lease_owner: 'w' } });
+        await store.improvements.transition({ id: first.id, from: ['in_progress'], to: 'completed', actor: 'w', reason: null, at: at(3000), leaseOwner: 'w', patch: { completion_time: at(3000), outcome: 'improved' } });
         const second = await store.improvements.create(draft('a'), at(5000), 'analyst');
         await store.improvements.create(draft('b', ProblemFamily.failures), at(6000), 'analyst');
         expect((await store.improvements.latestByFingerprint(fingerprintOf('a', ProblemFamily.latency)))?.id).toBe(second.id);
-        for (const [id, outcome] of [
-          [first.id, 'improved'],
-          [second.id, null],
-        ] as const) {
-          await store.improvements.transition({ id, from: ['pending'], to: 'approved', actor: 'op', reason: null, at: at(7000) });
-          await store.improvements.transition({ id, from: ['approved'], to: 'in_progress', actor: 'w', reason: null, at: at(8000), patch: { lease_owner: 'w' } });
-          await store.improvements.transition({ id, from: ['in_progress'], to: 'completed', actor: 'w', reason: null, at: at(9000), leaseOwner: 'w', patch: { completion_time: at(9000), outcome } });
-        }
+        const id = second.id;
+        await store.improvements.transition({ id, from: ['pending'], to: 'approved', actor: 'op', reason: null, at: at(7000) });
+        await store.improvements.transition({ id, from: ['approved'], to: 'in_progress', actor: 'w', reason: null, at: at(8000), patch: { lease_owner: 'w' } });
+        await store.improvements.transition({ id, from: ['in_progress'], to: 'completed', actor: 'w', reason: null, at: at(9000), leaseOwner: 'w', patch: { completion_time: at(9000), outcome: null } });
         expect((await store.improvements.completedBefore(at(9000))).map((i) => i.id)).toEqual([second.id]);
         expect(await store.improvements.completedBefore(at(8999))).toEqual([]);
         expect(await store.improvements.trackRecord(ProblemFamily.latency)).toEqual({ improved: 1, no_effect: 0, regressed: 0 });

@@ -1,5 +1,6 @@
 import { ImprovementStatus } from '../../domain/enums.js';
-import type { Improvement, ImprovementEvent } from '../../domain/improvement.js';
+import type { Improvement, ImprovementDraft, ImprovementEvent } from '../../domain/improvement.js';
+import { conflict } from '../../errors.js';
 import type { ImprovementPatch, ImprovementRepo } from '../store.js';
 import { inTransaction, one, rows, type Queryable, type Pool } from './pool.js';
 
@@ -19,22 +20,28 @@ async function update(db: Queryable, id: string, patch: ImprovementPatch, at: st
 }
 
 export function createPgImprovementRepo(pool: Pool): ImprovementRepo {
+  const createOne = (draft: ImprovementDraft, at: string, actor: string) =>
+    inTransaction(pool, async (client) => {
+      // Numbered per second by an atomic counter row: unique across replicas, never read-then-write.
+      const seconds = Math.floor(Date.parse(at) / 1000);
+      const { n } = (await one<{ n: number }>(client, 'INSERT INTO improvement_numbers (second, n) VALUES ($1, 1) ON CONFLICT (second) DO UPDATE SET n = improvement_numbers.n + 1 RETURNING n', [seconds]))!;
+      const id = `improvement_${seconds}_${n}`;
+      const values = DRAFT_COLUMNS.map((column) => toColumn(column, (draft as unknown as Record<string, unknown>)[column]));
+      const row = await one<Improvement>(
+        client,
+        `INSERT INTO system_improvements (id, created_at, last_seen_at, updated_at, status, occurrences, ${DRAFT_COLUMNS.join(', ')})
+          VALUES ($1, $2, $2, $2, 'pending', 1, ${DRAFT_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
+        [id, at, ...values],
+      );
+      await recordEvent(client, id, at, actor, null, ImprovementStatus.pending, draft.follow_up_of ? `follow-up of ${draft.follow_up_of}` : 'suggested');
+      return row!;
+    });
   return {
     create: (draft, at, actor) =>
-      inTransaction(pool, async (client) => {
-        // Numbered per second by an atomic counter row: unique across replicas, never read-then-write.
-        const seconds = Math.floor(Date.parse(at) / 1000);
-        const { n } = (await one<{ n: number }>(client, 'INSERT INTO improvement_numbers (second, n) VALUES ($1, 1) ON CONFLICT (second) DO UPDATE SET n = improvement_numbers.n + 1 RETURNING n', [seconds]))!;
-        const id = `improvement_${seconds}_${n}`;
-        const values = DRAFT_COLUMNS.map((column) => toColumn(column, (draft as unknown as Record<string, unknown>)[column]));
-        const row = await one<Improvement>(
-          client,
-          `INSERT INTO system_improvements (id, created_at, last_seen_at, updated_at, status, occurrences, ${DRAFT_COLUMNS.join(', ')})
-            VALUES ($1, $2, $2, $2, 'pending', 1, ${DRAFT_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
-          [id, at, ...values],
-        );
-        await recordEvent(client, id, at, actor, null, ImprovementStatus.pending, draft.follow_up_of ? `follow-up of ${draft.follow_up_of}` : 'suggested');
-        return row!;
+      createOne(draft, at, actor).catch((error: { code?: string; constraint?: string }) => {
+        // Two writers raising the same problem at once: the unique index keeps the first.
+        if (error.code === '23505' && error.constraint === 'idx_improvements_one_open') throw conflict(`An open suggestion for ${draft.fingerprint} exists already`);
+        throw error;
       }),
     get: (id) => one<Improvement>(pool, 'SELECT * FROM system_improvements WHERE id = $1', [id]),
     list: (status) =>

@@ -195,9 +195,15 @@ CREATE TABLE cluster_identity (id TEXT PRIMARY KEY);
 INSERT INTO cluster_identity (id) VALUES (gen_random_uuid()::text);
 `;
 
+/** One open suggestion per problem, whichever replica or run raises it (the analysis refreshes the open one). */
+const V3 = `
+CREATE UNIQUE INDEX idx_improvements_one_open ON system_improvements (fingerprint) WHERE status IN ('pending', 'approved', 'in_progress');
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
+  { version: 3, name: 'one open suggestion per problem', sql: V3 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

@@ -2,6 +2,7 @@ import { ImprovementStatus } from '../../domain/enums.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../../domain/improvement.js';
 import type { ImprovementPatch, ImprovementRepo, TransitionRequest, TransitionResult } from '../store.js';
 import type { Db } from './open-db.js';
+import { conflict } from '../../errors.js';
 
 /** Columns holding JSON; the nullable ones may be NULL. */
 const JSON_COLUMNS = new Set([
@@ -70,7 +71,11 @@ export function createImprovementRepo(db: Db): ImprovementRepo {
     return prepared(`UPDATE system_improvements SET ${sets.join(', ')} WHERE id = @__id${where}`).run(params).changes;
   }
 
+  const openForProblem = db.prepare("SELECT id FROM system_improvements WHERE fingerprint = ? AND status IN ('pending', 'approved', 'in_progress') LIMIT 1").pluck();
   const create = db.transaction((draft: ImprovementDraft, at: string, actor: string): Improvement => {
+    // One open suggestion per problem: checked inside the write transaction, which no other writer can interleave with.
+    const open = draft.fingerprint === null ? undefined : openForProblem.get(draft.fingerprint);
+    if (open !== undefined) throw conflict(`An open suggestion for ${draft.fingerprint} exists already (${String(open)})`);
     const seconds = Math.floor(Date.parse(at) / 1000);
     const { n } = countWithPrefix.get(`improvement_${seconds}_*`) as { n: number };
     const id = `improvement_${seconds}_${n + 1}`;
