@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toIso } from '../clock.js';
 import { buildReport, type SystemReport } from '../domain/report-builder.js';
-import { REPORT_NAME, reportFilename } from '../domain/report.js';
+import { REPORT_NAME, reportFilename, summarizeReport } from '../domain/report.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
@@ -82,7 +82,10 @@ export function createReportWriterService(
         `${JSON.stringify({ generated_at: report.generated_at, latest_report: filename, status, health: report.health, recommendations: report.recommendations }, null, 2)}\n`,
       );
       previous = report;
+      // Where the database keeps reports, every replica serves them from there.
+      await store.reports?.save({ filename, summary: summarizeReport(filename, report), body: report });
       const pruned = await prune();
+      await store.reports?.prune(config.reports.keep);
       log.info({ filename, pruned: pruned.length }, 'report written');
       return { filename, report, pruned };
     },

@@ -7,7 +7,11 @@ import type { ServiceDeps } from './deps.js';
 
 export type ReportService = ReturnType<typeof createReportService>;
 
-export function createReportService({ paths, logger }: ServiceDeps) {
+/**
+ * The reports as the API serves them: from the database when the store keeps them (several
+ * replicas share it), else from the report files of this process's data directory.
+ */
+export function createReportService({ paths, logger, store }: ServiceDeps) {
   const log = logger.child({ module: 'reports' });
   // Reports never change once written, so a summary is read once per file.
   const summaries = new Map<string, { mtimeMs: number; summary: ReportSummary }>();
@@ -47,6 +51,7 @@ export function createReportService({ paths, logger }: ServiceDeps) {
   return {
     /** Newest first. A missing folder means no reports yet. */
     async list(): Promise<ReportSummary[]> {
+      if (store.reports) return store.reports.list();
       let names: string[];
       try {
         names = (await readdir(paths.reportsDir)).filter((name) => REPORT_NAME.test(name));
@@ -76,7 +81,11 @@ export function createReportService({ paths, logger }: ServiceDeps) {
       return result;
     },
     async get(filename: string): Promise<unknown> {
-      return (await readReport(filename)).body;
+      if (!store.reports) return (await readReport(filename)).body;
+      if (!isReportName(filename)) throw badRequest(`'${truncate(filename)}' is not a report name; names look like system_report_YYYYMMDD_HHMMSS.json`);
+      const body = await store.reports.get(filename);
+      if (body === undefined) throw notFound(`Report '${filename}' not found`);
+      return body;
     },
   };
 }

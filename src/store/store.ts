@@ -7,6 +7,7 @@ import type { Finding, FindingDraft } from '../domain/finding.js';
 import type { WindowAggregate } from '../domain/health.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
 import type { VersionChange } from '../domain/version.js';
+import type { ReportSummary } from '../domain/report.js';
 import type { AgentSample } from '../domain/sample.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 
@@ -24,6 +25,11 @@ export interface Store {
   maintenance: MaintenanceRepo;
   deliveries: DeliveryRepo;
   notificationState: NotificationStateRepo;
+  /**
+   * Reports kept in the database, where several replicas share it (PostgreSQL): every replica
+   * lists and serves them. Absent for SQLite, whose single process keeps them as files only.
+   */
+  reports?: ReportRepo;
   info(): Promise<StoreInfo>;
   /** The same for every process using this database, and only for them: replicas' shared name (e.g. their Redis channels). */
   identity(): Promise<string>;
@@ -254,6 +260,16 @@ export interface DeliveryRepo {
   /** Newest first. */
   list(sinceIso: string, limit: number): Promise<Array<DeliveryAttempt & { id: number }>>;
   summary(sinceIso: string): Promise<DeliverySummary[]>;
+}
+
+export interface ReportRepo {
+  /** Stores a report under its file name (again: replaced). */
+  save(report: { filename: string; summary: ReportSummary; body: unknown }): Promise<void>;
+  /** Newest first. */
+  list(): Promise<ReportSummary[]>;
+  get(filename: string): Promise<unknown | undefined>;
+  /** Keeps the newest `keep`; answers the names removed. */
+  prune(keep: number): Promise<string[]>;
 }
 
 /** Per problem key: its last announced state, when, and its recent state changes (for flapping). */

@@ -120,4 +120,25 @@ describe.skipIf(!url)('two replicas on one PostgreSQL database', () => {
       b.child.kill('SIGKILL');
     }
   });
+
+  it("lets a standby list and serve the leader's reports, at the same paths", async () => {
+    const database = await freshDatabase(url!);
+    drops.push(database.drop);
+    const env = (id: string) => ({ META_AGENT_DATABASE_URL: database.url, META_AGENT_INSTANCE_ID: id, META_AGENT_REPORT_INTERVAL_S: '1', META_AGENT_DATA_DIR: tempDataDir(), META_AGENT_LOG_FILE: '' });
+    const a = await startServerProcess(env('replica-a'));
+    await until(() => health(a), (h) => h.cluster.leader, 10_000);
+    const b = await startServerProcess(env('replica-b'));
+    try {
+      type Listing = { data: Array<{ filename: string; timestamp: string }> };
+      const listed = await until(async () => ((await (await fetch(`${b.url}/api/meta-agent/reports`)).json()) as Listing).data, (list) => list.length > 0, 10_000);
+      const reply = await fetch(`${b.url}/api/meta-agent/reports/${listed[0]!.filename}`);
+      expect(reply.status).toBe(200);
+      expect(((await reply.json()) as { data: { generated_at: string } }).data.generated_at).toBe(listed[0]!.timestamp);
+      expect((await fetch(`${b.url}/api/meta-agent/reports/system_report_20000101_000000.json`)).status).toBe(404);
+      expect((await health(b)).cluster.leader).toBe(false);
+    } finally {
+      a.child.kill('SIGKILL');
+      b.child.kill('SIGKILL');
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { createPgImprovementRepo } from './improvement-repo.js';
 import { createPgMaintenanceRepo } from './maintenance-repo.js';
 import { createPool, one, translatePgError } from './pool.js';
 import { createPgRollupRepo } from './rollups.js';
+import { createPgReportRepo } from './report-repo.js';
 import { createPgSampleRepo } from './sample-repo.js';
 import { migrate } from './schema.js';
 import { createPgSystemMetricsRepo } from './system-metrics-repo.js';
@@ -79,6 +80,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     maintenance: translated(createPgMaintenanceRepo(pool)),
     deliveries: translated(createPgDeliveryRepo(pool)),
     notificationState: translated(createPgNotificationStateRepo(pool)),
+    reports: translated(createPgReportRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),
     identity: async () => `postgres:${(await one<{ id: string }>(pool, 'SELECT id FROM cluster_identity'))!.id}`,
     async info(): Promise<StoreInfo> {

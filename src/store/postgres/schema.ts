@@ -200,10 +200,20 @@ const V3 = `
 CREATE UNIQUE INDEX idx_improvements_one_open ON system_improvements (fingerprint) WHERE status IN ('pending', 'approved', 'in_progress');
 `;
 
+/** The reports every replica serves (the leader still writes them as files into its own data directory too). */
+const V4 = `
+CREATE TABLE system_reports (
+  filename TEXT PRIMARY KEY,
+  summary JSONB NOT NULL,
+  body JSONB NOT NULL
+);
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
   { version: 3, name: 'one open suggestion per problem', sql: V3 },
+  { version: 4, name: 'reports', sql: V4 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */
