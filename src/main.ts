@@ -47,7 +47,18 @@ async function main(): Promise<void> {
     }
   }
   const agent = createMetaAgent(config, { logger, store, leadership, instanceId });
-  const address = await agent.start();
+  let address;
+  try {
+    address = await agent.start();
+  } catch (error) {
+    process.stderr.write(`Meta Agent failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    // Leader election, the database pool and Redis may be running: a replica that cannot serve must
+    // not stay up holding the leader lock. Stopped, they let the process end; a deadline makes sure.
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    await agent.stop().catch(() => {});
+    return;
+  }
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, data_dir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite' }, `Meta Agent listening on ${url} (GraphQL ${url}/graphql, docs ${url}/docs)`);
 

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServerProcess, tempDataDir } from './helpers/process.js';
@@ -6,6 +7,24 @@ import { freshDatabase, testDatabaseUrl } from './helpers/services.js';
 import { tcpRelay } from './helpers/tcp-relay.js';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** The same without blocking this process (a port it holds must stay served meanwhile). */
+function runToExitAsync(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, META_AGENT_PORT: '0', META_AGENT_LOG_FILE: '', META_AGENT_DATA_DIR: tempDataDir(), ...env },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
 /** Runs src/main.ts until it exits (it should: these configurations cannot start). */
 function runToExit(env: Record<string, string>) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -38,6 +57,21 @@ describe('choosing the PostgreSQL store with META_AGENT_DATABASE_URL', () => {
   afterAll(async () => {
     for (const drop of drops) await drop();
   });
+  it.skipIf(!url)('exits when it cannot listen, instead of staying up holding the leader lock with nothing running', async () => {
+    const database = await freshDatabase(url!);
+    drops.push(database.drop);
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const { code, stderr } = await runToExitAsync({ META_AGENT_DATABASE_URL: database.url, META_AGENT_PORT: String(port) });
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(/EADDRINUSE|in use/);
+    } finally {
+      taken.close();
+    }
+  });
+
   it.skipIf(!url)('serves from PostgreSQL end to end and keeps the data across a restart', async () => {
     const database = await freshDatabase(url!);
     drops.push(database.drop);

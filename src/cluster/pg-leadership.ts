@@ -18,6 +18,9 @@ export interface PgLeadershipOptions {
   intervalMs?: number;
 }
 
+/** Server-side TCP keepalives: a session whose client vanished is ended (and its locks freed) in about 20 s. */
+export const SERVER_KEEPALIVE = '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=3 -c tcp_keepalives_count=3';
+
 /** A stable 32-bit hash of a job name, the second key of its advisory lock. */
 const jobKey = (job: string) => [...job].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 7);
 
@@ -30,7 +33,8 @@ const jobKey = (job: string) => [...job].reduce((h, c) => (Math.imul(h, 31) + c.
  */
 export function startPgLeadership({ url, instanceId, clock, logger, intervalMs = 2000 }: PgLeadershipOptions): Leadership {
   const log = logger.child({ module: 'cluster', instance_id: instanceId });
-  const jobLocks = createPool(url, 4);
+  // One connection per job that may run at once (a new leader runs every overdue job together).
+  const jobLocks = createPool(url, 8);
   let client: pg.Client | undefined;
   let since: string | null = null;
   let stopped = false;
@@ -46,7 +50,15 @@ export function startPgLeadership({ url, instanceId, clock, logger, intervalMs =
 
   async function attempt(): Promise<void> {
     if (!client) {
-      const fresh = new pg.Client({ connectionString: url, keepAlive: true, query_timeout: Math.max(1000, intervalMs), connectionTimeoutMillis: 5000, application_name: `meta-agent leader ${instanceId}` });
+      const fresh = new pg.Client({
+        connectionString: url,
+        keepAlive: true,
+        query_timeout: Math.max(1000, intervalMs),
+        connectionTimeoutMillis: 5000,
+        application_name: `meta-agent leader ${instanceId}`,
+        // The server, too, must notice a leader cut off by the network (and free the lock) within seconds, not hours.
+        options: SERVER_KEEPALIVE,
+      });
       fresh.on('error', (error) => {
         if (client === fresh) lose(`leader connection failed: ${error.message}`);
       });
@@ -54,6 +66,10 @@ export function startPgLeadership({ url, instanceId, clock, logger, intervalMs =
         if (client === fresh) lose('leader connection ended');
       });
       await fresh.connect();
+      if (stopped) {
+        await fresh.end().catch(() => {});
+        return;
+      }
       client = fresh;
     }
     if (since === null) {
@@ -82,15 +98,24 @@ export function startPgLeadership({ url, instanceId, clock, logger, intervalMs =
     leaderSince: () => since,
     async exclusive(job, work) {
       const lockClient = await jobLocks.connect();
+      // Checked out, a client has no pool listener: a connection lost during a long job must not end the process.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+        log.warn({ job, error: error.message }, 'job lock connection lost: the job finishes, but no longer exclusively');
+      };
+      lockClient.on('error', onError);
       try {
         await lockClient.query('SELECT pg_advisory_lock($1, $2)', [JOB_LOCKS, jobKey(job)]);
         try {
           return await work();
         } finally {
-          await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [JOB_LOCKS, jobKey(job)]).catch(() => {});
+          await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [JOB_LOCKS, jobKey(job)]).catch((error: Error) => (broken ??= error));
         }
       } finally {
-        lockClient.release();
+        lockClient.off('error', onError);
+        // A client whose unlock failed may still hold the lock: it is closed, never returned to the pool.
+        lockClient.release(broken);
       }
     },
     async stop() {

@@ -60,7 +60,9 @@ export function bridgeToRedis(bus: EventBus, { url, namespace, instanceId, logge
   const retryStrategy = (attempt: number) => Math.min(attempt * 250, 2000);
   // No offline queue for publishes: events published during an outage must not pile up in memory.
   const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, connectionName: `meta-agent ${instanceId} publish` });
-  const subscriber = new Redis(url, { retryStrategy, autoResubscribe: true, connectionName: `meta-agent ${instanceId} subscribe` });
+  // Its few SUBSCRIBE commands wait in the offline queue for as long as Redis is away (no retry
+  // limit: rejected, they would be lost for good, since only confirmed subscriptions are renewed).
+  const subscriber = new Redis(url, { retryStrategy, autoResubscribe: true, maxRetriesPerRequest: null, connectionName: `meta-agent ${instanceId} subscribe` });
   let down = false;
   let everReady = false;
   const failed = (what: string) => (error: Error) => {
@@ -83,7 +85,12 @@ export function bridgeToRedis(bus: EventBus, { url, namespace, instanceId, logge
   const target = createRedisEventTarget({
     // The library does not wait for a publish; a failed one is caught here rather than left unhandled.
     publishClient: { publish: (channel: string, message: string) => publisher.publish(channel, message).catch(failed('publish')) } as unknown as Redis,
-    subscribeClient: subscriber,
+    // The library does not wait for its SUBSCRIBEs either: the same guard.
+    subscribeClient: {
+      on: (event: string, listener: (...args: any[]) => void) => subscriber.on(event, listener),
+      subscribe: (...channels: string[]) => subscriber.subscribe(...channels).catch(failed('subscribe')),
+      unsubscribe: (...channels: string[]) => subscriber.unsubscribe(...channels).catch(() => {}),
+    } as unknown as Redis,
     serializer,
   });
   const channel = (topic: string) => `meta-agent:${namespace}:${topic}`;
@@ -106,7 +113,9 @@ export function bridgeToRedis(bus: EventBus, { url, namespace, instanceId, logge
   return {
     async stop() {
       unhook();
-      await Promise.all([publisher.quit().catch(() => publisher.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+      // Not quit(): it would wait behind commands queued while Redis is away.
+      publisher.disconnect();
+      subscriber.disconnect();
     },
   };
 }

@@ -68,6 +68,24 @@ describe.skipIf(!url)('leader election over PostgreSQL', () => {
     expect(all.filter((l) => l.isLeader())).toHaveLength(1);
   });
 
+  it('lives through losing a job-lock connection in the middle of a job (a database restart): the job finishes', async () => {
+    const { all, url: databaseUrl } = await replicas(1);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const result = await all[0]!.exclusive('retention', async () => {
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return 'finished';
+      });
+      expect(result).toBe('finished');
+      // The lock is free again for the next run (a fresh connection).
+      expect(await all[0]!.exclusive('retention', async () => 'again')).toBe('again');
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('never runs the same job on two replicas at once, whichever leads', async () => {
     const { all } = await replicas(2);
     let running = 0;

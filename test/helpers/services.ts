@@ -16,13 +16,16 @@ export function serviceUrl(variable: string, service: string): string | undefine
 
 export const testDatabaseUrl = () => serviceUrl('META_AGENT_TEST_DATABASE_URL', 'PostgreSQL');
 
-/** A new, empty database on the test server; `drop` removes it (after every connection to it has closed). */
-export async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A new, empty database on the test server; `drop` removes it (after every connection to it has
+ * closed). `icuLocale` gives it that default collation (e.g. 'en', as many servers have).
+ */
+export async function freshDatabase(url: string, { icuLocale }: { icuLocale?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `meta_agent_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(icuLocale ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${icuLocale.replace(/[^A-Za-z0-9_-]/g, '')}' LOCALE 'C'` : `CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }

@@ -20,6 +20,19 @@ if (url) {
   });
 
   describe('PostgreSQL schema', () => {
+    it('orders names by code point, as SQLite does, on a database whose own collation is English', async () => {
+      const database = await freshDatabase(url, { icuLocale: 'en' });
+      drops.push(database.drop);
+      const store = await openPostgresStore(database.url);
+      try {
+        const names = ['alpha', 'Beta', 'a-c', 'ab', 'a.b', 'A_z'];
+        await store.samples.insert(names.map((name) => emptySample(name, new Date().toISOString(), 'push')), new Date().toISOString());
+        expect((await store.agents.list()).map((a) => a.name)).toEqual([...names].sort());
+      } finally {
+        await store.close();
+      }
+    });
+
     it('comes up on an empty database when several replicas start at once: one migrates, the others wait and find it done', async () => {
       const database = await freshDatabase(url);
       drops.push(database.drop);

@@ -17,7 +17,16 @@ const types = {
 
 /** A pool for the URL; nothing connects until the first query. */
 export function createPool(url: string, max = 10): Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types,
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    // The server ends a session whose client vanished in about 20 s, and one left idle inside a
+    // transaction (its client cut off mid-write) after 30 s, freeing the locks it held.
+    options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=3 -c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=30000',
+  });
   // An idle client whose server went away emits here; without a listener that would end the process.
   pool.on('error', () => {});
   return pool;

@@ -5,13 +5,15 @@ import { inTransaction } from './pool.js';
  * The same tables, columns and meanings as the SQLite store's (store/sqlite/migrations), in
  * PostgreSQL's types. Times stay canonical ISO-8601 UTC text, as in SQLite: both engines then
  * compare, sort and bucket them the same way, and rows read back byte for byte as written.
+ * Every text column sorts by code point (COLLATE "C"), as SQLite does, whatever the database's
+ * own collation: agent names, times and versions order the same on both engines.
  */
 const V1 = `
 CREATE TABLE agents (
-  name TEXT PRIMARY KEY,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  registered_at TEXT NOT NULL,
+  name TEXT COLLATE "C" PRIMARY KEY,
+  first_seen TEXT COLLATE "C" NOT NULL,
+  last_seen TEXT COLLATE "C" NOT NULL,
+  registered_at TEXT COLLATE "C" NOT NULL,
   sample_count BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX idx_agents_registered ON agents (registered_at);
@@ -19,8 +21,8 @@ CREATE INDEX idx_agents_last_seen ON agents (last_seen);
 
 CREATE TABLE agent_performance_history (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  agent_name TEXT NOT NULL,
-  timestamp TEXT NOT NULL,
+  agent_name TEXT COLLATE "C" NOT NULL,
+  timestamp TEXT COLLATE "C" NOT NULL,
   response_time DOUBLE PRECISION,
   success_rate DOUBLE PRECISION,
   error_count BIGINT,
@@ -29,22 +31,22 @@ CREATE TABLE agent_performance_history (
   cpu_usage DOUBLE PRECISION,
   requests BIGINT,
   research_cycles BIGINT,
-  version TEXT,
-  source TEXT NOT NULL DEFAULT 'push'
+  version TEXT COLLATE "C",
+  source TEXT COLLATE "C" NOT NULL DEFAULT 'push'
 );
 CREATE INDEX idx_samples_agent_time ON agent_performance_history (agent_name, timestamp);
 CREATE INDEX idx_samples_time ON agent_performance_history (timestamp);
 
 CREATE TABLE agent_versions (
-  agent_name TEXT NOT NULL,
-  since TEXT NOT NULL,
-  version TEXT NOT NULL,
+  agent_name TEXT COLLATE "C" NOT NULL,
+  since TEXT COLLATE "C" NOT NULL,
+  version TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (agent_name, since)
 );
 
 CREATE TABLE system_metrics (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  timestamp TEXT NOT NULL,
+  timestamp TEXT COLLATE "C" NOT NULL,
   total_agents INTEGER NOT NULL,
   active_agents INTEGER NOT NULL,
   failed_agents INTEGER NOT NULL,
@@ -65,40 +67,40 @@ CREATE TABLE system_metrics (
 CREATE INDEX idx_system_metrics_time ON system_metrics (timestamp);
 
 CREATE TABLE system_improvements (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  priority TEXT NOT NULL,
-  title TEXT NOT NULL,
-  description TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  type TEXT COLLATE "C" NOT NULL,
+  priority TEXT COLLATE "C" NOT NULL,
+  title TEXT COLLATE "C" NOT NULL,
+  description TEXT COLLATE "C" NOT NULL,
   affected_components JSONB NOT NULL,
   estimated_impact JSONB NOT NULL,
   implementation_plan JSONB NOT NULL,
   confidence DOUBLE PRECISION NOT NULL,
-  created_at TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'pending',
-  assigned_agent TEXT,
-  completion_time TEXT,
-  fingerprint TEXT,
-  problem_family TEXT,
+  created_at TEXT COLLATE "C" NOT NULL,
+  status TEXT COLLATE "C" NOT NULL DEFAULT 'pending',
+  assigned_agent TEXT COLLATE "C",
+  completion_time TEXT COLLATE "C",
+  fingerprint TEXT COLLATE "C",
+  problem_family TEXT COLLATE "C",
   evidence JSONB NOT NULL DEFAULT '[]',
   occurrences INTEGER NOT NULL DEFAULT 1,
-  last_seen_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  decided_by TEXT,
-  decided_at TEXT,
-  decision_reason TEXT,
-  problem_cleared_at TEXT,
-  routing_reason TEXT,
-  lease_owner TEXT,
-  lease_expires_at TEXT,
-  claimed_at TEXT,
+  last_seen_at TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL,
+  decided_by TEXT COLLATE "C",
+  decided_at TEXT COLLATE "C",
+  decision_reason TEXT COLLATE "C",
+  problem_cleared_at TEXT COLLATE "C",
+  routing_reason TEXT COLLATE "C",
+  lease_owner TEXT COLLATE "C",
+  lease_expires_at TEXT COLLATE "C",
+  claimed_at TEXT COLLATE "C",
   result JSONB,
-  failure_reason TEXT,
+  failure_reason TEXT COLLATE "C",
   analysis JSONB,
-  outcome TEXT,
+  outcome TEXT COLLATE "C",
   outcome_details JSONB,
-  verified_at TEXT,
-  follow_up_of TEXT
+  verified_at TEXT COLLATE "C",
+  follow_up_of TEXT COLLATE "C"
 );
 CREATE INDEX idx_improvements_status ON system_improvements (status, created_at);
 CREATE INDEX idx_improvements_fingerprint ON system_improvements (fingerprint, status);
@@ -113,63 +115,63 @@ CREATE TABLE improvement_numbers (
 
 CREATE TABLE improvement_events (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  improvement_id TEXT NOT NULL REFERENCES system_improvements (id),
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  from_status TEXT,
-  to_status TEXT NOT NULL,
-  reason TEXT
+  improvement_id TEXT COLLATE "C" NOT NULL REFERENCES system_improvements (id),
+  at TEXT COLLATE "C" NOT NULL,
+  actor TEXT COLLATE "C" NOT NULL,
+  from_status TEXT COLLATE "C",
+  to_status TEXT COLLATE "C" NOT NULL,
+  reason TEXT COLLATE "C"
 );
 CREATE INDEX idx_improvement_events_improvement ON improvement_events (improvement_id, id);
 CREATE INDEX idx_improvement_events_time ON improvement_events (at);
 
 CREATE TABLE findings (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  kind TEXT NOT NULL,
-  agent_name TEXT,
-  metric TEXT NOT NULL,
-  severity TEXT NOT NULL,
+  kind TEXT COLLATE "C" NOT NULL,
+  agent_name TEXT COLLATE "C",
+  metric TEXT COLLATE "C" NOT NULL,
+  severity TEXT COLLATE "C" NOT NULL,
   score DOUBLE PRECISION NOT NULL,
-  started_at TEXT NOT NULL,
-  ended_at TEXT NOT NULL,
+  started_at TEXT COLLATE "C" NOT NULL,
+  ended_at TEXT COLLATE "C" NOT NULL,
   value DOUBLE PRECISION,
   expected DOUBLE PRECISION,
-  message TEXT NOT NULL,
+  message TEXT COLLATE "C" NOT NULL,
   details JSONB NOT NULL DEFAULT '{}',
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  episode_key TEXT NOT NULL UNIQUE
+  created_at TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL,
+  episode_key TEXT COLLATE "C" NOT NULL UNIQUE
 );
 CREATE INDEX idx_findings_time ON findings (ended_at);
 CREATE INDEX idx_findings_agent ON findings (agent_name, ended_at);
 
 CREATE TABLE deliveries (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  kind TEXT NOT NULL,
-  target TEXT NOT NULL,
-  subject TEXT NOT NULL,
+  kind TEXT COLLATE "C" NOT NULL,
+  target TEXT COLLATE "C" NOT NULL,
+  subject TEXT COLLATE "C" NOT NULL,
   attempt INTEGER NOT NULL,
-  at TEXT NOT NULL,
+  at TEXT COLLATE "C" NOT NULL,
   ok BOOLEAN NOT NULL,
   status_code INTEGER,
-  error TEXT,
+  error TEXT COLLATE "C",
   duration_ms DOUBLE PRECISION
 );
 CREATE INDEX idx_deliveries_time ON deliveries (at);
 
 CREATE TABLE notification_state (
-  key TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  last_sent_at TEXT,
+  key TEXT COLLATE "C" PRIMARY KEY,
+  state TEXT COLLATE "C" NOT NULL,
+  last_sent_at TEXT COLLATE "C",
   changes JSONB NOT NULL DEFAULT '[]',
   flapping BOOLEAN NOT NULL DEFAULT false
 );
 
 CREATE TABLE rollup_cursors (
-  name TEXT PRIMARY KEY,
+  name TEXT COLLATE "C" PRIMARY KEY,
   last_id BIGINT NOT NULL
 );
-${rollupTable('agent_rollups', 'agent_name TEXT NOT NULL,', ['response_time:max', 'success_rate:min', 'error_count', 'insights_generated', 'memory_usage:max', 'cpu_usage:max', 'requests', 'research_cycles'], 'resolution, agent_name, bucket')}
+${rollupTable('agent_rollups', 'agent_name TEXT COLLATE "C" NOT NULL,', ['response_time:max', 'success_rate:min', 'error_count', 'insights_generated', 'memory_usage:max', 'cpu_usage:max', 'requests', 'research_cycles'], 'resolution, agent_name, bucket')}
 CREATE INDEX idx_agent_rollups_bucket ON agent_rollups (resolution, bucket);
 ${rollupTable('system_metrics_rollups', '', ['total_agents', 'active_agents', 'failed_agents:max', 'degraded_agents', 'offline_agents', 'avg_response_time:max', 'avg_success_rate:min', 'system_cpu_usage:max', 'system_memory_usage:max', 'total_errors', 'total_insights', 'research_cycles_completed', 'performance_score:min'], 'resolution, bucket')}
 `;
@@ -182,7 +184,7 @@ function rollupTable(name: string, key: string, metrics: string[], primaryKey: s
   return `CREATE TABLE ${name} (
   resolution INTEGER NOT NULL,
   ${key}
-  bucket TEXT NOT NULL,
+  bucket TEXT COLLATE "C" NOT NULL,
   samples BIGINT NOT NULL,
   ${columns.join(',\n  ')},
   PRIMARY KEY (${primaryKey})
@@ -203,9 +205,10 @@ CREATE UNIQUE INDEX idx_improvements_one_open ON system_improvements (fingerprin
 /** The reports every replica serves (the leader still writes them as files into its own data directory too). */
 const V4 = `
 CREATE TABLE system_reports (
-  filename TEXT PRIMARY KEY,
+  filename TEXT COLLATE "C" PRIMARY KEY,
   summary JSONB NOT NULL,
-  body JSONB NOT NULL
+  -- JSON, not JSONB: served exactly as written, keys in their order, like the file.
+  body JSON NOT NULL
 );
 `;
 
