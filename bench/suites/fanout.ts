@@ -1,35 +1,10 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { startServer } from '../lib/server.js';
+import { snapshotSubscriber } from '../lib/snapshot-subscriber.js';
 import { percentile, round, type Row } from '../lib/stats.js';
 import type { BenchOptions } from '../run.js';
 
 const QUERY = 'subscription { healthSnapshot { timestamp tickMs performanceScore overallHealth agents { total } systemCpuUsage } }';
-
-/**
- * One subscriber speaking graphql-transport-ws itself, reading only the two fields it times: the
- * full client library would parse and dispatch every message, and with ten thousand of them in
- * this one process the load generator, not the server, would set the figure.
- */
-function subscribe(url: string, onSnapshot: (timestamp: string, tickMs: number) => void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, 'graphql-transport-ws');
-    let first = true;
-    socket.on('open', () => socket.send('{"type":"connection_init"}'));
-    socket.on('error', reject);
-    socket.on('message', (data) => {
-      const text = data.toString();
-      if (text.includes('"connection_ack"')) return socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
-      if (text.includes('"ping"')) return socket.send('{"type":"pong"}');
-      const timestamp = /"timestamp":"([^"]+)"/.exec(text)?.[1];
-      if (!timestamp) return reject(new Error(`unexpected message: ${text.slice(0, 200)}`));
-      if (first) {
-        first = false;
-        resolve(socket);
-      }
-      onSnapshot(timestamp, Number(/"tickMs":([\d.]+)/.exec(text)?.[1] ?? 0));
-    });
-  });
-}
 
 export async function benchFanout(options: BenchOptions): Promise<Row> {
   const subscribers = options.quick ? 1000 : 10_000;
@@ -46,7 +21,7 @@ export async function benchFanout(options: BenchOptions): Promise<Row> {
       // In rounds of 500, so the connects do not all land in one tick of the server.
       const joined = await Promise.all(
         Array.from({ length: Math.min(500, subscribers - i) }, () =>
-          subscribe(url, (timestamp, tickMs) => {
+          snapshotSubscriber(url, QUERY, (timestamp, tickMs) => {
             if (!measuring) return;
             latencies.push(Date.now() - (Date.parse(timestamp) + tickMs));
             received.set(timestamp, (received.get(timestamp) ?? 0) + 1);
