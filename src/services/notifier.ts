@@ -4,13 +4,14 @@ import { AgentHealth, Priority, Severity } from '../domain/enums.js';
 import type { Improvement } from '../domain/improvement.js';
 import { createChannel } from '../notify/channels.js';
 import { SEVERITY_RANK, type Notification } from '../notify/notification.js';
+import { decideNotification, type Decision, type Verdict } from '../notify/decision.js';
 import type { AgentRetirement, AgentStatusChange, ImprovementChange } from '../events/topics.js';
 import { yieldToEventLoop } from '../yield.js';
-import type { NotificationState } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { MINUTE } from '../domain/units.js';
 
 const DECISIONS_PER_SLICE = 50;
+const DECISION_ATTEMPTS = 5;
 const SEVERITY_OF: Record<Priority, Severity> = {
   critical: Severity.critical,
   high: Severity.warning,
@@ -23,7 +24,7 @@ const HEALTH_SEVERITY: Partial<Record<AgentHealth, Severity>> = {
   degraded: Severity.warning,
 };
 
-export type Verdict = 'sent' | 'cooldown' | 'flapping' | 'unchanged';
+export type { Verdict };
 export type NotifierService = ReturnType<typeof createNotifierService>;
 
 /**
@@ -55,50 +56,20 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     );
   }
 
-  /** Updates the key's state and answers what to send, if anything. */
-  async function decide(notification: Notification): Promise<{ verdict: Verdict; send?: Notification }> {
-    const now = clock.now();
-    const previous: NotificationState = (await store.notificationState.get(notification.key)) ?? {
-      key: notification.key,
-      state: 'resolved',
-      last_sent_at: null,
-      changes: [],
-      flapping: false,
-    };
-    const wasProblem = previous.state.startsWith('problem');
-    const isProblem = notification.state === 'problem';
-    if (!isProblem && !wasProblem) return { verdict: 'unchanged' };
-    const newState = isProblem ? `problem:${notification.severity}` : 'resolved';
-    const changed = wasProblem !== isProblem;
-    if (!changed) {
-      const before = previous.state.split(':')[1] as Severity | undefined;
-      const escalated = before !== undefined && SEVERITY_RANK[notification.severity] > SEVERITY_RANK[before];
-      const quiet = previous.last_sent_at !== null && now - Date.parse(previous.last_sent_at) < n.cooldownMinutes * MINUTE;
-      if (quiet && !escalated) return { verdict: 'cooldown' };
+  /**
+   * Updates the key's state and answers what to send, if anything. The state is shared (several
+   * replicas may decide on one key at once): it is replaced only if unchanged since it was read,
+   * and the loser of a race decides again on the winner's state, so a notice goes out once.
+   */
+  async function decide(notification: Notification): Promise<Decision> {
+    for (let attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
+      const previous = await store.notificationState.get(notification.key);
+      const decision = decideNotification(notification, previous, clock.now(), n);
+      if (!decision.next || (await store.notificationState.replace(previous, decision.next))) return decision;
     }
-    const windowStart = now - n.flapping.windowMinutes * MINUTE;
-    const changes = [...previous.changes.filter((c) => Date.parse(c) >= windowStart), ...(changed ? [toIso(now)] : [])];
-    const flapping = changes.length >= n.flapping.changes;
-    const next: NotificationState = { key: notification.key, state: newState, last_sent_at: previous.last_sent_at, changes, flapping };
-    if (flapping) {
-      if (!previous.flapping) next.last_sent_at = toIso(now);
-      await store.notificationState.put(next);
-      if (previous.flapping) return { verdict: 'flapping' };
-      return {
-        verdict: 'sent',
-        send: {
-          ...notification,
-          state: 'flapping',
-          title: `Flapping: ${notification.title}`,
-          text: `${notification.text}\n(changed state ${changes.length} times in ${n.flapping.windowMinutes} min; further notices are held back until it settles)`,
-        },
-      };
-    }
-    next.last_sent_at = toIso(now);
-    await store.notificationState.put(next);
-    // "Resolved" goes where the problem went: at the problem's severity.
-    const severity = isProblem ? notification.severity : ((previous.state.split(':')[1] as Severity | undefined) ?? notification.severity);
-    return { verdict: 'sent', send: { ...notification, severity } };
+    // Others keep changing this key: one of them has announced it.
+    log.warn({ key: notification.key }, 'notification state kept changing under this decision; left to the other writer');
+    return { verdict: 'cooldown' };
   }
 
   /** Decides and hands the notice to its channels; resolves once delivered (after retries). */
@@ -193,7 +164,8 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
       const today = now.toISOString().slice(0, 10);
       const state = await store.notificationState.get('digest');
       if (state?.state === today) return false;
-      await store.notificationState.put({ key: 'digest', state: today, last_sent_at: now.toISOString(), changes: [], flapping: false });
+      // Whoever records today's digest first sends it.
+      if (!(await store.notificationState.replace(state, { key: 'digest', state: today, last_sent_at: now.toISOString(), changes: [], flapping: false }))) return false;
       const since = toIso(now.getTime() - 24 * 60 * MINUTE);
       const [counts, pending, events] = await Promise.all([
         store.improvements.countByStatus(),

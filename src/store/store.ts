@@ -283,5 +283,9 @@ export interface NotificationState {
 
 export interface NotificationStateRepo {
   get(key: string): Promise<NotificationState | undefined>;
-  put(state: NotificationState): Promise<void>;
+  /**
+   * Stores `next` only if the key's state is still `expected` (undefined: none stored), and
+   * answers whether it did: false means another writer (another replica) changed it first.
+   */
+  replace(expected: NotificationState | undefined, next: NotificationState): Promise<boolean>;
 }

@@ -86,6 +86,14 @@ describe('notifications', () => {
     expect(await notify(note())).toBe('sent');
   });
 
+  it('announces a problem once when two decisions on it run at the same moment', async () => {
+    const t = createTestApp();
+    const { notify } = t.agent.services.notifier;
+    const verdicts = await Promise.all([notify(note()), notify(note()), notify(note())]);
+    expect(verdicts.sort()).toEqual(['cooldown', 'cooldown', 'sent']);
+    expect((await t.get('/api/meta-agent/deliveries')).body.data).toHaveLength(1);
+  });
+
   it('sends "resolved" only for a problem that was announced', async () => {
     const t = createTestApp();
     const { notify } = t.agent.services.notifier;

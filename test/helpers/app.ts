@@ -7,6 +7,7 @@ import { createLogger, silentLogger } from '../../src/logger.js';
 import type { HostReading } from '../../src/collectors/host.js';
 import type { ProcessSampler } from '../../src/collectors/processes.js';
 import { createMetaAgent, type MetaAgent } from '../../src/meta-agent.js';
+import type { Store } from '../../src/store/store.js';
 import type { TypedDocumentString } from '../gql/graphql.js';
 import { createFakeClock, type FakeClock } from './clock.js';
 
@@ -62,6 +63,8 @@ export function createTestApp(
     processes?: ProcessSampler;
     /** Keep it for every test of the file (created in beforeAll), not just one. */
     perFile?: boolean;
+    /** Another store than SQLite in the data directory (e.g. PostgreSQL, shared by several apps as by replicas); closed on stop. */
+    store?: Store;
   } = {},
 ): TestApp {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meta-agent-test-'));
@@ -78,6 +81,7 @@ export function createTestApp(
   };
   const agent = createMetaAgent(config, {
     clock,
+    ...(options.store ? { store: options.store } : {}),
     logger: process.env.TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger(),
     useCron: false,
     // Two threads per short-lived test app cost more than its writes ever need; test/store/ covers the

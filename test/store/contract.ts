@@ -403,11 +403,20 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         expect(await store.deliveries.summary(at(0))).toEqual([expect.objectContaining({ target: 'channel:log', delivered: 1, failed: 1, last_error: 'boom' })]);
       });
 
-      it('stores and replaces the state of a notification key', async () => {
+      it('replaces the state of a notification key only if nobody changed it since it was read', async () => {
+        const first = { key: 'k', state: 'problem:critical', last_sent_at: at(0), changes: [at(0)], flapping: false };
+        const second = { key: 'k', state: 'resolved', last_sent_at: at(1000), changes: [at(0), at(1000)], flapping: true };
         expect(await store.notificationState.get('k')).toBeUndefined();
-        await store.notificationState.put({ key: 'k', state: 'problem:critical', last_sent_at: at(0), changes: [at(0)], flapping: false });
-        await store.notificationState.put({ key: 'k', state: 'resolved', last_sent_at: at(1000), changes: [at(0), at(1000)], flapping: true });
-        expect(await store.notificationState.get('k')).toEqual({ key: 'k', state: 'resolved', last_sent_at: at(1000), changes: [at(0), at(1000)], flapping: true });
+        expect(await store.notificationState.replace(undefined, first)).toBe(true);
+        // A second writer that also read "nothing stored" loses.
+        expect(await store.notificationState.replace(undefined, { ...first, state: 'problem:warning' })).toBe(false);
+        expect(await store.notificationState.replace(first, second)).toBe(true);
+        // So does one that read the state before that change.
+        expect(await store.notificationState.replace(first, { ...second, state: 'problem:info' })).toBe(false);
+        expect(await store.notificationState.get('k')).toEqual(second);
+        const never = { key: 'never-sent', state: 'resolved', last_sent_at: null, changes: [], flapping: false };
+        expect(await store.notificationState.replace(undefined, never)).toBe(true);
+        expect(await store.notificationState.replace(never, { ...never, state: 'problem:info' })).toBe(true);
       });
     });
 

@@ -25,12 +25,16 @@ export function createPgDeliveryRepo(pool: Pool): DeliveryRepo {
 export function createPgNotificationStateRepo(pool: Pool): NotificationStateRepo {
   return {
     get: (key) => one<NotificationState>(pool, 'SELECT key, state, last_sent_at, changes, flapping FROM notification_state WHERE key = $1', [key]),
-    async put(state) {
-      await pool.query(
-        `INSERT INTO notification_state (key, state, last_sent_at, changes, flapping) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (key) DO UPDATE SET state = excluded.state, last_sent_at = excluded.last_sent_at, changes = excluded.changes, flapping = excluded.flapping`,
-        [state.key, state.state, state.last_sent_at, JSON.stringify(state.changes), state.flapping],
-      );
+    async replace(expected, next) {
+      const values = [next.key, next.state, next.last_sent_at, JSON.stringify(next.changes), next.flapping];
+      const result = expected
+        ? await pool.query(
+            `UPDATE notification_state SET state = $2, last_sent_at = $3, changes = $4, flapping = $5
+              WHERE key = $1 AND state = $6 AND last_sent_at IS NOT DISTINCT FROM $7 AND changes = $8::jsonb AND flapping = $9`,
+            [...values, expected.state, expected.last_sent_at, JSON.stringify(expected.changes), expected.flapping],
+          )
+        : await pool.query('INSERT INTO notification_state (key, state, last_sent_at, changes, flapping) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING', values);
+      return result.rowCount === 1;
     },
   };
 }

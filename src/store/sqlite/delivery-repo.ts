@@ -25,17 +25,21 @@ export function createDeliveryRepo(db: Db): DeliveryRepo {
 
 export function createNotificationStateRepo(db: Db): NotificationStateRepo {
   const get = db.prepare('SELECT * FROM notification_state WHERE key = ?');
-  const put = db.prepare(`INSERT INTO notification_state (key, state, last_sent_at, changes, flapping)
-    VALUES (@key, @state, @last_sent_at, @changes, @flapping)
-    ON CONFLICT (key) DO UPDATE SET state = excluded.state, last_sent_at = excluded.last_sent_at,
-      changes = excluded.changes, flapping = excluded.flapping`);
+  const insert = db.prepare(`INSERT INTO notification_state (key, state, last_sent_at, changes, flapping)
+    VALUES (@key, @state, @last_sent_at, @changes, @flapping) ON CONFLICT (key) DO NOTHING`);
+  const update = db.prepare(`UPDATE notification_state SET state = @state, last_sent_at = @last_sent_at, changes = @changes, flapping = @flapping
+    WHERE key = @key AND state = @was_state AND last_sent_at IS @was_last_sent_at AND changes = @was_changes AND flapping = @was_flapping`);
+  const columns = (state: NotificationState) => ({ ...state, changes: JSON.stringify(state.changes), flapping: state.flapping ? 1 : 0 });
   return {
     async get(key) {
       const row = get.get(key) as (Omit<NotificationState, 'changes' | 'flapping'> & { changes: string; flapping: number }) | undefined;
       return row && { ...row, changes: JSON.parse(row.changes) as string[], flapping: row.flapping === 1 };
     },
-    async put(state) {
-      put.run({ ...state, changes: JSON.stringify(state.changes), flapping: state.flapping ? 1 : 0 });
+    async replace(expected, next) {
+      if (!expected) return insert.run(columns(next)).changes === 1;
+      const was = columns(expected);
+      const result = update.run({ ...columns(next), was_state: was.state, was_last_sent_at: was.last_sent_at, was_changes: was.changes, was_flapping: was.flapping });
+      return result.changes === 1;
     },
   };
 }
