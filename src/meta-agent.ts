@@ -16,12 +16,16 @@ import { bridgeToRedis, type RedisBridge } from './events/redis-bridge.js';
 import { createJobs, type Jobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { defaultInstanceId, soloLeadership, type Leadership } from './cluster/cluster.js';
+import { followMonitoringSwitch, type MonitoringSwitchFollower } from './cluster/monitoring-switch.js';
 import { analysisInit } from './services/analysis.js';
 import type { Collectors } from './services/health-tick.js';
 import type { SystemStatus } from './services/status.js';
 import { createServices, type Monitoring, type Services } from './services/services.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+
+/** How soon a replica follows control/start or control/stop made on another. */
+const SWITCH_POLL_MS = 2_000;
 
 export interface MetaAgentOptions {
   clock?: Clock;
@@ -128,6 +132,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const app = createApp({ config, services, logger, tokens });
   let http: HttpServer | undefined;
   let redis: RedisBridge | undefined;
+  let monitoringSwitch: MonitoringSwitchFollower | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -146,11 +151,17 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       if (config.redisUrl) redis = bridgeToRedis(bus, { url: config.redisUrl, namespace: await store.identity(), instanceId, logger });
       http = createHttpServer({ app, logger, config, tokens });
       const address = await http.listen(config.port, config.host);
-      scheduler.start();
+      monitoringSwitch = followMonitoringSwitch(store.monitoring, scheduler, logger, SWITCH_POLL_MS);
+      await monitoringSwitch.apply().catch((error: Error) => {
+        logger.warn({ error: error.message }, 'the monitoring switch could not be read at start; monitoring starts, and follows the switch once it can be read');
+        scheduler.start();
+      });
+      if (!scheduler.isActive()) logger.warn('monitoring is stopped (control/stop, kept across restarts): POST /api/meta-agent/control/start resumes it');
       return address;
     },
     stop() {
       stopping ??= (async () => {
+        monitoringSwitch?.stop();
         scheduler.stop();
         await http?.close();
         await scheduler.close();

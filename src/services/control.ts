@@ -1,3 +1,4 @@
+import { toIso } from '../clock.js';
 import type { AnalysisResult } from './analysis.js';
 import type { Actor, ServiceDeps } from './deps.js';
 
@@ -12,31 +13,35 @@ export interface MonitoringControl {
 
 export type ControlService = ReturnType<typeof createControlService>;
 
-export function createControlService({ logger }: ServiceDeps, monitoring: MonitoringControl) {
+/**
+ * control/start and control/stop set the monitoring switch in the store, so it holds for every
+ * replica (each follows it: cluster/monitoring-switch.ts) and across restarts, then apply it here at once.
+ */
+export function createControlService({ logger, store, clock }: ServiceDeps, monitoring: MonitoringControl) {
   const log = logger.child({ module: 'control' });
+
+  async function turn(active: boolean, actor: Actor) {
+    const was = monitoring.isActive();
+    await store.monitoring.set({ active, changed_at: toIso(clock.now()), changed_by: actor.id });
+    if (active) monitoring.start();
+    else monitoring.stop();
+    log.info({ actor: actor.id, was_active: was }, `monitoring ${active ? 'start' : 'stop'} requested`);
+    return { was, active: monitoring.isActive() };
+  }
+
   return {
-    start(actor: Actor) {
-      const was = monitoring.isActive();
-      monitoring.start();
-      log.info({ actor: actor.id, was_active: was }, 'monitoring start requested');
-      return {
-        message: was ? 'Meta agent monitoring is already running' : 'Meta agent monitoring started',
-        active: monitoring.isActive(),
-      };
+    async start(actor: Actor) {
+      const { was, active } = await turn(true, actor);
+      return { message: was ? 'Meta agent monitoring is already running' : 'Meta agent monitoring started', active };
+    },
+    async stop(actor: Actor) {
+      const { was, active } = await turn(false, actor);
+      return { message: was ? 'Meta agent monitoring stopped' : 'Meta agent monitoring is already stopped', active };
     },
     /** The full analysis now, run as the analysis job so the job table shows it (and never overlaps it). */
     async runAnalysis(actor: Actor): Promise<AnalysisResult> {
       log.info({ actor: actor.id }, 'analysis requested');
       return monitoring.runAnalysis();
-    },
-    stop(actor: Actor) {
-      const was = monitoring.isActive();
-      monitoring.stop();
-      log.info({ actor: actor.id, was_active: was }, 'monitoring stop requested');
-      return {
-        message: was ? 'Meta agent monitoring stopped' : 'Meta agent monitoring is already stopped',
-        active: monitoring.isActive(),
-      };
     },
   };
 }

@@ -25,6 +25,7 @@ export interface Store {
   maintenance: MaintenanceRepo;
   deliveries: DeliveryRepo;
   notificationState: NotificationStateRepo;
+  monitoring: MonitoringSwitchRepo;
   /**
    * Reports kept in the database, where several replicas share it (PostgreSQL): every replica
    * lists and serves them. Absent for SQLite, whose single process keeps them as files only.
@@ -270,6 +271,19 @@ export interface ReportRepo {
   get(filename: string): Promise<unknown | undefined>;
   /** Keeps the newest `keep`; answers the names removed. */
   prune(keep: number): Promise<string[]>;
+}
+
+/** Whether the monitoring jobs run, as control/start or control/stop last set it: one switch for every replica, kept across restarts. */
+export interface MonitoringSwitch {
+  active: boolean;
+  changed_at: string;
+  changed_by: string;
+}
+
+export interface MonitoringSwitchRepo {
+  /** Undefined until someone first sets it (monitoring then runs). */
+  get(): Promise<MonitoringSwitch | undefined>;
+  set(state: MonitoringSwitch): Promise<void>;
 }
 
 /** Per problem key: its last announced state, when, and its recent state changes (for flapping). */

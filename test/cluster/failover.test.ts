@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
+import { replicaHealth as health, startServerProcess, tempDataDir, until, type ServerProcess } from '../helpers/process.js';
 import { series } from '../helpers/samples.js';
 import { subscribe, wsClient } from '../helpers/ws.js';
 import { freshDatabase, serviceUrl, testDatabaseUrl } from '../helpers/services.js';
@@ -10,22 +10,6 @@ const drops: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const drop of drops) await drop();
 });
-
-interface Health {
-  cluster: { instance_id: string; leader: boolean; leader_since: string | null; store: string; pubsub: string };
-  jobs: Array<{ name: string; runs: number }>;
-}
-const health = async (server: ServerProcess) => ((await (await fetch(`${server.url}/api/meta-agent/health`)).json()) as { data: Health }).data;
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.skipIf(!url)('two replicas on one PostgreSQL database', () => {
   it('elect one leader that alone runs the jobs; when it is killed (SIGKILL) the other leads within 15 s', async () => {

@@ -61,3 +61,24 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+/** What the cluster tests read of a replica's `GET /api/meta-agent/health`. */
+export interface ReplicaHealth {
+  cluster: { instance_id: string; leader: boolean; leader_since: string | null; store: string; pubsub: string };
+  jobs: Array<{ name: string; runs: number }>;
+  meta_agent_active: boolean;
+}
+
+export const replicaHealth = async (server: ServerProcess): Promise<ReplicaHealth> =>
+  ((await (await fetch(`${server.url}/api/meta-agent/health`)).json()) as { data: ReplicaHealth }).data;
+
+/** Reads until `ok` holds, every 100 ms; fails with the last value after `timeoutMs`. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

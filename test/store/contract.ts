@@ -371,15 +371,17 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         ];
         const permutations = (items: number[]): number[][] =>
           items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
-        let n = 0;
-        for (const order of permutations(rows.map((_, i) => i))) {
-          const agent = `a${n++}`;
-          // One sample per request, so each arrives after the ones before it.
-          for (const i of order) await store.samples.insert([{ ...rows[i]!, agent_name: agent }], at(0));
-          const changes = await store.samples.versionChanges({ agentName: agent, sinceIso: at(-86_400_000), limit: 10 });
-          expect(changes, `order ${order.join(',')}`).toEqual(expected.map((c) => ({ ...c, agent_name: agent })));
+        // One agent per order; each agent's samples arrive one per request, so each after the ones
+        // before it (a request carries the next sample of every agent).
+        const orders = permutations(rows.map((_, i) => i));
+        for (let step = 0; step < rows.length; step++) {
+          await store.samples.insert(orders.map((order, n) => ({ ...rows[order[step]!]!, agent_name: `a${n}` })), at(0));
         }
-        expect(await store.samples.versionChanges({ sinceIso: at(-4 * 60_000), limit: 1000 })).toHaveLength(n);
+        for (const [n, order] of orders.entries()) {
+          const changes = await store.samples.versionChanges({ agentName: `a${n}`, sinceIso: at(-86_400_000), limit: 10 });
+          expect(changes, `order ${order.join(',')}`).toEqual(expected.map((c) => ({ ...c, agent_name: `a${n}` })));
+        }
+        expect(await store.samples.versionChanges({ sinceIso: at(-4 * 60_000), limit: 1000 })).toHaveLength(orders.length);
       });
 
       it('folds each row once when folds overlap (a health tick during a backfill catch-up)', async () => {
@@ -418,6 +420,13 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         expect(await store.notificationState.replace(undefined, never)).toBe(true);
         expect(await store.notificationState.replace(never, { ...never, state: 'problem:info' })).toBe(true);
       });
+    });
+
+    it('keeps the monitoring switch: unset at first, then as last set', async () => {
+      expect(await store.monitoring.get()).toBeUndefined();
+      await store.monitoring.set({ active: false, changed_at: at(0), changed_by: 'alice' });
+      await store.monitoring.set({ active: true, changed_at: at(1000), changed_by: 'bob' });
+      expect(await store.monitoring.get()).toEqual({ active: true, changed_at: at(1000), changed_by: 'bob' });
     });
 
     it('describes itself with row counts, counted now or moments later', async () => {

@@ -172,7 +172,7 @@ export const metaAgentRoutes: Route[] = [
     summary: 'Start the monitoring jobs.',
     returns: 'message, data: {meta_agent_active}',
     async handle({ services, actor }) {
-      const { message, active } = services.control.start(actor);
+      const { message, active } = await services.control.start(actor);
       return { message, data: { meta_agent_active: active } };
     },
   },
@@ -183,7 +183,7 @@ export const metaAgentRoutes: Route[] = [
     summary: 'Stop the monitoring jobs; the API keeps answering and ingesting.',
     returns: 'message, data: {meta_agent_active}',
     async handle({ services, actor }) {
-      const { message, active } = services.control.stop(actor);
+      const { message, active } = await services.control.stop(actor);
       return { message, data: { meta_agent_active: active } };
     },
   },

@@ -1,6 +1,7 @@
 import type { Store, StoreInfo } from '../store.js';
 import { createPgAgentRepo } from './agent-repo.js';
 import { createPgDeliveryRepo, createPgNotificationStateRepo } from './delivery-repo.js';
+import { createPgMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { createPgFindingRepo } from './finding-repo.js';
 import { createPgImprovementRepo } from './improvement-repo.js';
 import { createPgMaintenanceRepo } from './maintenance-repo.js';
@@ -80,6 +81,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     maintenance: translated(createPgMaintenanceRepo(pool)),
     deliveries: translated(createPgDeliveryRepo(pool)),
     notificationState: translated(createPgNotificationStateRepo(pool)),
+    monitoring: translated(createPgMonitoringSwitchRepo(pool)),
     reports: translated(createPgReportRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),
     identity: async () => `postgres:${(await one<{ id: string }>(pool, 'SELECT id FROM cluster_identity'))!.id}`,

@@ -212,11 +212,22 @@ CREATE TABLE system_reports (
 );
 `;
 
+/** The monitoring switch (control/start, control/stop) every replica follows. */
+const V5 = `
+CREATE TABLE monitoring_switch (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  active BOOLEAN NOT NULL,
+  changed_at TEXT COLLATE "C" NOT NULL,
+  changed_by TEXT COLLATE "C" NOT NULL
+);
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
   { version: 3, name: 'one open suggestion per problem', sql: V3 },
   { version: 4, name: 'reports', sql: V4 },
+  { version: 5, name: 'monitoring switch', sql: V5 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

@@ -6,6 +6,7 @@ import { createDeliveryRepo, createNotificationStateRepo } from './delivery-repo
 import { createFindingRepo } from './finding-repo.js';
 import { createImprovementRepo } from './improvement-repo.js';
 import { createMaintenanceRepo } from './maintenance-repo.js';
+import { createMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
@@ -55,6 +56,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     maintenance: withStorageErrors(createMaintenanceRepo(db, file, windows.pruned), writer.lockWaiters),
     deliveries: withStorageErrors(createDeliveryRepo(db), writer.lockWaiters),
     notificationState: withStorageErrors(createNotificationStateRepo(db), writer.lockWaiters),
+    monitoring: withStorageErrors(createMonitoringSwitchRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
     identity: async () => `sqlite:${path.resolve(file)}`,
     async info(): Promise<StoreInfo> {

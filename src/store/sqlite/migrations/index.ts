@@ -4,6 +4,7 @@ import * as coordination from './003-coordination.js';
 import * as registry from './004-registry.js';
 import * as problemFamily from './005-problem-family.js';
 import * as versions from './006-versions.js';
+import * as monitoringSwitch from './007-monitoring-switch.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'registry', sql: registry.sql },
   { version: 5, name: 'problem-family', sql: problemFamily.sql },
   { version: 6, name: 'versions', sql: versions.sql },
+  { version: 7, name: 'monitoring-switch', sql: monitoringSwitch.sql },
 ];
