@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptySample } from '../../src/domain/sample.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
@@ -45,6 +46,30 @@ if (url) {
         expect((await stores[0]!.agents.list()).map((a) => a.name)).toEqual(['agent_0', 'agent_1', 'agent_2', 'agent_3']);
       } finally {
         await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
+    it('counts samples stored before the window buckets existed (an upgrade) from the raw rows, and later ones from the buckets', async () => {
+      const database = await freshDatabase(url);
+      drops.push(database.drop);
+      const now = Date.now();
+      const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
+      const old = await openPostgresStore(database.url);
+      await old.samples.insert([{ ...emptySample('a', at(-60_000), 'push'), requests: 5 }, { ...emptySample('a', at(-1_000), 'push'), requests: 7 }], at(0));
+      await old.close();
+      // As the database of an earlier version was: no buckets, migration 6 not applied.
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query('DROP TABLE window_seconds, window_covered; DELETE FROM schema_migrations WHERE version >= 6');
+      await admin.end();
+      const store = await openPostgresStore(database.url);
+      try {
+        await store.samples.insert([{ ...emptySample('a', at(500), 'push'), requests: 11 }, { ...emptySample('b', at(-30_000), 'push'), requests: 1 }], at(1000));
+        expect((await store.samples.windowAggregates(at(-120_000))).get('a')).toMatchObject({ samples: 3, sum_requests: 23 });
+        expect((await store.samples.windowAggregates(at(-120_000))).get('b')).toMatchObject({ samples: 1, sum_requests: 1 });
+        expect((await store.samples.windowAggregates(at(0))).get('a')).toMatchObject({ samples: 1, sum_requests: 11 });
+      } finally {
+        await store.close();
       }
     });
   });

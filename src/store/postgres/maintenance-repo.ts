@@ -1,5 +1,6 @@
 import type { MaintenanceRepo, PruneCutoffs } from '../store.js';
 import { one, type Pool } from './pool.js';
+import { coverFrom } from './window-seconds.js';
 
 const CHUNK = 5_000;
 
@@ -19,6 +20,8 @@ export function createPgMaintenanceRepo(pool: Pool): MaintenanceRepo {
   const cursor = async (name: string) => (await one<{ last_id: number }>(pool, 'SELECT last_id FROM rollup_cursors WHERE name = $1', [name]))?.last_id ?? 0;
   return {
     async prune(c: PruneCutoffs) {
+      // The window's buckets must not count rows about to go: from here on their seconds are read from the raw rows.
+      await coverFrom(pool, Math.ceil(Date.parse(c.rawBeforeIso) / 1000));
       // Raw rows go only once folded into the rollups (id <= the rollup cursor).
       return {
         agent_performance_history: await drain(pool, chunked('agent_performance_history', 'timestamp < $1 AND id <= $2'), [c.rawBeforeIso, await cursor('agent_rollups')]),

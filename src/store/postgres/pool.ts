@@ -33,10 +33,10 @@ export function createPool(url: string, max = 10): Pool {
 }
 
 /** Runs `work` in one transaction on one client; rolled back if it throws. */
-export async function inTransaction<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, work: (client: Client) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -47,6 +47,9 @@ export async function inTransaction<T>(pool: Pool, work: (client: Client) => Pro
     client.release();
   }
 }
+
+/** Reads that must see one state of the database: every statement in `work` reads the same snapshot. */
+export const inSnapshot = <T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> => inTransaction(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 
 export async function rows<T>(db: Queryable, text: string, values: unknown[] = []): Promise<T[]> {
   return (await db.query(text, values)).rows as T[];

@@ -1,8 +1,8 @@
-import type { WindowAggregate } from '../../domain/health.js';
 import { METRIC_FIELDS, METRIC_RULES, type AgentSample } from '../../domain/sample.js';
 import type { SampleRepo, StoredSample } from '../store.js';
 import { inTransaction, rows, sameWordsAsSqlite, type Pool } from './pool.js';
 import { recomputeVersions, versionChanges } from './version-log.js';
+import { addToWindow, windowAggregates } from './window-seconds.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;
@@ -18,14 +18,6 @@ const INSERT = `INSERT INTO agent_performance_history (${STORED.join(', ')})
  */
 export const SAMPLE_WRITE_LOCK = 727_002;
 
-const WINDOW = `SELECT agent_name, COUNT(*) AS samples,
-    AVG(response_time) AS avg_response_time, AVG(success_rate) AS avg_success_rate,
-    SUM(error_count) AS sum_errors, SUM(requests) AS sum_requests,
-    SUM(CASE WHEN requests IS NOT NULL THEN error_count END) AS sum_errors_with_requests,
-    SUM(insights_generated) AS sum_insights, SUM(research_cycles) AS sum_research_cycles,
-    AVG(cpu_usage) AS avg_cpu_usage, AVG(memory_usage) AS avg_memory_usage
-  FROM agent_performance_history WHERE timestamp >= $1 GROUP BY agent_name`;
-
 export function createPgSampleRepo(pool: Pool): SampleRepo {
   return {
     async insert(samples, receivedAt, options = {}) {
@@ -34,6 +26,7 @@ export function createPgSampleRepo(pool: Pool): SampleRepo {
         await inTransaction(pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock($1)', [SAMPLE_WRITE_LOCK]);
           await client.query(INSERT, STORED.map((column) => samples.map((sample) => sample[column])));
+          await addToWindow(client, samples);
           await registerAgents(client, samples, receivedAt, alive);
           await recomputeVersions(client, earliestVersioned(samples));
         });
@@ -58,11 +51,7 @@ export function createPgSampleRepo(pool: Pool): SampleRepo {
       }
       return result;
     },
-    async windowAggregates(sinceIso) {
-      const result = new Map<string, WindowAggregate>();
-      for (const { agent_name, ...aggregate } of await rows<WindowAggregate & { agent_name: string }>(pool, WINDOW, [sinceIso])) result.set(agent_name, aggregate);
-      return result;
-    },
+    windowAggregates: (sinceIso) => windowAggregates(pool, sinceIso),
     async versionChanges(query) {
       return versionChanges(pool, query);
     },

@@ -222,12 +222,50 @@ CREATE TABLE monitoring_switch (
 );
 `;
 
+/**
+ * The health window's maintained sums (window-seconds.ts). Existing samples are not bucketed:
+ * coverage starts after the newest of them (from the start, on an empty database).
+ */
+const V6 = `
+CREATE TABLE window_seconds (
+  agent_name TEXT COLLATE "C" NOT NULL,
+  second BIGINT NOT NULL,
+  samples BIGINT NOT NULL,
+  response_time_sum DOUBLE PRECISION NOT NULL,
+  response_time_n BIGINT NOT NULL,
+  success_rate_sum DOUBLE PRECISION NOT NULL,
+  success_rate_n BIGINT NOT NULL,
+  error_count_sum DOUBLE PRECISION NOT NULL,
+  error_count_n BIGINT NOT NULL,
+  requests_sum DOUBLE PRECISION NOT NULL,
+  requests_n BIGINT NOT NULL,
+  errors_with_requests_sum DOUBLE PRECISION NOT NULL,
+  errors_with_requests_n BIGINT NOT NULL,
+  insights_generated_sum DOUBLE PRECISION NOT NULL,
+  insights_generated_n BIGINT NOT NULL,
+  research_cycles_sum DOUBLE PRECISION NOT NULL,
+  research_cycles_n BIGINT NOT NULL,
+  cpu_usage_sum DOUBLE PRECISION NOT NULL,
+  cpu_usage_n BIGINT NOT NULL,
+  memory_usage_sum DOUBLE PRECISION NOT NULL,
+  memory_usage_n BIGINT NOT NULL,
+  PRIMARY KEY (second, agent_name)
+);
+CREATE TABLE window_covered (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  from_second BIGINT NOT NULL
+);
+INSERT INTO window_covered (id, from_second)
+  SELECT 1, COALESCE(floor(extract(epoch FROM MAX(timestamp)::timestamptz))::bigint + 1, 0) FROM agent_performance_history;
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
   { version: 3, name: 'one open suggestion per problem', sql: V3 },
   { version: 4, name: 'reports', sql: V4 },
   { version: 5, name: 'monitoring switch', sql: V5 },
+  { version: 6, name: 'window seconds', sql: V6 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

@@ -1,17 +1,10 @@
 import type { WindowAggregate } from '../../domain/health.js';
+import { addInto, SAMPLES, STORED_COLUMNS, toAggregate, WIDTH, type Sums } from '../window-sums.js';
 import type { AgentSample } from '../../domain/sample.js';
 import { yieldToEventLoop } from '../../yield.js';
 import type { Db } from './open-db.js';
 import { SecondBuckets } from './second-buckets.js';
 
-/** What a bucket adds up, in this order: the rows, then a sum and a count of non-null values per column. */
-const SAMPLES = 0;
-const COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'errors_with_requests', 'insights_generated', 'research_cycles', 'cpu_usage', 'memory_usage'] as const;
-type Column = (typeof COLUMNS)[number];
-type StoredColumn = Exclude<Column, 'errors_with_requests'>;
-const STORED_COLUMNS = COLUMNS.filter((c): c is StoredColumn => c !== 'errors_with_requests');
-const SUM = Object.fromEntries(COLUMNS.map((c, i) => [c, 1 + 2 * i])) as Record<Column, number>;
-const WIDTH = 1 + 2 * COLUMNS.length;
 const SECOND = 1000;
 /** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
 const HORIZON_SECONDS = 120;
@@ -22,46 +15,6 @@ const MAX_BUCKETS = 1_000_000;
 const QUESTIONS_BEFORE_RETRY = 20;
 const ROWS_PER_CHUNK = 1000;
 const FIRST_VALUE = 3;
-
-const STORED_SUM = STORED_COLUMNS.map((c) => SUM[c]);
-const REQUESTS = STORED_COLUMNS.indexOf('requests');
-const ERRORS = STORED_COLUMNS.indexOf('error_count');
-
-/** Sums and counts: `sums[at + SUM[column]]` and the count after it. */
-type Sums = { sums: number[]; at: number };
-
-/** Adds one sample's values (`values[offset + i]` is STORED_COLUMNS[i]) into the sums at `at`. */
-function addInto({ sums, at }: Sums, values: ReadonlyArray<unknown>, offset: number): void {
-  sums[at + SAMPLES]! += 1;
-  for (let i = 0; i < STORED_SUM.length; i++) {
-    const value = values[offset + i] as number | null;
-    if (value === null) continue;
-    sums[at + STORED_SUM[i]!]! += value;
-    sums[at + STORED_SUM[i]! + 1]! += 1;
-  }
-  const errors = values[offset + ERRORS] as number | null;
-  if (errors !== null && values[offset + REQUESTS] !== null) {
-    sums[at + SUM.errors_with_requests]! += errors;
-    sums[at + SUM.errors_with_requests + 1]! += 1;
-  }
-}
-
-function toAggregate(sums: number[]): WindowAggregate {
-  const avg = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! / sums[SUM[c] + 1]! : null);
-  const sum = (c: Column) => (sums[SUM[c] + 1]! > 0 ? sums[SUM[c]]! : null);
-  return {
-    samples: sums[SAMPLES]!,
-    avg_response_time: avg('response_time'),
-    avg_success_rate: avg('success_rate'),
-    sum_errors: sum('error_count'),
-    sum_requests: sum('requests'),
-    sum_errors_with_requests: sum('errors_with_requests'),
-    sum_insights: sum('insights_generated'),
-    sum_research_cycles: sum('research_cycles'),
-    avg_cpu_usage: avg('cpu_usage'),
-    avg_memory_usage: avg('memory_usage'),
-  };
-}
 
 const secondOf = (iso: string) => Math.floor(Date.parse(iso) / SECOND);
 const isoOf = (second: number) => new Date(second * SECOND).toISOString();
