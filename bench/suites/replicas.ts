@@ -2,10 +2,12 @@ import pg from 'pg';
 import type WebSocket from 'ws';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import { freshDatabase } from '../../test/helpers/services.js';
-import { makeSample } from '../lib/seed.js';
+import { makeSample, wireSample } from '../lib/seed.js';
+import { createClient } from '../lib/http-load.js';
+import { seededRandom } from '../../scripts/demo/fleet.js';
 import { startServer, type ServerHandle } from '../lib/server.js';
 import { snapshotSubscriber } from '../lib/snapshot-subscriber.js';
-import { percentile, round, type Row } from '../lib/stats.js';
+import { median, percentile, round, type Row } from '../lib/stats.js';
 import type { BenchOptions } from '../run.js';
 import { batch, batchedIngest } from './ingest.js';
 
@@ -139,12 +141,81 @@ async function benchReplicaFanout(options: BenchOptions, url: string, redisUrl: 
   }
 }
 
+const TICK_AGENTS = 1000;
+const TICK_WINDOW_SAMPLES = 200_000;
+
+/**
+ * The health tick over PostgreSQL with 1,000 agents and 200,000 samples in the window (all
+ * stamped within the last two minutes), its duration as the server reports it, against the query
+ * the tick used before the buckets: one GROUP BY over the window's raw rows, in the same run.
+ */
+async function benchPgTick(url: string): Promise<Row> {
+  const database = await freshDatabase(url);
+  const server = await startServer({ META_AGENT_DATABASE_URL: database.url, META_AGENT_HEALTH_INTERVAL_S: '2' });
+  const client = createClient(server.url, 4);
+  const random = seededRandom(5);
+  const now = Date.now();
+  try {
+    const batches = TICK_WINDOW_SAMPLES / TICK_AGENTS;
+    for (let k = 0; k < batches; k += 4) {
+      await Promise.all(
+        Array.from({ length: Math.min(4, batches - k) }, (_, j) => {
+          const t = now - 120_000 + (k + j) * (100_000 / batches);
+          const samples = Array.from({ length: TICK_AGENTS }, (_, agent) => ({ ...wireSample(agent, t, random), agent_name: `agent_${String(agent).padStart(4, '0')}` }));
+          return client.send('POST', '/api/agents/metrics', JSON.stringify({ samples }));
+        }),
+      );
+    }
+    const durations = new Map<string, number>();
+    const deadline = Date.now() + 30_000;
+    while (durations.size < 6 && Date.now() < deadline) {
+      const health = JSON.parse((await client.send('GET', '/api/meta-agent/health')).body).data as { jobs: Array<{ name: string; last_started_at: string | null; last_duration_ms: number | null }> };
+      const tick = health.jobs.find((j) => j.name === 'health');
+      if (tick?.last_started_at && tick.last_duration_ms !== null && Date.parse(tick.last_started_at) > now) durations.set(tick.last_started_at, tick.last_duration_ms);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const raw = new pg.Client({ connectionString: database.url });
+    await raw.connect();
+    const rawMs: number[] = [];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        await raw.query(RAW_WINDOW_QUERY, [new Date(Date.now() - 300_000).toISOString()]);
+        rawMs.push(performance.now() - started);
+      }
+    } finally {
+      await raw.end();
+    }
+    const ours = median([...durations.values()]);
+    return {
+      figure: `health tick over PostgreSQL, ${TICK_AGENTS.toLocaleString('en')} agents, ${TICK_WINDOW_SAMPLES.toLocaleString('en')} samples in the window`,
+      ours: round(ours, 1),
+      unit: 'ms median',
+      reference: round(median(rawMs), 1),
+      referenceLabel: "the window's query over raw rows alone (before window_buckets)",
+      ratio: round(ours / median(rawMs), 2),
+      target: '< 20 ms',
+      pass: ours < 20 && durations.size > 0,
+      notes: `${durations.size} ticks, longest ${round(Math.max(...durations.values()), 1)} ms; the whole tick (host, statuses, snapshot stored) against one query`,
+    };
+  } finally {
+    client.close();
+    await server.stop();
+    await database.drop();
+  }
+}
+
+/** What the tick's window cost before window_seconds: every raw row of the window, grouped per agent. */
+const RAW_WINDOW_QUERY = `SELECT agent_name, COUNT(*), AVG(response_time), AVG(success_rate), SUM(error_count), SUM(requests),
+    SUM(CASE WHEN requests IS NOT NULL THEN error_count END), SUM(insights_generated), SUM(research_cycles), AVG(cpu_usage), AVG(memory_usage)
+  FROM agent_performance_history WHERE timestamp >= $1 GROUP BY agent_name`;
+
 /** PostgreSQL and Redis figures, on the services named by META_AGENT_TEST_DATABASE_URL and META_AGENT_TEST_REDIS_URL. */
 export async function benchReplicas(options: BenchOptions): Promise<Row[]> {
   const url = process.env.META_AGENT_TEST_DATABASE_URL;
   const redisUrl = process.env.META_AGENT_TEST_REDIS_URL;
   if (!url) return [skipped('PostgreSQL and replica figures', 'set META_AGENT_TEST_DATABASE_URL (and META_AGENT_TEST_REDIS_URL) to measure them')];
-  const rows = [await benchPgIngest(options, url)];
+  const rows = [await benchPgIngest(options, url), await benchPgTick(url)];
   if (!redisUrl) rows.push(skipped('fan-out through Redis and failover', 'set META_AGENT_TEST_REDIS_URL to measure them'));
   else rows.push(...(await benchReplicaFanout(options, url, redisUrl)));
   return rows;

@@ -60,7 +60,7 @@ if (url) {
       // As the database of an earlier version was: no buckets, migration 6 not applied.
       const admin = new pg.Client({ connectionString: database.url });
       await admin.connect();
-      await admin.query('DROP TABLE window_seconds, window_covered; DELETE FROM schema_migrations WHERE version >= 6');
+      await admin.query('DROP TABLE window_buckets, window_covered; DELETE FROM schema_migrations WHERE version >= 6');
       await admin.end();
       const store = await openPostgresStore(database.url);
       try {

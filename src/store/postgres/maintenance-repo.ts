@@ -1,6 +1,6 @@
 import type { MaintenanceRepo, PruneCutoffs } from '../store.js';
 import { one, type Pool } from './pool.js';
-import { coverFrom } from './window-seconds.js';
+import { coverFrom } from './window-buckets.js';
 
 const CHUNK = 5_000;
 

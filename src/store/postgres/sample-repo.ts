@@ -2,7 +2,7 @@ import { METRIC_FIELDS, METRIC_RULES, type AgentSample } from '../../domain/samp
 import type { SampleRepo, StoredSample } from '../store.js';
 import { inTransaction, rows, sameWordsAsSqlite, type Pool } from './pool.js';
 import { recomputeVersions, versionChanges } from './version-log.js';
-import { addToWindow, windowAggregates } from './window-seconds.js';
+import { addToWindow, windowAggregates } from './window-buckets.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;

@@ -223,40 +223,43 @@ CREATE TABLE monitoring_switch (
 `;
 
 /**
- * The health window's maintained sums (window-seconds.ts). Existing samples are not bucketed:
+ * The health window's maintained sums per agent and ten seconds (window-buckets.ts). Existing samples are not bucketed:
  * coverage starts after the newest of them (from the start, on an empty database).
  */
 const V6 = `
-CREATE TABLE window_seconds (
+CREATE TABLE window_buckets (
   agent_name TEXT COLLATE "C" NOT NULL,
-  second BIGINT NOT NULL,
-  samples BIGINT NOT NULL,
+  -- The bucket's first second (a multiple of ten, in Unix seconds).
+  bucket BIGINT NOT NULL,
+  samples INTEGER NOT NULL,
   response_time_sum DOUBLE PRECISION NOT NULL,
-  response_time_n BIGINT NOT NULL,
+  response_time_n INTEGER NOT NULL,
   success_rate_sum DOUBLE PRECISION NOT NULL,
-  success_rate_n BIGINT NOT NULL,
+  success_rate_n INTEGER NOT NULL,
   error_count_sum DOUBLE PRECISION NOT NULL,
-  error_count_n BIGINT NOT NULL,
+  error_count_n INTEGER NOT NULL,
   requests_sum DOUBLE PRECISION NOT NULL,
-  requests_n BIGINT NOT NULL,
+  requests_n INTEGER NOT NULL,
   errors_with_requests_sum DOUBLE PRECISION NOT NULL,
-  errors_with_requests_n BIGINT NOT NULL,
+  errors_with_requests_n INTEGER NOT NULL,
   insights_generated_sum DOUBLE PRECISION NOT NULL,
-  insights_generated_n BIGINT NOT NULL,
+  insights_generated_n INTEGER NOT NULL,
   research_cycles_sum DOUBLE PRECISION NOT NULL,
-  research_cycles_n BIGINT NOT NULL,
+  research_cycles_n INTEGER NOT NULL,
   cpu_usage_sum DOUBLE PRECISION NOT NULL,
-  cpu_usage_n BIGINT NOT NULL,
+  cpu_usage_n INTEGER NOT NULL,
   memory_usage_sum DOUBLE PRECISION NOT NULL,
-  memory_usage_n BIGINT NOT NULL,
-  PRIMARY KEY (second, agent_name)
-);
+  memory_usage_n INTEGER NOT NULL,
+  PRIMARY KEY (bucket, agent_name)
+-- Every batch updates its buckets: room on each page keeps those updates HOT (no index entry,
+-- dead versions pruned as pages are read), and frequent vacuums keep the table near its live size.
+) WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
 CREATE TABLE window_covered (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   from_second BIGINT NOT NULL
 );
 INSERT INTO window_covered (id, from_second)
-  SELECT 1, COALESCE(floor(extract(epoch FROM MAX(timestamp)::timestamptz))::bigint + 1, 0) FROM agent_performance_history;
+  SELECT 1, COALESCE((floor(extract(epoch FROM MAX(timestamp)::timestamptz))::bigint / 10 + 1) * 10, 0) FROM agent_performance_history;
 `;
 
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -265,7 +268,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: 
   { version: 3, name: 'one open suggestion per problem', sql: V3 },
   { version: 4, name: 'reports', sql: V4 },
   { version: 5, name: 'monitoring switch', sql: V5 },
-  { version: 6, name: 'window seconds', sql: V6 },
+  { version: 6, name: 'window buckets', sql: V6 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

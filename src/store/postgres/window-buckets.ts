@@ -5,10 +5,17 @@ import { inSnapshot, inTransaction, one, rows, type Pool, type Queryable } from 
 
 /** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
 const HORIZON_SECONDS = 120;
+/**
+ * A bucket's span. Ten seconds: a window of five minutes is 30 buckets per agent, and the part of
+ * a window before its first whole bucket, read from the raw rows, is under ten seconds of samples.
+ */
+const BUCKET_SECONDS = 10;
 /** Coverage moves up once it lags this far behind, so a tick deletes about one tick's buckets. */
 const PRUNE_STEP_SECONDS = 30;
 
 const isoOf = (second: number) => new Date(second * 1000).toISOString();
+/** The start of the first bucket that begins at or after `second`. */
+const bucketAtOrAfter = (second: number) => Math.ceil(second / BUCKET_SECONDS) * BUCKET_SECONDS;
 const SUMS = COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]);
 
 /** The raw rows' sums and counts, in window-sums order, per agent: for the parts of a window the buckets do not cover. */
@@ -18,18 +25,18 @@ const RAW_SUMS = `SELECT agent_name, COUNT(*) AS samples, ${COLUMNS.map((c) => {
 }).join(', ')}
   FROM agent_performance_history WHERE timestamp >= $1 AND timestamp < $2 GROUP BY agent_name`;
 const BUCKET_SUMS = `SELECT agent_name, SUM(samples) AS samples, ${SUMS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
-  FROM window_seconds WHERE second >= $1 GROUP BY agent_name`;
-const MERGE = `INSERT INTO window_seconds (agent_name, second, samples, ${SUMS.join(', ')})
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], ${SUMS.map((c, i) => `$${i + 4}::${c.endsWith('_n') ? 'bigint' : 'float8'}[]`).join(', ')})
-  ON CONFLICT (second, agent_name) DO UPDATE SET samples = window_seconds.samples + excluded.samples,
-    ${SUMS.map((c) => `${c} = window_seconds.${c} + excluded.${c}`).join(', ')}`;
+  FROM window_buckets WHERE bucket >= $1 GROUP BY agent_name`;
+const MERGE = `INSERT INTO window_buckets (agent_name, bucket, samples, ${SUMS.join(', ')})
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], ${SUMS.map((c, i) => `$${i + 4}::${c.endsWith('_n') ? 'int' : 'float8'}[]`).join(', ')})
+  ON CONFLICT (bucket, agent_name) DO UPDATE SET samples = window_buckets.samples + excluded.samples,
+    ${SUMS.map((c) => `${c} = window_buckets.${c} + excluded.${c}`).join(', ')}`;
 
 /**
- * The PostgreSQL twin of store/sqlite/window-aggregates.ts: per agent and second, the sums and
- * counts of the window aggregates, kept in `window_seconds` by every sample write (in its
- * transaction), so a health tick reads O(agents × seconds in the window) rows on any replica.
+ * The PostgreSQL twin of store/sqlite/window-aggregates.ts: per agent and ten seconds, the sums
+ * and counts of the window aggregates, kept in `window_buckets` by every sample write (in its
+ * transaction), so a health tick reads O(agents × buckets in the window) rows on any replica.
  *
- * `window_covered.from_second` says from which second on the buckets hold every stored sample.
+ * `window_covered.from_second` (a bucket start) says from when on the buckets hold every stored sample.
  * It only moves up: when the windows asked for have moved past it (the buckets below are then
  * deleted), and when raw rows are pruned (their seconds are then read from the raw table, which
  * no longer has them). A window's part before it, and its first partial second, are read from
@@ -37,23 +44,24 @@ const MERGE = `INSERT INTO window_seconds (agent_name, second, samples, ${SUMS.j
  */
 export async function addToWindow(db: Queryable, samples: readonly AgentSample[]): Promise<void> {
   const covered = await coveredFrom(db);
-  const buckets = new Map<string, { agent: string; second: number; sums: number[] }>();
+  const buckets = new Map<string, { agent: string; start: number; sums: number[] }>();
   for (const sample of samples) {
     const second = Math.floor(Date.parse(sample.timestamp) / 1000);
     if (second < covered) continue;
-    const id = `${second}|${sample.agent_name}`;
+    const start = second - (((second % BUCKET_SECONDS) + BUCKET_SECONDS) % BUCKET_SECONDS);
+    const id = `${start}|${sample.agent_name}`;
     let bucket = buckets.get(id);
-    if (!bucket) buckets.set(id, (bucket = { agent: sample.agent_name, second, sums: new Array<number>(WIDTH).fill(0) }));
+    if (!bucket) buckets.set(id, (bucket = { agent: sample.agent_name, start, sums: new Array<number>(WIDTH).fill(0) }));
     addInto({ sums: bucket.sums, at: 0 }, STORED_COLUMNS.map((c) => sample[c]), 0);
   }
   if (buckets.size === 0) return;
   const list = [...buckets.values()];
-  await db.query(MERGE, [list.map((b) => b.agent), list.map((b) => b.second), list.map((b) => b.sums[SAMPLES]), ...SUMS.map((_, i) => list.map((b) => b.sums[i + 1]))]);
+  await db.query(MERGE, [list.map((b) => b.agent), list.map((b) => b.start), list.map((b) => b.sums[SAMPLES]), ...SUMS.map((_, i) => list.map((b) => b.sums[i + 1]))]);
 }
 
 export async function windowAggregates(pool: Pool, sinceIso: string): Promise<Map<string, WindowAggregate>> {
   const since = Date.parse(sinceIso);
-  const firstWhole = Math.ceil(since / 1000);
+  const firstWhole = bucketAtOrAfter(Math.ceil(since / 1000));
   const totals = new Map<string, number[]>();
   const add = (row: Record<string, unknown>) => {
     const agent = row.agent_name as string;
@@ -66,10 +74,13 @@ export async function windowAggregates(pool: Pool, sinceIso: string): Promise<Ma
     }
   };
   const covered = await inSnapshot(pool, async (client) => {
-    const from = Math.max(firstWhole, await coveredFrom(client));
+    // A handful of buckets per agent: worker processes would cost more than they save.
+    await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+    const coverage = await coveredFrom(client);
+    const from = Math.max(firstWhole, coverage);
     for (const row of await rows<Record<string, unknown>>(client, RAW_SUMS, [sinceIso, isoOf(from)])) add(row);
     for (const row of await rows<Record<string, unknown>>(client, BUCKET_SUMS, [from])) add(row);
-    return from;
+    return coverage;
   });
   // The buckets before this window (less a margin for a report's window) will not be asked for again.
   const keepFrom = Math.floor(since / 1000) - HORIZON_SECONDS;
@@ -79,11 +90,12 @@ export async function windowAggregates(pool: Pool, sinceIso: string): Promise<Ma
   return result;
 }
 
-/** Moves coverage up to `second` (never down) and deletes the buckets below it, in one transaction. */
+/** Moves coverage up to the first bucket at or after `second` (never down) and deletes the buckets before it, in one transaction. */
 export async function coverFrom(pool: Pool, second: number): Promise<void> {
+  const from = bucketAtOrAfter(second);
   await inTransaction(pool, async (client) => {
-    const moved = await client.query('UPDATE window_covered SET from_second = $1 WHERE from_second < $1', [second]);
-    if (moved.rowCount) await client.query('DELETE FROM window_seconds WHERE second < $1', [second]);
+    const moved = await client.query('UPDATE window_covered SET from_second = $1 WHERE from_second < $1', [from]);
+    if (moved.rowCount) await client.query('DELETE FROM window_buckets WHERE bucket < $1', [from]);
   });
 }
 
