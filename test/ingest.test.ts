@@ -39,6 +39,31 @@ describe('POST /api/agents/metrics', () => {
     expect(alpha.sample_count).toBe(2);
   });
 
+  it("takes LLM token counts, sums them in the window, the rollups and the agent's totals, and refuses a fractional or negative one", async () => {
+    const t = createTestApp();
+    const now = t.clock.now();
+    const at = (ago: number) => new Date(now - ago).toISOString();
+    const res = await t.post('/api/agents/metrics', {
+      samples: [sample({ timestamp: at(60_000), requests: 4, input_tokens: 3000, output_tokens: 500 }), sample({ timestamp: at(30_000), requests: 2, input_tokens: 1000, output_tokens: 100 })],
+    });
+    expect(res.status).toBe(200);
+    const raw = await t.get('/api/meta-agent/agent-performance?agent_name=alpha_hunter&resolution=raw');
+    expect(raw.body.data.map((s: any) => [s.input_tokens, s.output_tokens])).toEqual([[1000, 100], [3000, 500]]);
+    const status = (await t.get('/api/agents/status')).body.data;
+    const agent = (status.agents ?? status).find((a: any) => a.name === 'alpha_hunter');
+    expect(agent).toMatchObject({ input_tokens_total: 4000, output_tokens_total: 600, metrics: { input_tokens: 4000, output_tokens: 600 } });
+    await t.agent.services.retention.run(); // folds new samples into the rollups
+    const buckets = await t.get('/api/meta-agent/agent-performance?agent_name=alpha_hunter&resolution=1h');
+    expect(buckets.body.data[0]).toMatchObject({ input_tokens: 4000, output_tokens: 600, samples: 2 });
+
+    for (const bad of [{ input_tokens: 1.5 }, { output_tokens: -1 }, { input_tokens: '12' }]) {
+      const refused = await t.post('/api/agents/metrics', { samples: [sample(bad)] });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(JSON.stringify(refused.body.errors)).toContain(Object.keys(bad)[0]);
+    }
+    expect((await t.get('/api/meta-agent/agent-performance?agent_name=alpha_hunter&resolution=raw')).body.count).toBe(2);
+  });
+
   it('keeps a missing metric as null, never 0', async () => {
     const t = createTestApp();
     await t.post('/api/agents/metrics', { samples: [{ agent_name: 'quiet' }] });

@@ -10,7 +10,7 @@ describe('report and status files', () => {
     await t.post('/api/agents/metrics', {
       samples: [
         ...series('alpha_hunter', t.clock.now(), 20, 15_000, () => ({ response_time: 45, success_rate: 0.95, error_count: 1, insights_generated: 2 })),
-        { agent_name: 'risk_assessor', response_time: 1, success_rate: 1, error_count: 0 },
+        { agent_name: 'risk_assessor', response_time: 1, success_rate: 1, error_count: 0, input_tokens: 1500, output_tokens: 250 },
       ],
     });
     await t.post('/api/meta-agent/trigger-analysis');
@@ -23,7 +23,7 @@ describe('report and status files', () => {
       generated_at: '2026-11-25T12:00:00.000Z',
       health: { overall: 'degraded', agents: { total: 2, active: 2, degraded: 1, healthy: 1 } },
       resources: { cpu_usage: 20, memory_usage: 40, disk_used_percent: 30 },
-      activity: { samples: 21, reporting_agents: 2, errors: 20, insights_generated: 40 },
+      activity: { samples: 21, reporting_agents: 2, errors: 20, insights_generated: 40, input_tokens: 1500, output_tokens: 250 },
       improvements: { by_status: { pending: 1, approved: 0 }, total: 1 },
       changes_since_previous: null,
     });

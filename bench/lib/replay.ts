@@ -46,7 +46,7 @@ export function replay(samples: readonly ReplaySample[], options: { stepMs: numb
       if (record) {
         record.last_seen = iso;
         record.sample_count += 1;
-      } else agents.set(agent, { name: agent, first_seen: iso, last_seen: iso, registered_at: iso, sample_count: 1 });
+      } else agents.set(agent, { name: agent, first_seen: iso, last_seen: iso, registered_at: iso, sample_count: 1, input_tokens_total: 0, output_tokens_total: 0 });
     }
     state.addRows(rows, now);
     state.evict(now);

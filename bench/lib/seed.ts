@@ -23,6 +23,8 @@ export function makeSample(agent: number, t: number, random: () => number): Agen
     cpu_usage: Math.round(30 * load * (0.8 + 0.4 * random()) * 10) / 10,
     requests,
     research_cycles: null,
+    input_tokens: null,
+    output_tokens: null,
     version: null,
     source: 'push',
   };

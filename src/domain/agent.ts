@@ -9,6 +9,9 @@ export interface AgentRecord {
   /** When the meta agent first heard from it. */
   registered_at: string;
   sample_count: number;
+  /** Every LLM token its samples have reported, since it registered (Prometheus counters). */
+  input_tokens_total: number;
+  output_tokens_total: number;
 }
 
 /** Means and totals of one agent's samples over the health window. */
@@ -23,6 +26,9 @@ export interface WindowMetrics {
   research_cycles: number | null;
   cpu_usage: number | null;
   memory_usage: number | null;
+  /** LLM tokens over the window (sums). */
+  input_tokens: number | null;
+  output_tokens: number | null;
 }
 
 export interface AgentStatus extends AgentRecord {

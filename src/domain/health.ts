@@ -16,6 +16,8 @@ export interface WindowAggregate {
   sum_research_cycles: number | null;
   avg_cpu_usage: number | null;
   avg_memory_usage: number | null;
+  sum_input_tokens: number | null;
+  sum_output_tokens: number | null;
 }
 
 /** Error rate = errors / requests when requests are known, else 1 − success rate. */
@@ -34,6 +36,8 @@ export function toWindowMetrics(a: WindowAggregate): WindowMetrics {
     research_cycles: a.sum_research_cycles,
     cpu_usage: a.avg_cpu_usage,
     memory_usage: a.avg_memory_usage,
+    input_tokens: a.sum_input_tokens,
+    output_tokens: a.sum_output_tokens,
   };
 }
 

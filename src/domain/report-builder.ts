@@ -133,6 +133,8 @@ function activityOf(activity: ReadonlyMap<string, WindowAggregate>) {
   let errors = 0;
   let insights = 0;
   let cycles = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
   const responseTimes: number[] = [];
   const successRates: number[] = [];
   for (const aggregate of activity.values()) {
@@ -141,6 +143,8 @@ function activityOf(activity: ReadonlyMap<string, WindowAggregate>) {
     errors += m.error_count ?? 0;
     insights += m.insights_generated ?? 0;
     cycles += m.research_cycles ?? 0;
+    inputTokens += m.input_tokens ?? 0;
+    outputTokens += m.output_tokens ?? 0;
     if (m.response_time !== null) responseTimes.push(m.response_time);
     if (m.success_rate !== null) successRates.push(m.success_rate);
   }
@@ -151,6 +155,8 @@ function activityOf(activity: ReadonlyMap<string, WindowAggregate>) {
     errors,
     insights_generated: insights,
     research_cycles: cycles,
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
     avg_response_time: mean(responseTimes),
     avg_success_rate: mean(successRates),
   };

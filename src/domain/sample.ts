@@ -14,6 +14,9 @@ export interface AgentSample {
   cpu_usage: number | null;
   requests: number | null;
   research_cycles: number | null;
+  /** LLM tokens in the interval: prompt (input) and completion (output). */
+  input_tokens: number | null;
+  output_tokens: number | null;
   /** The agent's software version when it took the sample (e.g. "1.5.0"): changes are marked and blamed. */
   version: string | null;
   source: SampleSource;
@@ -48,6 +51,8 @@ export const METRIC_RULES: Record<MetricField, MetricRule> = {
   cpu_usage: { integer: false, min: 0, max: 100_000, unit: 'percent of one core', extreme: 'max', description: 'Percent of one core.' },
   requests: { integer: true, min: 0, max: 1e12, unit: 'operations in the interval' },
   research_cycles: { integer: true, min: 0, max: 1e12, unit: 'cycles in the interval' },
+  input_tokens: { integer: true, min: 0, max: 1e15, unit: 'input (prompt) tokens in the interval', description: 'LLM input (prompt) tokens used in the interval.' },
+  output_tokens: { integer: true, min: 0, max: 1e15, unit: 'output (completion) tokens in the interval', description: 'LLM output (completion) tokens produced in the interval.' },
 };
 
 export const METRIC_FIELDS = Object.keys(METRIC_RULES) as MetricField[];

@@ -19,6 +19,8 @@ const EMPTY_WINDOW: WindowAggregate = {
   sum_research_cycles: null,
   avg_cpu_usage: null,
   avg_memory_usage: null,
+  sum_input_tokens: null,
+  sum_output_tokens: null,
 };
 
 export type AgentService = ReturnType<typeof createAgentService>;

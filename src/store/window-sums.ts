@@ -9,7 +9,7 @@ import type { WindowAggregate } from '../domain/health.js';
 
 /** What a bucket adds up, in this order: the rows, then a sum and a count of non-null values per column. */
 export const SAMPLES = 0;
-export const COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'errors_with_requests', 'insights_generated', 'research_cycles', 'cpu_usage', 'memory_usage'] as const;
+export const COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'errors_with_requests', 'insights_generated', 'research_cycles', 'cpu_usage', 'memory_usage', 'input_tokens', 'output_tokens'] as const;
 type Column = (typeof COLUMNS)[number];
 type StoredColumn = Exclude<Column, 'errors_with_requests'>;
 export const STORED_COLUMNS = COLUMNS.filter((c): c is StoredColumn => c !== 'errors_with_requests');
@@ -53,5 +53,7 @@ export function toAggregate(sums: number[]): WindowAggregate {
     sum_research_cycles: sum('research_cycles'),
     avg_cpu_usage: avg('cpu_usage'),
     avg_memory_usage: avg('memory_usage'),
+    sum_input_tokens: sum('input_tokens'),
+    sum_output_tokens: sum('output_tokens'),
   };
 }

@@ -31,7 +31,7 @@ function run(input: RawRow[]) {
   const state = createAnalysisState(init.windows);
   const started = performance.now();
   state.addRows(input, NOW);
-  const agents = [{ name: 'backfilled', first_seen: input[0]!.timestamp, last_seen: new Date(NOW).toISOString(), registered_at: '', sample_count: input.length }];
+  const agents = [{ name: 'backfilled', first_seen: input[0]!.timestamp, last_seen: new Date(NOW).toISOString(), registered_at: '', sample_count: input.length, input_tokens_total: 0, output_tokens_total: 0 }];
   const { findings } = analyze({ now: NOW, agents, state, host: { cpu: [], memory: [] }, settings: init.settings, changes: [] });
   return { findings: findings.map((f) => JSON.stringify(f)).sort(), ms: performance.now() - started };
 }

@@ -49,6 +49,8 @@ describe('built-in performance analyst', () => {
       cpu_usage: 10,
       requests: 20,
       research_cycles: null,
+      input_tokens: null,
+      output_tokens: null,
       version: null,
       source: 'push' as const,
     }));

@@ -9,10 +9,12 @@ const agent = (name: string, metrics: Partial<AgentStatus['metrics']>): AgentSta
   last_seen: '',
   registered_at: '',
   sample_count: 1,
+  input_tokens_total: 0,
+  output_tokens_total: 0,
   health: 'failing',
   health_reason: '',
   watch_error: null,
-  metrics: { samples: 1, response_time: null, success_rate: null, error_count: null, requests: null, error_rate: null, insights_generated: null, research_cycles: null, cpu_usage: null, memory_usage: null, ...metrics },
+  metrics: { samples: 1, response_time: null, success_rate: null, error_count: null, requests: null, error_rate: null, insights_generated: null, research_cycles: null, cpu_usage: null, memory_usage: null, input_tokens: null, output_tokens: null, ...metrics },
 });
 
 describe('routing approved work to specialists', () => {

@@ -3,7 +3,7 @@ import { defaultConfig } from '../../src/config.js';
 import { assessAgentHealth, toWindowMetrics } from '../../src/domain/health.js';
 
 const metrics = (over: Partial<Parameters<typeof toWindowMetrics>[0]>) =>
-  toWindowMetrics({ samples: 10, avg_response_time: null, avg_success_rate: null, sum_errors: null, sum_requests: null, sum_errors_with_requests: null, sum_insights: null, sum_research_cycles: null, avg_cpu_usage: null, avg_memory_usage: null, ...over });
+  toWindowMetrics({ samples: 10, avg_response_time: null, avg_success_rate: null, sum_errors: null, sum_requests: null, sum_errors_with_requests: null, sum_insights: null, sum_research_cycles: null, avg_cpu_usage: null, avg_memory_usage: null, sum_input_tokens: null, sum_output_tokens: null, ...over });
 
 describe('health reasons', () => {
   it('write a value and its threshold so that they read as different', () => {

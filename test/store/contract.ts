@@ -24,6 +24,8 @@ export function storeContract(name: string, open: () => Promise<Store>) {
     cpu_usage: null,
     requests: null,
     research_cycles: null,
+    input_tokens: null,
+    output_tokens: null,
     version: null,
     source: 'push',
     ...fields,
@@ -137,6 +139,15 @@ export function storeContract(name: string, open: () => Promise<Store>) {
         expect(await store.agents.get('a')).toMatchObject({ last_seen: at(4000), sample_count: 4 });
         expect((await store.agents.list()).map((a) => a.name)).toEqual(['a', 'down']);
       });
+
+      it("keeps each agent's running token totals, whatever the batches (samples without tokens add nothing)", async () => {
+        await store.samples.insert([sample('llm', 0, { input_tokens: 1200, output_tokens: 300 }), sample('llm', 1000), sample('other', 0, { input_tokens: 5 })], at(1000));
+        await store.samples.insert([sample('llm', 2000, { input_tokens: 800, output_tokens: 0 })], at(2000));
+        expect(await store.agents.get('llm')).toMatchObject({ sample_count: 3, input_tokens_total: 2000, output_tokens_total: 300 });
+        expect(await store.agents.get('other')).toMatchObject({ input_tokens_total: 5, output_tokens_total: 0 });
+        const [stored] = await store.samples.list({ agentName: 'llm', sinceIso: at(2000), limit: 1 });
+        expect(stored).toMatchObject({ input_tokens: 800, output_tokens: 0 });
+      });
     });
 
     describe('the agent registry', () => {
@@ -153,7 +164,7 @@ export function storeContract(name: string, open: () => Promise<Store>) {
       it('registers configured agents not heard from yet, leaving known ones as they are', async () => {
         await store.samples.insert([sample('known', 0)], at(1000));
         await store.agents.register(['known', 'configured'], at(5000));
-        expect(await store.agents.get('configured')).toEqual({ name: 'configured', first_seen: at(5000), last_seen: at(5000), registered_at: at(5000), sample_count: 0 });
+        expect(await store.agents.get('configured')).toEqual({ name: 'configured', first_seen: at(5000), last_seen: at(5000), registered_at: at(5000), sample_count: 0, input_tokens_total: 0, output_tokens_total: 0 });
         expect(await store.agents.get('known')).toMatchObject({ last_seen: at(0), registered_at: at(1000), sample_count: 1 });
       });
 
@@ -294,6 +305,8 @@ export function storeContract(name: string, open: () => Promise<Store>) {
             sum_research_cycles: sum(rows.map((r) => r.research_cycles)),
             avg_cpu_usage: avg(rows.map((r) => r.cpu_usage)),
             avg_memory_usage: avg(rows.map((r) => r.memory_usage)),
+            sum_input_tokens: sum(rows.map((r) => r.input_tokens)),
+            sum_output_tokens: sum(rows.map((r) => r.output_tokens)),
           });
         }
         return result;
@@ -326,6 +339,8 @@ export function storeContract(name: string, open: () => Promise<Store>) {
             research_cycles: maybe(Math.floor(random() * 3)),
             cpu_usage: maybe(random() * 120),
             memory_usage: maybe(200 + random() * 800),
+            input_tokens: maybe(Math.floor(random() * 5000)),
+            output_tokens: maybe(Math.floor(random() * 800)),
           });
         };
         const windows = () => [at(-300_000), at(-300_000 + 0.5), at(-299_999), at(-61_234), at(-3_600_000), at(-40 * 60_000 - 17), at(-1)];

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptySample } from '../../src/domain/sample.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
-import { PG_MIGRATIONS } from '../../src/store/postgres/schema.js';
+import { createPool } from '../../src/store/postgres/pool.js';
+import { migrate, PG_MIGRATIONS } from '../../src/store/postgres/schema.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/services.js';
 import { storeContract } from './contract.js';
 
@@ -54,14 +54,11 @@ if (url) {
       drops.push(database.drop);
       const now = Date.now();
       const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
-      const old = await openPostgresStore(database.url);
-      await old.samples.insert([{ ...emptySample('a', at(-60_000), 'push'), requests: 5 }, { ...emptySample('a', at(-1_000), 'push'), requests: 7 }], at(0));
-      await old.close();
-      // As the database of an earlier version was: no buckets, migration 6 not applied.
-      const admin = new pg.Client({ connectionString: database.url });
-      await admin.connect();
-      await admin.query('DROP TABLE window_buckets, window_covered; DELETE FROM schema_migrations WHERE version >= 6');
-      await admin.end();
+      // A database as release 5 left it, with samples: no window buckets yet.
+      const pool = createPool(database.url, 1);
+      await migrate(pool, 5);
+      await pool.query(`INSERT INTO agent_performance_history (agent_name, timestamp, requests, source) VALUES ('a', $1, 5, 'push'), ('a', $2, 7, 'push')`, [at(-60_000), at(-1_000)]);
+      await pool.end();
       const store = await openPostgresStore(database.url);
       try {
         await store.samples.insert([{ ...emptySample('a', at(500), 'push'), requests: 11 }, { ...emptySample('b', at(-30_000), 'push'), requests: 1 }], at(1000));

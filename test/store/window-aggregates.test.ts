@@ -21,6 +21,8 @@ const make = (offsetMs: number): AgentSample => ({
   research_cycles: maybe(Math.floor(random() * 3)),
   cpu_usage: maybe(random() * 120),
   memory_usage: maybe(200 + random() * 800),
+  input_tokens: maybe(Math.floor(random() * 5000)),
+  output_tokens: maybe(Math.floor(random() * 800)),
   version: null,
   source: 'push',
 });
@@ -33,7 +35,8 @@ function fromSql(db: Db, sinceIso: string) {
          SUM(error_count) AS sum_errors, SUM(requests) AS sum_requests,
          SUM(CASE WHEN requests IS NOT NULL THEN error_count END) AS sum_errors_with_requests,
          SUM(insights_generated) AS sum_insights, SUM(research_cycles) AS sum_research_cycles,
-         AVG(cpu_usage) AS avg_cpu_usage, AVG(memory_usage) AS avg_memory_usage
+         AVG(cpu_usage) AS avg_cpu_usage, AVG(memory_usage) AS avg_memory_usage,
+         SUM(input_tokens) AS sum_input_tokens, SUM(output_tokens) AS sum_output_tokens
        FROM agent_performance_history WHERE timestamp >= ? GROUP BY agent_name`,
     )
     .all(sinceIso) as Array<Record<string, number | null> & { agent_name: string }>;

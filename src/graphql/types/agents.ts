@@ -16,6 +16,8 @@ const WindowMetricsRef = builder.objectRef<WindowMetrics>('WindowMetrics').imple
     researchCycles: t.exposeFloat('research_cycles', { nullable: true }),
     cpuUsage: t.exposeFloat('cpu_usage', { nullable: true, description: 'Mean percent of one core.' }),
     memoryUsage: t.exposeFloat('memory_usage', { nullable: true, description: 'Mean MB resident.' }),
+    inputTokens: t.exposeFloat('input_tokens', { nullable: true, description: 'LLM input tokens, sum over the window.' }),
+    outputTokens: t.exposeFloat('output_tokens', { nullable: true, description: 'LLM output tokens, sum over the window.' }),
   }),
 });
 

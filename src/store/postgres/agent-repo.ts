@@ -2,7 +2,7 @@ import type { AgentRecord } from '../../domain/agent.js';
 import type { AgentRepo } from '../store.js';
 import { inTransaction, one, rows, type Pool } from './pool.js';
 
-const COLUMNS = 'name, first_seen, last_seen, registered_at, sample_count';
+const COLUMNS = 'name, first_seen, last_seen, registered_at, sample_count, input_tokens_total, output_tokens_total';
 
 export function createPgAgentRepo(pool: Pool): AgentRepo {
   return {

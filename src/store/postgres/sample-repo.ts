@@ -3,6 +3,7 @@ import type { SampleRepo, StoredSample } from '../store.js';
 import { inTransaction, rows, sameWordsAsSqlite, type Pool } from './pool.js';
 import { recomputeVersions, versionChanges } from './version-log.js';
 import { addToWindow, windowAggregates } from './window-buckets.js';
+import { addToSpan, type AgentSpan } from '../agent-span.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;
@@ -60,27 +61,20 @@ export function createPgSampleRepo(pool: Pool): SampleRepo {
 
 /** Each agent's span in the batch, capped at arrival (liveness follows arrival, as in SQLite), upserted in one statement. */
 async function registerAgents(client: Pick<Pool, 'query'>, samples: readonly AgentSample[], receivedAt: string, alive: boolean): Promise<void> {
-  const spans = new Map<string, { first: string; last: string; count: number }>();
-  for (const { agent_name: name, timestamp } of samples) {
-    const span = spans.get(name);
-    if (!span) spans.set(name, { first: timestamp, last: timestamp, count: 1 });
-    else {
-      if (timestamp < span.first) span.first = timestamp;
-      if (timestamp > span.last) span.last = timestamp;
-      span.count += 1;
-    }
-  }
+  const spans = new Map<string, AgentSpan>();
+  for (const sample of samples) addToSpan(spans, sample);
   const cap = (iso: string) => (iso > receivedAt ? receivedAt : iso);
   const names = [...spans.keys()];
-  const update = alive
-    ? 'first_seen = LEAST(agents.first_seen, excluded.first_seen), last_seen = GREATEST(agents.last_seen, excluded.last_seen), sample_count = agents.sample_count + excluded.sample_count'
-    : 'sample_count = agents.sample_count + excluded.sample_count';
+  const totals = 'sample_count = agents.sample_count + excluded.sample_count, input_tokens_total = agents.input_tokens_total + excluded.input_tokens_total, output_tokens_total = agents.output_tokens_total + excluded.output_tokens_total';
+  const update = alive ? `first_seen = LEAST(agents.first_seen, excluded.first_seen), last_seen = GREATEST(agents.last_seen, excluded.last_seen), ${totals}` : totals;
+  const span = (name: string) => spans.get(name)!;
   await client.query(
-    `INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
-      SELECT name, first_seen, last_seen, $4, n FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[]) AS s(name, first_seen, last_seen, n)
+    `INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count, input_tokens_total, output_tokens_total)
+      SELECT name, first_seen, last_seen, $4, n, input_tokens, output_tokens
+      FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS s(name, first_seen, last_seen, n, input_tokens, output_tokens)
       ORDER BY name
       ON CONFLICT (name) DO UPDATE SET ${update}`,
-    [names, names.map((n) => cap(spans.get(n)!.first)), names.map((n) => cap(spans.get(n)!.last)), receivedAt, names.map((n) => spans.get(n)!.count)],
+    [names, names.map((n) => cap(span(n).first)), names.map((n) => cap(span(n).last)), receivedAt, names.map((n) => span(n).count), names.map((n) => span(n).inputTokens), names.map((n) => span(n).outputTokens)],
   );
 }
 

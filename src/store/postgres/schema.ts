@@ -250,6 +250,10 @@ CREATE TABLE window_buckets (
   cpu_usage_n INTEGER NOT NULL,
   memory_usage_sum DOUBLE PRECISION NOT NULL,
   memory_usage_n INTEGER NOT NULL,
+  input_tokens_sum DOUBLE PRECISION NOT NULL,
+  input_tokens_n INTEGER NOT NULL,
+  output_tokens_sum DOUBLE PRECISION NOT NULL,
+  output_tokens_n INTEGER NOT NULL,
   PRIMARY KEY (bucket, agent_name)
 -- Every batch updates its buckets: room on each page keeps those updates HOT (no index entry,
 -- dead versions pruned as pages are read), and frequent vacuums keep the table near its live size.
@@ -262,6 +266,14 @@ INSERT INTO window_covered (id, from_second)
   SELECT 1, COALESCE((floor(extract(epoch FROM MAX(timestamp)::timestamptz))::bigint / 10 + 1) * 10, 0) FROM agent_performance_history;
 `;
 
+/** LLM tokens as sample metrics: raw columns, rollup sums, and per agent running totals in the registry. */
+const V7 = `
+ALTER TABLE agent_performance_history ADD COLUMN input_tokens BIGINT, ADD COLUMN output_tokens BIGINT;
+ALTER TABLE agent_rollups ADD COLUMN input_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN input_tokens_n BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN output_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN output_tokens_n BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN input_tokens_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN output_tokens_total BIGINT NOT NULL DEFAULT 0;
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
@@ -269,6 +281,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: 
   { version: 4, name: 'reports', sql: V4 },
   { version: 5, name: 'monitoring switch', sql: V5 },
   { version: 6, name: 'window buckets', sql: V6 },
+  { version: 7, name: 'tokens', sql: V7 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */
@@ -277,9 +290,10 @@ const MIGRATION_LOCK = 727_001;
 /**
  * Applies the migrations this database lacks, in one transaction, under an advisory
  * lock: replicas starting together on an empty database migrate one after the other, and the
- * later ones find nothing left to do. Answers the schema version.
+ * later ones find nothing left to do. Answers the schema version. `through` stops at an earlier
+ * version (tests build a database as an earlier release left it).
  */
-export async function migrate(pool: Pool): Promise<number> {
+export async function migrate(pool: Pool, through = PG_MIGRATIONS.at(-1)!.version): Promise<number> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
@@ -288,10 +302,10 @@ export async function migrate(pool: Pool): Promise<number> {
     const newest = PG_MIGRATIONS.at(-1)!.version;
     if (current > newest) throw new Error(`the database is at schema version ${current}, newer than this build knows (${newest}); upgrade Meta Agent`);
     for (const migration of PG_MIGRATIONS) {
-      if (migration.version <= current) continue;
+      if (migration.version <= current || migration.version > through) continue;
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
     }
-    return newest;
+    return Math.max(current, Math.min(through, newest));
   });
 }

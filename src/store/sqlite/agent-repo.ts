@@ -2,7 +2,7 @@ import type { AgentRecord } from '../../domain/agent.js';
 import type { AgentRepo } from '../store.js';
 import type { Db } from './open-db.js';
 
-const COLUMNS = 'name, first_seen, last_seen, registered_at, sample_count';
+const COLUMNS = 'name, first_seen, last_seen, registered_at, sample_count, input_tokens_total, output_tokens_total';
 
 export function createAgentRepo(db: Db): AgentRepo {
   const list = db.prepare(`SELECT ${COLUMNS} FROM agents ORDER BY name`);

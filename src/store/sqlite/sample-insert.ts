@@ -1,4 +1,5 @@
 import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
+import { addToSpan, type AgentSpan } from '../agent-span.js';
 import type { Db } from './open-db.js';
 import { createVersionLog } from './version-log.js';
 
@@ -31,37 +32,35 @@ export type WriteOutcome = { lastId: number } | { error: { message: string; code
 export function createSampleInsert(db: Db, versionGeneration?: Int32Array) {
   // Positional parameters: binding by name costs a lookup per column, per row.
   const insertSample = db.prepare(`INSERT INTO agent_performance_history (${STORED.join(', ')}) VALUES (${STORED.map(() => '?').join(', ')})`);
-  const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
-    VALUES (?, ?, ?, ?, ?)
+  const upsertAgent = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count, input_tokens_total, output_tokens_total)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (name) DO UPDATE SET
       first_seen = MIN(first_seen, excluded.first_seen),
       last_seen = MAX(last_seen, excluded.last_seen),
-      sample_count = sample_count + excluded.sample_count`);
+      sample_count = sample_count + excluded.sample_count,
+      input_tokens_total = input_tokens_total + excluded.input_tokens_total,
+      output_tokens_total = output_tokens_total + excluded.output_tokens_total`);
   // A failed check registers the agent but is no sign of life: last_seen stays.
-  const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count)
-    VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count`);
+  const registerOnly = db.prepare(`INSERT INTO agents (name, first_seen, last_seen, registered_at, sample_count, input_tokens_total, output_tokens_total)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET sample_count = sample_count + excluded.sample_count,
+      input_tokens_total = input_tokens_total + excluded.input_tokens_total,
+      output_tokens_total = output_tokens_total + excluded.output_tokens_total`);
   const versions = createVersionLog(db, versionGeneration);
 
   const insertOne = db.transaction(({ samples, receivedAt, alive }: SampleWrite): number => {
-    const spans = new Map<string, { first: string; last: string; count: number }>();
+    const spans = new Map<string, AgentSpan>();
     let lastId = 0;
     for (const sample of samples) {
       lastId = Number(insertSample.run(STORED.map((column) => sample[column])).lastInsertRowid);
       if (sample.version !== null) versions.record(sample.agent_name, sample.timestamp, sample.version);
-      const span = spans.get(sample.agent_name);
-      if (!span) spans.set(sample.agent_name, { first: sample.timestamp, last: sample.timestamp, count: 1 });
-      else {
-        if (sample.timestamp < span.first) span.first = sample.timestamp;
-        if (sample.timestamp > span.last) span.last = sample.timestamp;
-        span.count += 1;
-      }
+      addToSpan(spans, sample);
     }
     const register = alive ? upsertAgent : registerOnly;
     // Liveness follows arrival: a sample stamped ahead by a skewed clock must not keep its agent
     // "seen" after it falls silent, so the span is capped at the time it arrived.
     const cap = (iso: string) => (iso > receivedAt ? receivedAt : iso);
-    for (const [name, span] of spans) register.run(name, cap(span.first), cap(span.last), receivedAt, span.count);
+    for (const [name, span] of spans) register.run(name, cap(span.first), cap(span.last), receivedAt, span.count, span.inputTokens, span.outputTokens);
     return lastId;
   });
 

@@ -5,6 +5,7 @@ import * as registry from './004-registry.js';
 import * as problemFamily from './005-problem-family.js';
 import * as versions from './006-versions.js';
 import * as monitoringSwitch from './007-monitoring-switch.js';
+import * as tokens from './008-tokens.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'problem-family', sql: problemFamily.sql },
   { version: 6, name: 'versions', sql: versions.sql },
   { version: 7, name: 'monitoring-switch', sql: monitoringSwitch.sql },
+  { version: 8, name: 'tokens', sql: tokens.sql },
 ];
