@@ -22,14 +22,14 @@ export function bearerToken(value: unknown): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** Paths anyone may fetch: liveness, the API docs, GraphiQL's page and the dashboard's files. */
+/** Paths anyone may fetch: liveness, the API docs, GraphiQL's page and the dashboard's files (not /metrics: it shows the fleet). */
 function isPublic(request: Request, url: URL, graphqlEndpoint: string): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = url.pathname;
   if (path === '/healthz' || path === '/docs' || path === '/docs/' || path === '/docs/openapi.json') return true;
   // GraphiQL's page (it runs nothing by itself; its queries come back with a token).
   if (path === graphqlEndpoint) return (request.headers.get('accept') ?? '').includes('text/html');
-  return !path.startsWith('/api/') && path !== graphqlEndpoint;
+  return !path.startsWith('/api/') && path !== graphqlEndpoint && path !== '/metrics';
 }
 
 export interface GuardOptions {

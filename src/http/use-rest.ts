@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { can, rolesWith, type Principal } from '../auth/roles.js';
+import { can, Permission, rolesWith, type Principal } from '../auth/roles.js';
 import { AppError, badRequest, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/services.js';
@@ -33,6 +33,14 @@ export function useRestApi(options: RestOptions): Plugin {
   const docsPage = renderDocsPage(options.routes, options.version);
   const staticFiles = createStaticFiles();
 
+  /** The caller, if its role may do `what`; else a 403 naming the roles that may. */
+  function authorize(request: Request, permission: Permission, what: string): Principal {
+    const principal = options.principalOf(request);
+    if (principal && can(principal, permission)) return principal;
+    log.warn({ path: new URL(request.url).pathname, principal: principal?.id, role: principal?.role, needs: permission }, 'request refused: role');
+    throw new AppError(ErrorCode.forbidden, `Role ${principal?.role ?? 'none'} may not ${what}: it needs ${rolesWith(permission).join(' or ')}`);
+  }
+
   async function handle(request: Request, url: URL): Promise<Response> {
     const { pathname } = url;
     if (request.method === 'GET' || request.method === 'HEAD') {
@@ -49,13 +57,13 @@ export function useRestApi(options: RestOptions): Plugin {
       }
     }
     try {
-      const { route, params } = router.match(request.method, pathname);
-      const principal = options.principalOf(request);
-      if (!principal || !can(principal, route.permission)) {
-        const allowed = rolesWith(route.permission).join(' or ');
-        log.warn({ path: pathname, principal: principal?.id, role: principal?.role, needs: route.permission }, 'request refused: role');
-        throw new AppError(ErrorCode.forbidden, `Role ${principal?.role ?? 'none'} may not ${route.method} ${route.path}: it needs ${allowed}`);
+      if (pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+        authorize(request, Permission.read, 'GET /metrics');
+        const text = await options.services.prometheus.render();
+        return new Response(request.method === 'HEAD' ? null : text, { headers: { 'content-type': options.services.prometheus.contentType } });
       }
+      const { route, params } = router.match(request.method, pathname);
+      const principal = authorize(request, route.permission, `${route.method} ${route.path}`);
       const query = parseQuery(url, route);
       let body: Promise<unknown> | undefined;
       const readBody = () => (body ??= readJsonBody(request, options.maxBodyBytes));

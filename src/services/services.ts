@@ -8,6 +8,7 @@ import type { ServiceDeps } from './deps.js';
 import { createEventService } from './events.js';
 import { createFindingService } from './findings.js';
 import { createHealthTickService, type Collectors } from './health-tick.js';
+import { createPrometheusService } from './prometheus.js';
 import { createImprovementService } from './improvements.js';
 import { createIngestService } from './ingest.js';
 import { createMetricsService } from './metrics.js';
@@ -56,6 +57,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     work,
     verification: createVerificationService(deps, lifecycle),
     notifier: createNotifierService(deps, deliverer),
+    prometheus: createPrometheusService(deps, { agents, health, monitoring }),
   };
 }
 
