@@ -41,7 +41,7 @@ export function replay(samples: readonly ReplaySample[], options: { stepMs: numb
     for (; next < sorted.length && sorted[next]!.t < now; next++) {
       const { agent, t, fields } = sorted[next]!;
       const iso = new Date(t).toISOString();
-      rows.push({ id: ++rowId, agent_name: agent, timestamp: iso, response_time: null, success_rate: null, error_count: null, requests: null, cpu_usage: null, memory_usage: null, ...fields });
+      rows.push({ id: ++rowId, agent_name: agent, timestamp: iso, response_time: null, success_rate: null, error_count: null, requests: null, cpu_usage: null, memory_usage: null, input_tokens: null, output_tokens: null, ...fields });
       const record = agents.get(agent);
       if (record) {
         record.last_seen = iso;

@@ -7,7 +7,7 @@ export interface ScenarioAgent {
   /** For a healthy agent: the nuisance it shows (what must not be taken for a fault). */
   nuisance?: string;
   /** The fault and when it starts (ms from the live start); healthy when absent. */
-  fault?: { kind: 'leak' | 'slowdown' | 'error_burst' | 'silence' | 'cpu_saturation'; at: number; expectedType: string[] };
+  fault?: { kind: 'leak' | 'slowdown' | 'error_burst' | 'silence' | 'cpu_saturation' | 'token_creep'; at: number; expectedType: string[] };
   sample(t: number): Record<string, number | string> | null;
 }
 
@@ -37,6 +37,28 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
     } as Record<string, number | string>;
   };
   const after = (t: number, at: number) => t >= live + at;
+  // The LLM agents draw from their own sequence, so the rest of the fleet is the same with or without them.
+  const llmRandom = seededRandom(seed + 1000);
+  const llmJitter = (value: number, spread: number) => value * (1 + spread * (llmRandom() * 2 - 1));
+  /** An LLM agent: `tokensPerRequest(t)` tokens per request (a fifth of them output), ±20 % from request to request. */
+  const llm = (name: string, tokensPerRequest: (t: number) => number) => (t: number) => {
+    const load = daily(t);
+    const n = Math.max(1, Math.round(llmJitter(12 * load, 0.2)));
+    const tokens = n * llmJitter(tokensPerRequest(t), 0.2);
+    return {
+      agent_name: name,
+      timestamp: new Date(t).toISOString(),
+      response_time: +llmJitter(4 * load, 0.2).toFixed(3),
+      success_rate: 1,
+      error_count: 0,
+      requests: n,
+      memory_usage: +llmJitter(600, 0.02).toFixed(1),
+      cpu_usage: +llmJitter(15 * load, 0.15).toFixed(1),
+      input_tokens: Math.round(tokens * 0.8),
+      output_tokens: Math.round(tokens * 0.2),
+      version: '1.0.0',
+    } as Record<string, number | string>;
+  };
   const hourly = (t: number) => Math.sin((2 * Math.PI * (t % HOUR)) / HOUR);
   return [
     {
@@ -92,6 +114,11 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
         return healthy('gappy', 1, 0.99, 200, 15, 20)(t);
       },
     },
+    {
+      name: 'research_writer',
+      nuisance: 'an LLM agent whose tokens per request swing ±20 % from request to request and ±25 % over the day, without a trend',
+      sample: llm('research_writer', (t) => 1800 * daily(t)),
+    },
     { name: 'alpha_hunter', sample: healthy('alpha_hunter', 3, 0.98, 420, 35, 40) },
     { name: 'trade_executor', sample: healthy('trade_executor', 0.4, 0.995, 260, 20, 120) },
     { name: 'sentiment_analyzer', sample: healthy('sentiment_analyzer', 6, 0.95, 900, 45, 15) },
@@ -133,6 +160,12 @@ export function scenarioFleet(live: number, seed = 1): ScenarioAgent[] {
       name: 'news_reader',
       fault: { kind: 'silence', at: HOUR, expectedType: ['reliability'] },
       sample: (t) => (after(t, HOUR) ? null : healthy('news_reader', 1.5, 0.99, 200, 10, 25)(t)),
+    },
+    {
+      name: 'report_drafter',
+      fault: { kind: 'token_creep', at: 0, expectedType: ['efficiency'] },
+      // Prompts that keep growing (history never trimmed): 1,500 tokens per request, 250 more every hour.
+      sample: llm('report_drafter', (t) => 1500 + (after(t, 0) ? ((t - live) / HOUR) * 250 : 0)),
     },
     {
       name: 'quant_model',

@@ -8,6 +8,7 @@ export const METRIC_LABEL: Record<AnalysedMetric | 'availability' | 'host_cpu' |
   error_rate: 'error rate',
   cpu_usage: 'CPU usage',
   memory_usage: 'memory usage',
+  tokens_per_request: 'tokens per request',
   availability: 'availability',
   host_cpu: 'CPU usage',
   host_memory: 'memory usage',
@@ -27,6 +28,8 @@ export function formatValue(metric: string, value: number, extra = 0): string {
       return `${round(value, 1 + extra)} %`;
     case 'memory_usage':
       return `${round(value, 1 + extra)} MB`;
+    case 'tokens_per_request':
+      return `${round(value, extra)} tokens/request`;
     default:
       return String(round(value, 3 + extra));
   }

@@ -59,6 +59,18 @@ export const PLAYBOOKS: Record<ProblemFamily, Playbook> = {
       'Deploy, then confirm resident memory stays flat for several hours.',
     ],
   },
+  [ProblemFamily.tokens]: {
+    type: ImprovementType.efficiency,
+    owner: SpecialistRole.prompt_engineer,
+    title: (agent) => `Cut the tokens each request of ${agent} costs`,
+    steps: [
+      'Compare the prompts and responses of requests from before and after the rise: what grew (system prompt, retrieved context, conversation history, tool output, answers)?',
+      'Trim what grew: cap retrieved context and history, summarise long tool output, drop instructions the model no longer needs.',
+      'Set or lower the response token limit where answers got longer than their use needs.',
+      'Cache answers to repeated questions and reuse a shared prompt prefix where the model supports prompt caching.',
+      'Deploy, then confirm tokens per request return under the clear level for 30 minutes without hurting the success rate.',
+    ],
+  },
   [ProblemFamily.hostCpu]: {
     type: ImprovementType.scalability,
     owner: SpecialistRole.system_architect,

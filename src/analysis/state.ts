@@ -1,6 +1,6 @@
 import { HOUR, MINUTE } from '../domain/units.js';
 import { SUM_COLUMNS, type BucketSums, type RawRow, type RollupRow } from '../domain/analysis-rows.js';
-import { sampleErrorRate, ANALYSED_METRICS, type AnalysedMetric, type Point } from './series.js';
+import { sampleValue, ANALYSED_METRICS, type AnalysedMetric, type Point } from './series.js';
 
 export const FIVE_MINUTES = 5 * MINUTE;
 
@@ -23,11 +23,15 @@ const emptySums = (): BucketSums => {
   return sums;
 };
 
-/** A bucket's value of a metric: a mean (error rate: errors / requests, else 1 − success). */
+/** A bucket's value of a metric: a mean (error rate: errors / requests, else 1 − success; tokens per request: tokens / requests). */
 export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | null {
   if (metric === 'error_rate') {
     if (b.requests_n > 0 && b.requests_sum > 0) return b.error_count_sum / b.requests_sum;
     return b.success_rate_n > 0 ? 1 - b.success_rate_sum / b.success_rate_n : null;
+  }
+  if (metric === 'tokens_per_request') {
+    if (b.input_tokens_n + b.output_tokens_n === 0 || b.requests_sum <= 0) return null;
+    return (b.input_tokens_sum + b.output_tokens_sum) / b.requests_sum;
   }
   const [sum, count] = KEYS_OF[metric];
   const n = b[count];
@@ -36,8 +40,8 @@ export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | nul
 
 // The sum and count keys of each metric, built once: bucketValue runs for every bucket of every series.
 const KEYS_OF = Object.fromEntries(
-  ANALYSED_METRICS.filter((m) => m !== 'error_rate').map((m) => [m, [`${m}_sum`, `${m}_n`]]),
-) as Record<Exclude<AnalysedMetric, 'error_rate'>, [keyof BucketSums, keyof BucketSums]>;
+  ANALYSED_METRICS.filter((m) => m !== 'error_rate' && m !== 'tokens_per_request').map((m) => [m, [`${m}_sum`, `${m}_n`]]),
+) as Record<Exclude<AnalysedMetric, 'error_rate' | 'tokens_per_request'>, [keyof BucketSums, keyof BucketSums]>;
 
 /**
  * What the analysis remembers between runs, per agent: the raw points of the recent
@@ -91,7 +95,7 @@ export function createAnalysisState(windows: StateWindows) {
         const state = agentState(row.agent_name);
         if (t >= now - windows.rawMs) {
           for (const metric of ANALYSED_METRICS) {
-            const v = metric === 'error_rate' ? sampleErrorRate(row) : row[metric];
+            const v = sampleValue(row, metric);
             if (v === null) continue;
             const list = state.raw[metric];
             list.push({ t, v });

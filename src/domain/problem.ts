@@ -11,6 +11,8 @@ export const ProblemFamily = {
   failures: 'failures',
   cpu: 'cpu_usage:high',
   memory: 'memory_usage:high',
+  /** LLM tokens per request rising: each request costs more. */
+  tokens: 'tokens_per_request:high',
   silent: 'availability:silent',
   hostCpu: 'host_cpu:high',
   hostMemory: 'host_memory:high',
@@ -26,6 +28,7 @@ const BY_METRIC: Readonly<Record<string, ProblemFamily>> = {
   error_rate: ProblemFamily.failures,
   cpu_usage: ProblemFamily.cpu,
   memory_usage: ProblemFamily.memory,
+  tokens_per_request: ProblemFamily.tokens,
   host_cpu: ProblemFamily.hostCpu,
   host_memory: ProblemFamily.hostMemory,
 };

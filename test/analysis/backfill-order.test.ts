@@ -23,6 +23,8 @@ function rows(count: number, spanMs: number): RawRow[] {
       requests: 100,
       cpu_usage: 30 + (i % 11),
       memory_usage: 500,
+      input_tokens: null,
+      output_tokens: null,
     };
   });
 }

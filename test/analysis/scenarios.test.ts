@@ -25,6 +25,7 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
     const healthy = new Set(fleet.filter((a) => !a.fault).map((a) => a.name));
     const falseAlarms: string[] = [];
     const blamedChanges = new Map<string, string>();
+    const tokenSuggestions: Array<{ title: string; description: string; owner: string }> = [];
     for (let now = live; now < live + 8 * HOUR; now += STEP) {
       await post(t, samplesBetween(fleet, now, now + STEP));
       t.clock.set(new Date(now + STEP).toISOString());
@@ -32,6 +33,7 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
       for (const improvement of [...result.improvements_created, ...result.improvements_updated]) {
         const change = improvement.estimated_impact.caused_by_change;
         if (change) blamedChanges.set(change.agent, `${change.from_version} → ${change.to_version}`);
+        if (improvement.affected_components.includes('report_drafter')) tokenSuggestions.push({ title: improvement.title, description: improvement.description, owner: improvement.implementation_plan.owner });
         for (const name of improvement.affected_components) {
           if (healthy.has(name)) falseAlarms.push(`${name}: ${improvement.title}`);
           const agent = fleet.find((a) => a.name === name);
@@ -52,6 +54,8 @@ describe('scenario suite: known faults next to healthy, noisy, seasonal agents',
     console.log(`scenario detection delays (analysis every 5 simulated minutes):\n${report.join('\n')}`);
     expect(falseAlarms).toEqual([]);
     for (const agent of fleet.filter((a) => a.fault)) expect(detectedAt.has(agent.name), agent.name).toBe(true);
+    // Tokens per request creeping up is an efficiency problem for the prompt engineer, with the numbers.
+    expect(tokenSuggestions[0]).toMatchObject({ title: 'Cut the tokens each request of report_drafter costs', owner: 'prompt_engineer', description: expect.stringMatching(/\d+ tokens\/request/) });
     // The error burst came with a deploy; the deployer's own harmless step change is blamed on nothing.
     expect(Object.fromEntries(blamedChanges)).toEqual({ risk_assessor: '1.0.0 → 1.1.0' });
   }, 120_000);

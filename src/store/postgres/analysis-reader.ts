@@ -1,12 +1,12 @@
-import type { RawRow, RollupRow } from '../../domain/analysis-rows.js';
+import { SUM_COLUMNS, type RawRow, type RollupRow } from '../../domain/analysis-rows.js';
 import type { AgentRecord } from '../../domain/agent.js';
 import type { VersionChange } from '../../domain/version.js';
 import type { AnalysisReader } from '../store.js';
 import { createPool, inTransaction, rows } from './pool.js';
 import { VERSION_CHANGES } from './version-log.js';
 
-const RAW = 'id, agent_name, timestamp, response_time, success_rate, error_count, requests, cpu_usage, memory_usage';
-const SUMS = ['response_time', 'success_rate', 'error_count', 'requests', 'cpu_usage', 'memory_usage'].flatMap((c) => [`${c}_sum`, `${c}_n`]).join(', ');
+const RAW = `id, agent_name, timestamp, ${SUM_COLUMNS.join(', ')}`;
+const SUMS = SUM_COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]).join(', ');
 
 /** The analysis worker's own small pool on the same database. */
 export function openPgAnalysisReader(url: string): AnalysisReader {
