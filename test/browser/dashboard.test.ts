@@ -113,6 +113,20 @@ describe.runIf(haveBrowser)('dashboard in Chromium', () => {
     await shot('agent');
   });
 
+  it("charts an LLM agent's tokens per request and shows its token totals", async () => {
+    const samples = Array.from({ length: 12 }, (_, i) => ({
+      agent_name: 'llm_writer',
+      timestamp: new Date(Date.now() - (12 - i) * 5 * 60_000).toISOString(),
+      requests: 10,
+      input_tokens: 10_000 + i * 500,
+      output_tokens: 2_000,
+    }));
+    await post('/api/agents/metrics', { samples });
+    await page.goto(base + '/#/agents/llm_writer');
+    await page.locator('figure[aria-label^="Tokens per request"] canvas').waitFor();
+    expect(await page.locator('.agent-head').innerText()).toContain('153,000 input and 24,000 output tokens in all');
+  });
+
   it('approves an improvement from the page, and the API shows it approved', async () => {
     await page.goto(base + '/#/improvements');
     const first = page.locator('article.improvement').first();

@@ -34,6 +34,7 @@ export const fmt = {
     return `${Math.round(s / 86_400)} days ago`;
   },
   time: (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '–'),
+  count: (v: number) => v.toLocaleString('en'),
 };
 
 /** A health or status word shown as a coloured pill; colour is never the only cue (the word is there). */

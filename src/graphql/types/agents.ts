@@ -31,6 +31,8 @@ export const AgentRef = builder.objectRef<AgentStatus>('Agent').implement({
     lastSeen: t.expose('last_seen', { type: 'DateTime' }),
     registeredAt: t.expose('registered_at', { type: 'DateTime' }),
     sampleCount: t.exposeInt('sample_count'),
+    inputTokensTotal: t.exposeFloat('input_tokens_total', { description: 'LLM input tokens reported since the agent registered.' }),
+    outputTokensTotal: t.exposeFloat('output_tokens_total', { description: 'LLM output tokens reported since the agent registered.' }),
     metrics: t.expose('metrics', { type: WindowMetricsRef }),
   }),
 });

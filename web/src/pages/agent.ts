@@ -6,8 +6,8 @@ import type { AgentDetailQuery } from '../gql/graphql';
 
 const AgentDetail = graphql(`
   query AgentDetail($name: String!, $hours: Float!) {
-    agent(name: $name) { name health healthReason firstSeen lastSeen sampleCount }
-    agentPerformance(agentName: $name, hours: $hours) { timestamp samples responseTime successRate errorCount requests cpuUsage memoryUsage }
+    agent(name: $name) { name health healthReason firstSeen lastSeen sampleCount inputTokensTotal outputTokensTotal }
+    agentPerformance(agentName: $name, hours: $hours) { timestamp samples responseTime successRate errorCount requests cpuUsage memoryUsage inputTokens outputTokens }
     findings(agentName: $name, hours: $hours) { id kind metric severity startedAt endedAt message }
     versionChanges(agentName: $name, hours: $hours) { at from to }
   }
@@ -29,7 +29,14 @@ const METRICS: Array<{ title: string; unit: string; pick: (r: Row) => number | n
   { title: 'Errors', unit: 'errors', pick: (r) => r.errorCount, findingMetrics: ['error_rate'] },
   { title: 'CPU', unit: '% of a core', pick: (r) => r.cpuUsage, findingMetrics: ['cpu_usage', 'host_cpu'] },
   { title: 'Memory', unit: 'MB', pick: (r) => r.memoryUsage, findingMetrics: ['memory_usage'] },
+  { title: 'Tokens per request', unit: 'tokens', pick: tokensPerRequest, findingMetrics: ['tokens_per_request'] },
 ];
+
+/** LLM tokens (input + output) per request; null where the interval counted no requests or no tokens. */
+function tokensPerRequest(r: Row): number | null {
+  if (r.requests === null || r.requests <= 0 || (r.inputTokens === null && r.outputTokens === null)) return null;
+  return ((r.inputTokens ?? 0) + (r.outputTokens ?? 0)) / r.requests;
+}
 
 /**
  * One agent: charts of its metrics over a chosen range (long ranges come from rollups), with
@@ -58,7 +65,7 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
   void request(AgentDetail, { name, hours })
     .then(({ agent, agentPerformance, findings: found, versionChanges }) => {
       const marks: Mark[] = versionChanges.map((c) => ({ at: Date.parse(c.at) / 1000, label: c.from ? `${c.from} → ${c.to}` : c.to }));
-      header.append(pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples`));
+      header.append(pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples${agent.inputTokensTotal + agent.outputTokensTotal > 0 ? ` · ${fmt.count(agent.inputTokensTotal)} input and ${fmt.count(agent.outputTokensTotal)} output tokens in all` : ''}`));
       const rows = [...agentPerformance].reverse();
       const xs = rows.map((r) => Date.parse(r.timestamp) / 1000);
       for (const metric of METRICS) {
