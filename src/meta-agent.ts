@@ -98,8 +98,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const instanceId = options.instanceId ?? config.instanceId ?? defaultInstanceId();
   let scheduler: Scheduler<Jobs> | undefined;
   const monitoring: Monitoring = {
-    start: () => scheduler?.start(),
-    stop: () => scheduler?.stop(),
+    applySwitch: () => monitoringSwitch.apply(),
     isActive: () => scheduler?.isActive() ?? false,
     jobs: () => scheduler?.status() ?? [],
     runAnalysis: () => scheduler!.runNow('analysis'),
@@ -128,11 +127,11 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer });
   services.notifier.start();
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron, leadership });
+  const monitoringSwitch: MonitoringSwitchFollower = followMonitoringSwitch(store.monitoring, scheduler, logger);
   const tokens = createTokenRegistry(config.auth.tokens);
   const app = createApp({ config, services, logger, tokens });
   let http: HttpServer | undefined;
   let redis: RedisBridge | undefined;
-  let monitoringSwitch: MonitoringSwitchFollower | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -151,7 +150,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
       if (config.redisUrl) redis = bridgeToRedis(bus, { url: config.redisUrl, namespace: await store.identity(), instanceId, logger });
       http = createHttpServer({ app, logger, config, tokens });
       const address = await http.listen(config.port, config.host);
-      monitoringSwitch = followMonitoringSwitch(store.monitoring, scheduler, logger, SWITCH_POLL_MS);
+      monitoringSwitch.poll(SWITCH_POLL_MS);
       await monitoringSwitch.apply().catch((error: Error) => {
         logger.warn({ error: error.message }, 'the monitoring switch could not be read at start; monitoring starts, and follows the switch once it can be read');
         scheduler.start();
@@ -161,7 +160,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     },
     stop() {
       stopping ??= (async () => {
-        monitoringSwitch?.stop();
+        await monitoringSwitch.stop();
         scheduler.stop();
         await http?.close();
         await scheduler.close();

@@ -54,13 +54,13 @@ describe('GET /metrics (Prometheus)', () => {
     expect(value(families, 'meta_agent_agent_response_time_seconds', { agent: 'llm_writer' })).toBe(1.5);
     expect(value(families, 'meta_agent_agent_success_ratio', { agent: 'broken_bot' })).toBeCloseTo(0.2, 10);
     expect(value(families, 'meta_agent_agent_error_ratio', { agent: 'broken_bot' })).toBeCloseTo(0.8, 10);
-    expect(value(families, 'meta_agent_agent_cpu_usage_ratio', { agent: 'llm_writer' })).toBe(0.5);
+    expect(value(families, 'meta_agent_agent_cpu_usage_cores', { agent: 'llm_writer' })).toBe(0.5);
     expect(value(families, 'meta_agent_agent_memory_usage_bytes', { agent: 'llm_writer' })).toBe(256 * 1024 * 1024);
     expect(value(families, 'meta_agent_agent_input_tokens_total', { agent: 'llm_writer' })).toBe(5000);
     expect(value(families, 'meta_agent_agent_output_tokens_total', { agent: 'llm_writer' })).toBe(1000);
     expect(value(families, 'meta_agent_agent_seconds_since_last_seen', { agent: 'llm_writer' })).toBe(60);
     // No CPU was reported by broken_bot: no series rather than a made-up 0.
-    expect(value(families, 'meta_agent_agent_cpu_usage_ratio', { agent: 'broken_bot' })).toBeUndefined();
+    expect(value(families, 'meta_agent_agent_cpu_usage_cores', { agent: 'broken_bot' })).toBeUndefined();
 
     expect(value(families, 'meta_agent_agents', { health: 'failing' })).toBe(1);
     expect(value(families, 'meta_agent_agents', { health: 'healthy' })).toBe(1);

@@ -39,8 +39,10 @@ interface MetricRule {
 /**
  * Every metric of a sample, with its units and bounds (DESIGN.md, "Agent sample"): the store's
  * columns, the rollups, validation and the GraphQL fields all follow this table. Adding a metric
- * is a row here, a migration adding its columns (src/store/sqlite/migrations/), the README's
- * field table and a test.
+ * is a row here, a migration adding its columns in each store (src/store/sqlite/migrations/,
+ * src/store/postgres/schema.ts), the README's field table and a test; to have it in the health
+ * window or the analysis too, a column in store/window-sums.ts (PostgreSQL keeps window_buckets
+ * columns for each: a test compares them) or domain/analysis-rows.ts.
  */
 export const METRIC_RULES: Record<MetricField, MetricRule> = {
   response_time: { integer: false, min: 0, max: 86_400, unit: 'seconds', extreme: 'max', description: 'Seconds, mean over the interval.' },
@@ -51,8 +53,8 @@ export const METRIC_RULES: Record<MetricField, MetricRule> = {
   cpu_usage: { integer: false, min: 0, max: 100_000, unit: 'percent of one core', extreme: 'max', description: 'Percent of one core.' },
   requests: { integer: true, min: 0, max: 1e12, unit: 'operations in the interval' },
   research_cycles: { integer: true, min: 0, max: 1e12, unit: 'cycles in the interval' },
-  input_tokens: { integer: true, min: 0, max: 1e15, unit: 'input (prompt) tokens in the interval', description: 'LLM input (prompt) tokens used in the interval.' },
-  output_tokens: { integer: true, min: 0, max: 1e15, unit: 'output (completion) tokens in the interval', description: 'LLM output (completion) tokens produced in the interval.' },
+  input_tokens: { integer: true, min: 0, max: 1e12, unit: 'input (prompt) tokens in the interval', description: 'LLM input (prompt) tokens used in the interval.' },
+  output_tokens: { integer: true, min: 0, max: 1e12, unit: 'output (completion) tokens in the interval', description: 'LLM output (completion) tokens produced in the interval.' },
 };
 
 export const METRIC_FIELDS = Object.keys(METRIC_RULES) as MetricField[];

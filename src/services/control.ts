@@ -4,8 +4,8 @@ import type { Actor, ServiceDeps } from './deps.js';
 
 /** The part of the scheduler that control/start, control/stop and trigger-analysis drive. */
 export interface MonitoringControl {
-  start(): void;
-  stop(): void;
+  /** Starts or stops the scheduler to match the stored switch (cluster/monitoring-switch.ts). */
+  applySwitch(): Promise<void>;
   isActive(): boolean;
   /** The analysis job now, as the job (its status shows the run), after any run in progress. */
   runAnalysis(): Promise<AnalysisResult>;
@@ -15,7 +15,8 @@ export type ControlService = ReturnType<typeof createControlService>;
 
 /**
  * control/start and control/stop set the monitoring switch in the store, so it holds for every
- * replica (each follows it: cluster/monitoring-switch.ts) and across restarts, then apply it here at once.
+ * replica (each follows it: cluster/monitoring-switch.ts) and across restarts, then apply it here
+ * at once, in turn with this replica's own reads of it.
  */
 export function createControlService({ logger, store, clock }: ServiceDeps, monitoring: MonitoringControl) {
   const log = logger.child({ module: 'control' });
@@ -23,8 +24,7 @@ export function createControlService({ logger, store, clock }: ServiceDeps, moni
   async function turn(active: boolean, actor: Actor) {
     const was = monitoring.isActive();
     await store.monitoring.set({ active, changed_at: toIso(clock.now()), changed_by: actor.id });
-    if (active) monitoring.start();
-    else monitoring.stop();
+    await monitoring.applySwitch();
     log.info({ actor: actor.id, was_active: was }, `monitoring ${active ? 'start' : 'stop'} requested`);
     return { was, active: monitoring.isActive() };
   }

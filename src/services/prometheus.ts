@@ -33,7 +33,7 @@ export function createPrometheusService({ store, config, clock }: ServiceDeps, p
     responseTime: gauge('meta_agent_agent_response_time_seconds', 'Mean response time over the health window.', ['agent']),
     success: gauge('meta_agent_agent_success_ratio', 'Mean success rate over the health window (0..1).', ['agent']),
     errors: gauge('meta_agent_agent_error_ratio', 'Errors per request over the health window, else 1 - success rate (0..1).', ['agent']),
-    cpu: gauge('meta_agent_agent_cpu_usage_ratio', 'Mean CPU over the health window, in cores (1 = one core fully busy).', ['agent']),
+    cpu: gauge('meta_agent_agent_cpu_usage_cores', 'Mean CPU over the health window, in cores (1 = one core fully busy).', ['agent']),
     memory: gauge('meta_agent_agent_memory_usage_bytes', 'Mean resident memory over the health window.', ['agent']),
     lastSeen: gauge('meta_agent_agent_seconds_since_last_seen', 'Seconds since the last sample or successful check.', ['agent']),
     inputTokens: counter('meta_agent_agent_input_tokens_total', 'LLM input (prompt) tokens the agent reported, since it registered.', ['agent']),

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { emptySample } from '../../src/domain/sample.js';
 import { openPostgresStore } from '../../src/store/postgres/pg-store.js';
 import { createPool } from '../../src/store/postgres/pool.js';
+import { COLUMNS } from '../../src/store/window-sums.js';
 import { migrate, PG_MIGRATIONS } from '../../src/store/postgres/schema.js';
 import { freshDatabase, testDatabaseUrl } from '../helpers/services.js';
 import { storeContract } from './contract.js';
@@ -47,6 +48,17 @@ if (url) {
       } finally {
         await Promise.all(stores.map((store) => store.close()));
       }
+    });
+
+    it('keeps a sum and a count in window_buckets for every column the window adds up', async () => {
+      const database = await freshDatabase(url);
+      drops.push(database.drop);
+      await (await openPostgresStore(database.url)).close();
+      const pool = createPool(database.url, 1);
+      const { rows } = await pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'window_buckets'");
+      await pool.end();
+      const sums = rows.map((r: { column_name: string }) => r.column_name).filter((c: string) => /_(sum|n)$/.test(c));
+      expect(sums.sort()).toEqual(COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]).sort());
     });
 
     it('counts samples stored before the window buckets existed (an upgrade) from the raw rows, and later ones from the buckets', async () => {

@@ -3,6 +3,7 @@ import type { SampleRepo, StoredSample } from '../store.js';
 import { inTransaction, rows, sameWordsAsSqlite, type Pool } from './pool.js';
 import { recomputeVersions, versionChanges } from './version-log.js';
 import { addToWindow, windowAggregates } from './window-buckets.js';
+import { SAMPLE_WRITE_LOCK } from './sample-lock.js';
 import { addToSpan, type AgentSpan } from '../agent-span.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
@@ -11,13 +12,6 @@ const ARRAY_TYPES = STORED.map((column) => (column in METRIC_RULES ? (METRIC_RUL
 const INSERT = `INSERT INTO agent_performance_history (${STORED.join(', ')})
   SELECT * FROM unnest(${ARRAY_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ')})`;
 
-/**
- * Sample writes take this transaction-level advisory lock (any fixed number) before they take
- * their ids, so rows commit in id order across every connection and replica: a reader that
- * resumes after the last id it saw (the rollup fold, the analysis worker) never skips a row
- * that committed late. One write at a time is what SQLite does too; each carries a whole batch.
- */
-export const SAMPLE_WRITE_LOCK = 727_002;
 
 export function createPgSampleRepo(pool: Pool): SampleRepo {
   return {

@@ -2,6 +2,7 @@ import type { WindowAggregate } from '../../domain/health.js';
 import type { AgentSample } from '../../domain/sample.js';
 import { addInto, COLUMNS, SAMPLES, STORED_COLUMNS, SUM, toAggregate, WIDTH } from '../window-sums.js';
 import { inSnapshot, inTransaction, one, rows, type Pool, type Queryable } from './pool.js';
+import { SAMPLE_WRITE_LOCK } from './sample-lock.js';
 
 /** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
 const HORIZON_SECONDS = 120;
@@ -94,6 +95,8 @@ export async function windowAggregates(pool: Pool, sinceIso: string): Promise<Ma
 export async function coverFrom(pool: Pool, second: number): Promise<void> {
   const from = bucketAtOrAfter(second);
   await inTransaction(pool, async (client) => {
+    // In turn with sample writes: a batch then never upserts below the mark, nor locks buckets in another order than the delete.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SAMPLE_WRITE_LOCK]);
     const moved = await client.query('UPDATE window_covered SET from_second = $1 WHERE from_second < $1', [from]);
     if (moved.rowCount) await client.query('DELETE FROM window_buckets WHERE bucket < $1', [from]);
   });
