@@ -1,5 +1,5 @@
 import { HOUR, MINUTE } from '../domain/units.js';
-import { SUM_COLUMNS, type BucketSums, type RawRow, type RollupRow } from '../domain/analysis-rows.js';
+import { SUM_COLUMNS, sumValue, type BucketSums, type RawRow, type RollupRow } from '../domain/analysis-rows.js';
 import { sampleValue, ANALYSED_METRICS, type AnalysedMetric, type Point } from './series.js';
 
 export const FIVE_MINUTES = 5 * MINUTE;
@@ -30,8 +30,8 @@ export function bucketValue(b: BucketSums, metric: AnalysedMetric): number | nul
     return b.success_rate_n > 0 ? 1 - b.success_rate_sum / b.success_rate_n : null;
   }
   if (metric === 'tokens_per_request') {
-    if (b.input_tokens_n + b.output_tokens_n === 0 || b.requests_sum <= 0) return null;
-    return (b.input_tokens_sum + b.output_tokens_sum) / b.requests_sum;
+    // Over the samples that report both, as a sample's own value is.
+    return b.requests_with_tokens_sum > 0 ? b.tokens_with_requests_sum / b.requests_with_tokens_sum : null;
   }
   const [sum, count] = KEYS_OF[metric];
   const n = b[count];
@@ -76,7 +76,7 @@ export function createAnalysisState(windows: StateWindows) {
     let sums = map.get(bucket);
     if (!sums) map.set(bucket, (sums = emptySums()));
     for (const column of SUM_COLUMNS) {
-      const value = row[column];
+      const value = sumValue(row, column);
       if (value === null) continue;
       sums[`${column}_sum`] += value;
       sums[`${column}_n`] += 1;

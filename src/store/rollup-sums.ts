@@ -8,15 +8,39 @@ export interface RollupSpec {
   target: string;
   /** Grouping column besides the bucket (agent_name), if any. */
   key?: string;
-  metrics: ReadonlyArray<{ column: string; extreme?: 'max' | 'min' }>;
+  metrics: ReadonlyArray<RollupMetric>;
 }
+
+export interface RollupMetric {
+  column: string;
+  extreme?: 'max' | 'min';
+  /**
+   * An SQL expression over the source row (the same in SQLite and PostgreSQL) summed instead of a
+   * column of that name: a sum the analysis needs that no single column holds. Such a metric is
+   * kept in the rollup for the analysis only, never served as a field of a bucket.
+   */
+  derived?: string;
+}
+
+/** Tokens and requests of the samples that report both: their ratio is tokens per request, on the same samples above and below the line. */
+const TOKENS = 'COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)';
+const HAS_TOKENS = '(input_tokens IS NOT NULL OR output_tokens IS NOT NULL)';
+const PAIRED_TOKENS: RollupMetric[] = [
+  { column: 'tokens_with_requests', derived: `CASE WHEN requests IS NOT NULL AND ${HAS_TOKENS} THEN ${TOKENS} END` },
+  { column: 'requests_with_tokens', derived: `CASE WHEN ${HAS_TOKENS} THEN requests END` },
+];
+
+/** A rollup's metrics as its source rows are read: a column, or the expression a derived one sums. */
+export const sourceColumns = (spec: RollupSpec) => spec.metrics.map((m) => m.derived ?? m.column);
+/** The metrics a rollup row serves as fields of a bucket. */
+export const servedMetrics = (spec: RollupSpec) => spec.metrics.filter((m) => !m.derived);
 
 export const AGENT_ROLLUP: RollupSpec = {
   name: 'agent_rollups',
   source: 'agent_performance_history',
   target: 'agent_rollups',
   key: 'agent_name',
-  metrics: METRIC_FIELDS.map((column) => ({ column, extreme: METRIC_RULES[column].extreme })),
+  metrics: [...METRIC_FIELDS.map((column) => ({ column, extreme: METRIC_RULES[column].extreme })), ...PAIRED_TOKENS],
 };
 
 export const SYSTEM_ROLLUP: RollupSpec = {

@@ -17,9 +17,12 @@ function sample(agent: string, t: number, k: number): AgentSample {
     // Some samples leave metrics out: a bucket's count is of the values it has, its mean over them.
     success_rate: k % 5 === 0 ? null : 1 - (k % 13) / 100,
     error_count: k % 4,
-    requests: 10 + (k % 11),
+    // Requests and tokens each missing from some samples: tokens per request pairs only the samples with both.
+    requests: k % 9 === 0 ? null : 10 + (k % 11),
     memory_usage: k % 7 === 0 ? null : 200 + (k % 31),
     cpu_usage: (k * 7) % 100,
+    input_tokens: k % 3 === 0 ? null : 100 * (k % 17),
+    output_tokens: k % 6 === 0 ? null : 10 * (k % 5),
   };
 }
 
@@ -32,13 +35,20 @@ const EXPECTED = `SELECT r.resolution, agent_name,
     coalesce(SUM(error_count), 0) AS error_count_sum, COUNT(error_count) AS error_count_n,
     coalesce(SUM(requests), 0) AS requests_sum, COUNT(requests) AS requests_n,
     coalesce(SUM(memory_usage), 0) AS memory_usage_sum, COUNT(memory_usage) AS memory_usage_n, MAX(memory_usage) AS memory_usage_max,
-    coalesce(SUM(cpu_usage), 0) AS cpu_usage_sum, COUNT(cpu_usage) AS cpu_usage_n, MAX(cpu_usage) AS cpu_usage_max
+    coalesce(SUM(cpu_usage), 0) AS cpu_usage_sum, COUNT(cpu_usage) AS cpu_usage_n, MAX(cpu_usage) AS cpu_usage_max,
+    coalesce(SUM(input_tokens), 0) AS input_tokens_sum, COUNT(input_tokens) AS input_tokens_n,
+    coalesce(SUM(output_tokens), 0) AS output_tokens_sum, COUNT(output_tokens) AS output_tokens_n,
+    coalesce(SUM(CASE WHEN requests IS NOT NULL AND (input_tokens IS NOT NULL OR output_tokens IS NOT NULL) THEN coalesce(input_tokens, 0) + coalesce(output_tokens, 0) END), 0) AS tokens_with_requests_sum,
+    COUNT(CASE WHEN requests IS NOT NULL AND (input_tokens IS NOT NULL OR output_tokens IS NOT NULL) THEN 1 END) AS tokens_with_requests_n,
+    coalesce(SUM(CASE WHEN input_tokens IS NOT NULL OR output_tokens IS NOT NULL THEN requests END), 0) AS requests_with_tokens_sum,
+    COUNT(CASE WHEN (input_tokens IS NOT NULL OR output_tokens IS NOT NULL) AND requests IS NOT NULL THEN 1 END) AS requests_with_tokens_n
   FROM agent_performance_history, (SELECT 300 AS resolution UNION ALL SELECT 3600) AS r
   GROUP BY r.resolution, agent_name, bucket ORDER BY r.resolution, agent_name, bucket`;
 const STORED = `SELECT resolution, agent_name, bucket, samples,
     response_time_sum, response_time_n, response_time_max, success_rate_sum, success_rate_n, success_rate_min,
     error_count_sum, error_count_n, requests_sum, requests_n, memory_usage_sum, memory_usage_n, memory_usage_max,
-    cpu_usage_sum, cpu_usage_n, cpu_usage_max
+    cpu_usage_sum, cpu_usage_n, cpu_usage_max, input_tokens_sum, input_tokens_n, output_tokens_sum, output_tokens_n,
+    tokens_with_requests_sum, tokens_with_requests_n, requests_with_tokens_sum, requests_with_tokens_n
   FROM agent_rollups ORDER BY resolution, agent_name, bucket`;
 
 type Row = Record<string, number | string | null>;

@@ -1,5 +1,5 @@
 import { COUNT_FIELDS } from '../../domain/sample.js';
-import { addToBuckets, AGENT_ROLLUP, bucketRow, mergeBucketSql, SYSTEM_ROLLUP, type BucketSums, type RollupSpec } from '../rollup-sums.js';
+import { addToBuckets, AGENT_ROLLUP, bucketRow, mergeBucketSql, servedMetrics, sourceColumns, SYSTEM_ROLLUP, type BucketSums, type RollupSpec } from '../rollup-sums.js';
 import type { RolledSample, RolledSystemMetrics, RollupRepo } from '../store.js';
 import { inTransaction, one, rows, type Pool } from './pool.js';
 
@@ -13,7 +13,7 @@ const MAX_BUCKETS = 4_000;
  * that first locks the cursor row, so two folds (two replicas) never fold a row twice.
  */
 function folder(pool: Pool, spec: RollupSpec) {
-  const read = `SELECT id, ${spec.key ? `${spec.key}, ` : ''}FLOOR(EXTRACT(EPOCH FROM "timestamp"::timestamptz))::bigint, ${spec.metrics.map((m) => m.column).join(', ')}
+  const read = `SELECT id, ${spec.key ? `${spec.key}, ` : ''}FLOOR(EXTRACT(EPOCH FROM "timestamp"::timestamptz))::bigint, ${sourceColumns(spec).join(', ')}
     FROM ${spec.source} WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`;
   const merge = mergeBucketSql(spec, (i) => `$${i}`, (fn, held, incoming) => `${fn === 'max' ? 'GREATEST' : 'LEAST'}(${held}, ${incoming})`);
   const cursorOf = async () => (await one<{ last_id: number }>(pool, 'SELECT last_id FROM rollup_cursors WHERE name = $1', [spec.name]))?.last_id ?? 0;
@@ -49,7 +49,7 @@ function folder(pool: Pool, spec: RollupSpec) {
 }
 
 function select(spec: RollupSpec, sums: readonly string[], byKey: boolean, extra: string): string {
-  const values = spec.metrics.map(({ column }) =>
+  const values = servedMetrics(spec).map(({ column }) =>
     sums.includes(column) ? `CASE WHEN ${column}_n > 0 THEN ${column}_sum END AS ${column}` : `CASE WHEN ${column}_n > 0 THEN ${column}_sum / ${column}_n END AS ${column}`,
   );
   const key = spec.key ? `${spec.key}, ` : '';

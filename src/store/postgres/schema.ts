@@ -270,7 +270,9 @@ INSERT INTO window_covered (id, from_second)
 const V7 = `
 ALTER TABLE agent_performance_history ADD COLUMN input_tokens BIGINT, ADD COLUMN output_tokens BIGINT;
 ALTER TABLE agent_rollups ADD COLUMN input_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN input_tokens_n BIGINT NOT NULL DEFAULT 0,
-  ADD COLUMN output_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN output_tokens_n BIGINT NOT NULL DEFAULT 0;
+  ADD COLUMN output_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN output_tokens_n BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN tokens_with_requests_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN tokens_with_requests_n BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN requests_with_tokens_sum DOUBLE PRECISION NOT NULL DEFAULT 0, ADD COLUMN requests_with_tokens_n BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE agents ADD COLUMN input_tokens_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN output_tokens_total BIGINT NOT NULL DEFAULT 0;
 `;
 

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { SUM_COLUMNS, type RawRow, type RollupRow } from '../../domain/analysis-rows.js';
+import { RAW_COLUMNS, SUM_COLUMNS, type RawRow, type RollupRow } from '../../domain/analysis-rows.js';
 import type { AgentRecord } from '../../domain/agent.js';
 import type { VersionChange } from '../../domain/version.js';
 import type { AnalysisReader } from '../store.js';
 import { VERSION_CHANGES } from './version-log.js';
 
-const RAW = `id, agent_name, timestamp, ${SUM_COLUMNS.join(', ')}`;
+const RAW = `id, agent_name, timestamp, ${RAW_COLUMNS.join(', ')}`;
 const SUMS = SUM_COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]).join(', ');
 
 /** A read-only connection for the analysis worker; WAL lets it read while the server writes. */

@@ -1,8 +1,8 @@
-import { mergeBucketSql, type RollupSpec } from '../rollup-sums.js';
+import { mergeBucketSql, servedMetrics, sourceColumns, type RollupSpec } from '../rollup-sums.js';
 
 /** Rows past a cursor, oldest first, as [id, key?, epoch seconds, ...metrics] (parameters: after id, up to id, limit). */
 export function rollupReadSql(spec: RollupSpec): string {
-  const columns = ['id', ...(spec.key ? [spec.key] : []), 'CAST(unixepoch(timestamp) AS INTEGER)', ...spec.metrics.map((m) => m.column)];
+  const columns = ['id', ...(spec.key ? [spec.key] : []), 'CAST(unixepoch(timestamp) AS INTEGER)', ...sourceColumns(spec)];
   return `SELECT ${columns.join(', ')} FROM ${spec.source} WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`;
 }
 
@@ -15,7 +15,7 @@ export const rollupUpsertSql = (spec: RollupSpec) =>
  * (null where no row had it), bucket start as timestamp, and the row count.
  */
 export function rollupSelectSql(spec: RollupSpec, sumColumns: readonly string[], filterByKey: boolean, extraColumns = ''): string {
-  const values = spec.metrics.map(({ column }) =>
+  const values = servedMetrics(spec).map(({ column }) =>
     sumColumns.includes(column)
       ? `CASE WHEN ${column}_n > 0 THEN ${column}_sum END AS ${column}`
       : `CASE WHEN ${column}_n > 0 THEN ${column}_sum / ${column}_n END AS ${column}`,
