@@ -2,7 +2,7 @@ import { SpecialistRole } from '../domain/enums.js';
 import type { WorkResult } from '../domain/improvement.js';
 import { badRequest } from '../errors.js';
 import type { Input } from './input.js';
-import { checkText } from './text.js';
+import { checkJsonStrings, checkText } from './text.js';
 
 /** What a worker sends: its id, its result or why it failed, the role it serves. */
 const WORKER_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
@@ -35,6 +35,7 @@ export const workResult: Input<WorkResult, [changes: unknown]> = {
       throw badRequest('changes must be an array of objects, e.g. [{"file": "agents/alpha.py", "description": "…"}]');
     }
     if (list.length > 500) throw badRequest(`changes must list at most 500 entries (got ${list.length})`);
+    checkJsonStrings('changes', list);
     const result = { summary: summary.trim(), changes: list as Array<Record<string, unknown>> };
     if (Buffer.byteLength(JSON.stringify(result)) > MAX_RESULT_BYTES) throw badRequest('the result must be at most 256 KiB of JSON');
     return result;
