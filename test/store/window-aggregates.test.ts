@@ -3,6 +3,7 @@ import type { AgentSample } from '../../src/domain/sample.js';
 import { openDb, type Db } from '../../src/store/sqlite/open-db.js';
 import { createSampleRepo } from '../../src/store/sqlite/sample-repo.js';
 import { createWindowAggregates } from '../../src/store/sqlite/window-aggregates.js';
+import { expectSameAggregates } from '../helpers/aggregates.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
@@ -43,16 +44,6 @@ function fromSql(db: Db, sinceIso: string) {
   return new Map(rows.map(({ agent_name, ...rest }) => [agent_name, rest]));
 }
 
-function expectSame(actual: Map<string, object>, expected: Map<string, Record<string, number | null>>, context: string) {
-  expect([...actual.keys()].sort(), context).toEqual([...expected.keys()].sort());
-  for (const [agent, want] of expected) {
-    const got = actual.get(agent) as Record<string, number | null>;
-    for (const [key, value] of Object.entries(want)) {
-      if (value === null || Number.isInteger(value)) expect(got[key], `${context} ${agent}.${key}`).toBe(value);
-      else expect(got[key]! / value, `${context} ${agent}.${key}`).toBeCloseTo(1, 9);
-    }
-  }
-}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -81,10 +72,10 @@ describe('window aggregates built in chunks', () => {
     expect(rounds, 'inserts interleaved with the build').toBeGreaterThan(10);
     // The answer in flight saw some of the interleaved rows; the next question must see them all.
     await question;
-    expectSame(await samples.windowAggregates(since), fromSql(db, since), 'after the build');
-    expectSame(await samples.windowAggregates(at(-299_999.5)), fromSql(db, at(-299_999.5)), 'a window starting mid-second');
+    expectSameAggregates(await samples.windowAggregates(since), fromSql(db, since), 'after the build', 9);
+    expectSameAggregates(await samples.windowAggregates(at(-299_999.5)), fromSql(db, at(-299_999.5)), 'a window starting mid-second', 9);
     // A window reaching back past the buckets is completed from the database.
-    expectSame(await samples.windowAggregates(at(-3_600_000)), fromSql(db, at(-3_600_000)), 'a window older than the buckets');
+    expectSameAggregates(await samples.windowAggregates(at(-3_600_000)), fromSql(db, at(-3_600_000)), 'a window older than the buckets', 9);
     db.close();
   });
 
@@ -103,7 +94,7 @@ describe('window aggregates built in chunks', () => {
     windows.added(early, earlyLastId); // confirmed late: the build read these already
     windows.added(late, earlyLastId + late.length);
     await question;
-    expectSame(await windows.since(at(-300_000)), fromSql(db, at(-300_000)), 'each row once');
+    expectSameAggregates(await windows.since(at(-300_000)), fromSql(db, at(-300_000)), 'each row once', 9);
     db.close();
   });
 
@@ -112,11 +103,11 @@ describe('window aggregates built in chunks', () => {
     const windows = createWindowAggregates(db, { rowsPerChunk: 3 });
     const samples = createSampleRepo(db, windows);
     await samples.insert(Array.from({ length: 200 }, () => make(-random() * 600_000)), at(0));
-    expectSame(await samples.windowAggregates(at(-300_000)), fromSql(db, at(-300_000)), 'first build');
+    expectSameAggregates(await samples.windowAggregates(at(-300_000)), fromSql(db, at(-300_000)), 'first build', 9);
     db.prepare('DELETE FROM agent_performance_history WHERE timestamp < ?').run(at(-250_000));
     windows.pruned(at(-250_000));
     await samples.insert([make(-1000), make(-260_000)], at(0));
-    expectSame(await samples.windowAggregates(at(-300_000)), fromSql(db, at(-300_000)), 'rebuilt after pruning');
+    expectSameAggregates(await samples.windowAggregates(at(-300_000)), fromSql(db, at(-300_000)), 'rebuilt after pruning', 9);
     db.close();
   });
 });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AgentSample } from '../../../src/domain/sample.js';
 import type { Store } from '../../../src/store/store.js';
+import { expectSameAggregates } from '../../helpers/aggregates.js';
 import { at, sample } from './fixtures.js';
 
 /** Window aggregates against SQL over raw rows, rollups and pruning. */
@@ -43,16 +44,6 @@ export function aggregatesContract(open: () => Store) {
       return result;
     }
 
-    function expectSame(actual: Map<string, unknown>, expected: Map<string, Record<string, number | null>>, context: string) {
-      expect([...actual.keys()].sort(), context).toEqual([...expected.keys()].sort());
-      for (const [agent, want] of expected) {
-        const got = actual.get(agent) as Record<string, number | null>;
-        for (const [key, value] of Object.entries(want)) {
-          if (value === null || Number.isInteger(value)) expect(got[key], `${context} ${agent}.${key}`).toBe(value);
-          else expect(got[key]! / value, `${context} ${agent}.${key}`).toBeCloseTo(1, 10);
-        }
-      }
-    }
 
     it('equal the raw computation for live, late, backfilled and out-of-order samples, windows starting anywhere, and after pruning', async () => {
       let seed = 42;
@@ -81,13 +72,13 @@ export function aggregatesContract(open: () => Store) {
         if (round % 2 === 1) batch.reverse();
         await store.samples.insert(batch, at(0));
         stored.push(...batch);
-        for (const since of windows()) expectSame(await store.samples.windowAggregates(since), reference(stored, since), `round ${round} since ${since}`);
+        for (const since of windows()) expectSameAggregates(await store.samples.windowAggregates(since), reference(stored, since), `round ${round} since ${since}`, 10);
       }
       // Pruning takes rows away; what remains is still counted exactly.
       await store.rollups.update();
       await store.maintenance.prune({ rawBeforeIso: at(-200_000), fiveMinuteBeforeIso: at(-9e9), hourlyBeforeIso: at(-9e9), findingsBeforeIso: at(-9e9) });
       const kept = stored.filter((s) => s.timestamp >= at(-200_000));
-      for (const since of windows()) expectSame(await store.samples.windowAggregates(since), reference(kept, since), `after pruning, since ${since}`);
+      for (const since of windows()) expectSameAggregates(await store.samples.windowAggregates(since), reference(kept, since), `after pruning, since ${since}`, 10);
     });
   });
 
