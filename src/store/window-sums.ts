@@ -7,6 +7,15 @@ import type { WindowAggregate } from '../domain/health.js';
  * into parts gives exactly the numbers of SQL over its raw rows.
  */
 
+/**
+ * Seconds of buckets kept before the newest window asked for (a report's window starts a little
+ * before the health window); anything older is read from the raw rows. The same for both engines.
+ */
+export const HORIZON_SECONDS = 120;
+
+/** The ISO time of a Unix second, as samples are stamped. */
+export const isoOfSecond = (second: number) => new Date(second * 1000).toISOString();
+
 /** What a bucket adds up, in this order: the rows, then a sum and a count of non-null values per column. */
 export const SAMPLES = 0;
 export const COLUMNS = ['response_time', 'success_rate', 'error_count', 'requests', 'errors_with_requests', 'insights_generated', 'research_cycles', 'cpu_usage', 'memory_usage', 'input_tokens', 'output_tokens'] as const;

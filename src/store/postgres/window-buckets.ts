@@ -1,11 +1,9 @@
 import type { WindowAggregate } from '../../domain/health.js';
 import type { AgentSample } from '../../domain/sample.js';
-import { addInto, COLUMNS, SAMPLES, STORED_COLUMNS, SUM, toAggregate, WIDTH } from '../window-sums.js';
+import { addInto, COLUMNS, HORIZON_SECONDS, isoOfSecond, SAMPLES, STORED_COLUMNS, SUM, toAggregate, WIDTH } from '../window-sums.js';
 import { inSnapshot, inTransaction, one, rows, type Pool, type Queryable } from './pool.js';
 import { SAMPLE_WRITE_LOCK } from './sample-lock.js';
 
-/** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
-const HORIZON_SECONDS = 120;
 /**
  * A bucket's span. Ten seconds: a window of five minutes is 30 buckets per agent, and the part of
  * a window before its first whole bucket, read from the raw rows, is under ten seconds of samples.
@@ -14,7 +12,6 @@ const BUCKET_SECONDS = 10;
 /** Coverage moves up once it lags this far behind, so a tick deletes about one tick's buckets. */
 const PRUNE_STEP_SECONDS = 30;
 
-const isoOf = (second: number) => new Date(second * 1000).toISOString();
 /** The start of the first bucket that begins at or after `second`. */
 const bucketAtOrAfter = (second: number) => Math.ceil(second / BUCKET_SECONDS) * BUCKET_SECONDS;
 const SUMS = COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]);
@@ -79,7 +76,7 @@ export async function windowAggregates(pool: Pool, sinceIso: string): Promise<Ma
     await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
     const coverage = await coveredFrom(client);
     const from = Math.max(firstWhole, coverage);
-    for (const row of await rows<Record<string, unknown>>(client, RAW_SUMS, [sinceIso, isoOf(from)])) add(row);
+    for (const row of await rows<Record<string, unknown>>(client, RAW_SUMS, [sinceIso, isoOfSecond(from)])) add(row);
     for (const row of await rows<Record<string, unknown>>(client, BUCKET_SUMS, [from])) add(row);
     return coverage;
   });

@@ -1,13 +1,11 @@
 import type { WindowAggregate } from '../../domain/health.js';
-import { addInto, SAMPLES, STORED_COLUMNS, toAggregate, WIDTH, type Sums } from '../window-sums.js';
+import { addInto, HORIZON_SECONDS, isoOfSecond, SAMPLES, STORED_COLUMNS, toAggregate, WIDTH, type Sums } from '../window-sums.js';
 import type { AgentSample } from '../../domain/sample.js';
 import { yieldToEventLoop } from '../../yield.js';
 import type { Db } from './open-db.js';
 import { SecondBuckets } from './second-buckets.js';
 
 const SECOND = 1000;
-/** Seconds kept before the newest window asked for: a report's window starts a little before the health window. */
-const HORIZON_SECONDS = 120;
 /** A first build reaches back at most this far before the newest sample; anything older is read from the database. */
 const MAX_BUILD_SECONDS = 3600;
 /** Past this many buckets (about 160 MB) the fleet is too dense for them: questions go to the database for a while. */
@@ -17,7 +15,6 @@ const ROWS_PER_CHUNK = 1000;
 const FIRST_VALUE = 3;
 
 const secondOf = (iso: string) => Math.floor(Date.parse(iso) / SECOND);
-const isoOf = (second: number) => new Date(second * SECOND).toISOString();
 
 /**
  * The per-agent window aggregates of the health tick, the agent statuses and the reports, kept
@@ -105,7 +102,7 @@ export function createWindowAggregates(db: Db, options: { rowsPerChunk?: number 
     build = { fromSecond };
     readThroughId = lastId.get() as number;
     const complete = await scan(
-      isoOf(fromSecond),
+      isoOfSecond(fromSecond),
       null,
       (agent, timestamp, row) => {
         if (generation !== mine) return false;
@@ -182,7 +179,7 @@ export function createWindowAggregates(db: Db, options: { rowsPerChunk?: number 
           if (seconds.size === 0) agents.delete(agent);
           else seconds.addFrom(before ? coveredFrom : first, before || whole, total(agent));
         }
-        databaseUntil = before ? isoOf(coveredFrom) : isoOf(first + 1);
+        databaseUntil = before ? isoOfSecond(coveredFrom) : isoOfSecond(first + 1);
         fromDatabase = before || !whole;
       }
       if (fromDatabase) {
