@@ -71,6 +71,8 @@ export const SampleSource = {
   push: 'push',
   pull: 'pull',
   process: 'process',
+  /** Received as OpenTelemetry metrics (POST /v1/metrics). */
+  otlp: 'otlp',
 } as const;
 export type SampleSource = (typeof SampleSource)[keyof typeof SampleSource];
 

@@ -199,6 +199,9 @@ function parseSample(
   return sample;
 }
 
+/** Undefined when the value is acceptable for the metric, else what is wrong with it. */
+export const metricProblem = (field: MetricField, value: unknown) => checkMetric(value, METRIC_RULES[field]);
+
 function checkMetric(value: unknown, rule: MetricRule): string | undefined {
   if (typeof value !== 'number') return `must be a number (${rule.unit}), got ${describe(value)}`;
   if (!Number.isFinite(value)) return 'must be a finite number';

@@ -10,9 +10,17 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new AppError(ErrorCode.unsupportedMediaType, `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the JSON uncompressed`);
   }
+  const bytes = await readBodyBytes(request, maxBytes);
+  if (bytes.length === 0) return undefined;
+  // The body is read as JSON whatever its Content-Type: `curl -d` sends form-urlencoded by default.
+  return parseJson(bytes, 'Request body');
+}
+
+/** The body's bytes (empty when there is none), refusing more than maxBytes while they stream in. */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return undefined;
+  if (!request.body) return Buffer.alloc(0);
 
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -27,22 +35,24 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  if (size === 0) return undefined;
+  return Buffer.concat(chunks, size);
+}
 
-  // The body is read as JSON whatever its Content-Type: `curl -d` sends form-urlencoded by default.
+/** UTF-8 JSON, or a 400 saying what `what` is not. */
+export function parseJson(bytes: Uint8Array, what: string): unknown {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw badRequest('Request body is not valid UTF-8');
+    throw badRequest(`${what} is not valid UTF-8`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`Request body is not valid JSON: ${(error as Error).message}`);
+    throw badRequest(`${what} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
-function tooLarge(maxBytes: number): AppError {
+export function tooLarge(maxBytes: number): AppError {
   return new AppError(ErrorCode.payloadTooLarge, `Request body exceeds the ${maxBytes}-byte limit`);
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
 import { createRateLimiter } from './rate-limit.js';
 import { failure } from './respond.js';
+import { OTLP_METRICS_PATH, otlpEncodingOf, otlpFailure } from './otlp.js';
 import { HttpError, httpFormOf } from './status.js';
 
 const principals = new WeakMap<Request, Principal>();
@@ -58,6 +59,7 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
       const body = { errors: [{ message: error.message, extensions: { code: error.code } }] };
       return new Response(JSON.stringify(body), { status: form.status, headers: { 'content-type': 'application/json; charset=utf-8', ...form.headers } });
     }
+    if (url.pathname === OTLP_METRICS_PATH) return otlpFailure(error, otlpEncodingOf(request), log);
     return failure(error, log);
   }
 

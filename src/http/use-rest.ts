@@ -7,6 +7,7 @@ import { readJsonBody } from './body.js';
 import { renderDocsPage } from './docs-page.js';
 import { createStaticFiles } from './static-files.js';
 import { buildOpenApi } from './openapi.js';
+import { createOtlpEndpoint, OTLP_METRICS_PATH } from './otlp.js';
 import { failure, success } from './respond.js';
 import { createRouter, parseQuery, type Route } from './router.js';
 
@@ -41,8 +42,16 @@ export function useRestApi(options: RestOptions): Plugin {
     throw new AppError(ErrorCode.forbidden, `Role ${principal?.role ?? 'none'} may not ${what}: it needs ${rolesWith(permission).join(' or ')}`);
   }
 
+  const otlp = createOtlpEndpoint({
+    otlp: options.services.otlp,
+    maxBodyBytes: options.maxBodyBytes,
+    logger: options.logger,
+    authorize: (request) => authorize(request, Permission.report, `POST ${OTLP_METRICS_PATH}`),
+  });
+
   async function handle(request: Request, url: URL): Promise<Response> {
     const { pathname } = url;
+    if (pathname === OTLP_METRICS_PATH) return otlp(request);
     if (request.method === 'GET' || request.method === 'HEAD') {
       if (pathname === '/docs' || pathname === '/docs/') return html(docsPage);
       if (pathname === '/docs/openapi.json') return new Response(openapi, { headers: { 'content-type': 'application/json' } });

@@ -1,6 +1,7 @@
 import type { Role } from '../auth/roles.js';
 import { toIso } from '../clock.js';
 import type { AgentSample, SampleLimits } from '../domain/sample.js';
+import type { StreamAdvance } from '../domain/otlp-stream.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 import { DAY } from '../domain/units.js';
@@ -23,8 +24,8 @@ export function createIngestService({ config, store, clock }: ServiceDeps) {
   const maxNewPerDay = config.registry.maxNewAgentsPerDay;
 
   /** Stores already validated samples (collectors use this). */
-  async function store_(samples: AgentSample[]): Promise<IngestResult> {
-    await store.samples.insert(samples, toIso(clock.now()));
+  async function store_(samples: AgentSample[], streams?: readonly StreamAdvance[]): Promise<IngestResult> {
+    await store.samples.insert(samples, toIso(clock.now()), streams ? { streams } : {});
     return { accepted: samples.length, agents: [...new Set(samples.map((s) => s.agent_name))] };
   }
 
@@ -54,11 +55,14 @@ export function createIngestService({ config, store, clock }: ServiceDeps) {
       const now = clock.now();
       return { now, maxSamples: config.limits.maxBatchSamples, oldestAllowedMs: now - rawRetentionMs };
     },
-    /** Stores a validated batch whole, once the reporter may register the agents it names. */
-    async ingest(samples: AgentSample[], reporter: Reporter = {}): Promise<IngestResult> {
+    /**
+     * Stores a validated batch whole, once the reporter may register the agents it names; with
+     * the OpenTelemetry streams it was differenced from, if any (see SampleRepo.insert).
+     */
+    async ingest(samples: AgentSample[], reporter: Reporter = {}, options: { streams?: readonly StreamAdvance[] } = {}): Promise<IngestResult> {
       if (reporter.role === 'agent') await checkNewAgents([...new Set(samples.map((s) => s.agent_name))], clock.now());
-      return store_(samples);
+      return store_(samples, options.streams);
     },
-    storeSamples: store_,
+    storeSamples: (samples: AgentSample[]) => store_(samples),
   };
 }

@@ -5,6 +5,7 @@ import type { AgentService } from './agents.js';
 import type { ServiceDeps } from './deps.js';
 import type { HealthTickService } from './health-tick.js';
 import type { MonitoringView } from './status.js';
+import type { OtlpService } from './otlp.js';
 
 const MEBIBYTE = 1024 * 1024;
 
@@ -18,7 +19,7 @@ export type PrometheusService = ReturnType<typeof createPrometheusService>;
  * in the name, `_total` for counters, labels only of bounded cardinality (agent, state, status,
  * kind, severity, job).
  */
-export function createPrometheusService({ store, config, clock }: ServiceDeps, parts: { agents: AgentService; health: HealthTickService; monitoring: MonitoringView }) {
+export function createPrometheusService({ store, config, clock }: ServiceDeps, parts: { agents: AgentService; health: HealthTickService; monitoring: MonitoringView; otlp: Pick<OtlpService, 'counts'> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // prom-client also names three gauges "_total", which the conventions keep for counters
@@ -52,7 +53,10 @@ export function createPrometheusService({ store, config, clock }: ServiceDeps, p
     failures: counter('meta_agent_job_failures_total', 'Failed runs of the job on this replica since it started.', ['job']),
     leader: gauge('meta_agent_leader', 'Whether this replica runs the scheduled jobs (1) or stands by (0).'),
   };
-  const everySeries = [...Object.values(agent), ...Object.values(fleet), ...Object.values(jobs)];
+  const receiver = {
+    otlpPoints: counter('meta_agent_otlp_data_points_total', 'OpenTelemetry data points received on this replica since it started: stored, rejected (told to the sender), or ignored (metrics without a mapping).', ['outcome']),
+  };
+  const everySeries = [...Object.values(agent), ...Object.values(fleet), ...Object.values(jobs), ...Object.values(receiver)];
 
   async function read() {
     const now = clock.now();
@@ -94,6 +98,7 @@ export function createPrometheusService({ store, config, clock }: ServiceDeps, p
       if (job.last_outcome !== null) jobs.success.set(labels, job.last_outcome === 'success' ? 1 : 0);
     }
     jobs.leader.set(parts.monitoring.cluster().leader ? 1 : 0);
+    for (const [outcome, n] of Object.entries(parts.otlp.counts())) receiver.otlpPoints.inc({ outcome }, n);
   }
 
   // One scrape at a time: a second one waits, so two never mix their values in one registry.

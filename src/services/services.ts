@@ -8,6 +8,7 @@ import type { ServiceDeps } from './deps.js';
 import { createEventService } from './events.js';
 import { createFindingService } from './findings.js';
 import { createHealthTickService, type Collectors } from './health-tick.js';
+import { createOtlpService } from './otlp.js';
 import { createPrometheusService } from './prometheus.js';
 import { createImprovementService } from './improvements.js';
 import { createIngestService } from './ingest.js';
@@ -40,8 +41,11 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   const health = createHealthTickService(deps, agents, collectors, watch);
   const reports = createReportService(deps);
   const status = createStatusService(deps, agents, monitoring, collectors.runtime);
+  const ingest = createIngestService(deps);
+  const otlp = createOtlpService(deps, ingest);
   return {
-    ingest: createIngestService(deps),
+    ingest,
+    otlp,
     agents,
     metrics: createMetricsService(deps),
     improvements,
@@ -57,7 +61,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     work,
     verification: createVerificationService(deps, lifecycle),
     notifier: createNotifierService(deps, deliverer),
-    prometheus: createPrometheusService(deps, { agents, health, monitoring }),
+    prometheus: createPrometheusService(deps, { agents, health, monitoring, otlp }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/
 import type { VersionChange } from '../domain/version.js';
 import type { ReportSummary } from '../domain/report.js';
 import type { AgentSample } from '../domain/sample.js';
+import type { StreamAdvance, StreamMark } from '../domain/otlp-stream.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 
 /**
@@ -26,6 +27,7 @@ export interface Store {
   deliveries: DeliveryRepo;
   notificationState: NotificationStateRepo;
   monitoring: MonitoringSwitchRepo;
+  otlpStreams: OtlpStreamRepo;
   /**
    * Reports kept in the database, where several replicas share it (PostgreSQL): every replica
    * lists and serves them. Absent for SQLite, whose single process keeps them as files only.
@@ -54,8 +56,10 @@ export interface SampleRepo {
   /**
    * Stores the batch and registers its agents in one transaction. `alive: false` (a failed
    * pull check) records the samples without counting them as signs of life for last_seen.
+   * `streams` are stored with them, each only if still at its expected mark: if one moved,
+   * nothing is stored and the error's code is STREAM_MOVED (domain/otlp-stream.ts).
    */
-  insert(samples: AgentSample[], receivedAt: string, options?: { alive?: boolean }): Promise<void>;
+  insert(samples: AgentSample[], receivedAt: string, options?: { alive?: boolean; streams?: readonly StreamAdvance[] }): Promise<void>;
   /** Newest first. */
   list(query: SampleQuery): Promise<StoredSample[]>;
   /** Every agent's samples at or after sinceIso, grouped by agent, oldest first. */
@@ -66,6 +70,12 @@ export interface SampleRepo {
   windowAggregates(sinceIso: string): Promise<Map<string, WindowAggregate>>;
   /** The versions agents began running at or after sinceIso (from the samples' `version`), oldest first. */
   versionChanges(query: { agentName?: string; sinceIso: string; limit: number }): Promise<VersionChange[]>;
+}
+
+/** Cumulative OpenTelemetry streams' last counted points; written only with samples (SampleRepo.insert). */
+export interface OtlpStreamRepo {
+  /** The stored marks of those of `keys` that have one. */
+  marks(keys: readonly string[]): Promise<Map<string, StreamMark>>;
 }
 
 export interface AgentRepo {

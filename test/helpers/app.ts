@@ -68,7 +68,7 @@ export function createTestApp(
   } = {},
 ): TestApp {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'meta-agent-test-'));
-  const config = defaultConfig({ ...overrides, dataDir, logFile: '', port: 0 } as Partial<Config>);
+  const config = defaultConfig({ ...overrides, dataDir, logFile: '', port: overrides.port ?? 0 } as Partial<Config>);
   const clock = options.clock ?? createFakeClock();
   const host: HostReading = {
     cpu_usage: 20,

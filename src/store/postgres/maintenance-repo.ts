@@ -31,6 +31,8 @@ export function createPgMaintenanceRepo(pool: Pool): MaintenanceRepo {
         system_rollups_5m: (await pool.query('DELETE FROM system_metrics_rollups WHERE resolution = 300 AND bucket < $1', [c.fiveMinuteBeforeIso])).rowCount ?? 0,
         system_rollups_1h: (await pool.query('DELETE FROM system_metrics_rollups WHERE resolution = 3600 AND bucket < $1', [c.hourlyBeforeIso])).rowCount ?? 0,
         findings: await drain(pool, chunked('findings', 'ended_at < $1'), [c.findingsBeforeIso]),
+        // An OpenTelemetry stream unheard of for the raw retention is forgotten (its process is long gone).
+        otlp_streams: await drain(pool, `DELETE FROM otlp_streams WHERE key IN (SELECT key FROM otlp_streams WHERE updated_at < $1 LIMIT ${CHUNK})`, [c.rawBeforeIso]),
       };
     },
     // PostgreSQL checkpoints its own WAL, which is not this process's file; autovacuum keeps the statistics.

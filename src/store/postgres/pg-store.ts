@@ -2,6 +2,7 @@ import type { Store, StoreInfo } from '../store.js';
 import { createPgAgentRepo } from './agent-repo.js';
 import { createPgDeliveryRepo, createPgNotificationStateRepo } from './delivery-repo.js';
 import { createPgMonitoringSwitchRepo } from './monitoring-switch-repo.js';
+import { createPgOtlpStreamRepo } from './otlp-stream-repo.js';
 import { createPgFindingRepo } from './finding-repo.js';
 import { createPgImprovementRepo } from './improvement-repo.js';
 import { createPgMaintenanceRepo } from './maintenance-repo.js';
@@ -82,6 +83,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     deliveries: translated(createPgDeliveryRepo(pool)),
     notificationState: translated(createPgNotificationStateRepo(pool)),
     monitoring: translated(createPgMonitoringSwitchRepo(pool)),
+    otlpStreams: translated(createPgOtlpStreamRepo(pool)),
     reports: translated(createPgReportRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),
     identity: async () => `postgres:${(await one<{ id: string }>(pool, 'SELECT id FROM cluster_identity'))!.id}`,

@@ -5,6 +5,7 @@ import { recomputeVersions, versionChanges } from './version-log.js';
 import { addToWindow, windowAggregates } from './window-buckets.js';
 import { SAMPLE_WRITE_LOCK } from './sample-lock.js';
 import { addToSpan, type AgentSpan } from '../agent-span.js';
+import { stillAt, streamMoved, type StreamAdvance } from '../../domain/otlp-stream.js';
 
 const STORED = ['agent_name', 'timestamp', ...METRIC_FIELDS, 'version', 'source'] as const;
 const COLUMNS = `id, ${STORED.join(', ')}`;
@@ -20,6 +21,7 @@ export function createPgSampleRepo(pool: Pool): SampleRepo {
       try {
         await inTransaction(pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock($1)', [SAMPLE_WRITE_LOCK]);
+          if (options.streams?.length) await advanceStreams(client, options.streams, receivedAt);
           await client.query(INSERT, STORED.map((column) => samples.map((sample) => sample[column])));
           await addToWindow(client, samples);
           await registerAgents(client, samples, receivedAt, alive);
@@ -51,6 +53,21 @@ export function createPgSampleRepo(pool: Pool): SampleRepo {
       return versionChanges(pool, query);
     },
   };
+}
+
+/** Moves each stream's mark, or throws STREAM_MOVED if one is no longer where it was read (the sample write lock is held). */
+async function advanceStreams(client: Pick<Pool, 'query'>, streams: readonly StreamAdvance[], receivedAt: string): Promise<void> {
+  const keys = streams.map((s) => s.key);
+  const { rows: stored } = await client.query<{ key: string; start_ns: string; time_ns: string }>('SELECT key, start_ns, time_ns FROM otlp_streams WHERE key = ANY($1::text[])', [keys]);
+  const byKey = new Map(stored.map((row) => [row.key, row]));
+  for (const { key, expected } of streams) if (!stillAt(byKey.get(key), expected)) throw streamMoved(key);
+  const column = <T>(pick: (s: StreamAdvance) => T) => streams.map(pick);
+  await client.query(
+    `INSERT INTO otlp_streams (key, agent_name, metric, start_ns, time_ns, count, sum, updated_at)
+      SELECT *, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[])
+      ON CONFLICT (key) DO UPDATE SET start_ns = excluded.start_ns, time_ns = excluded.time_ns, count = excluded.count, sum = excluded.sum, updated_at = excluded.updated_at`,
+    [keys, column((s) => s.agent), column((s) => s.metric), column((s) => s.next.startNs), column((s) => s.next.timeNs), column((s) => s.next.count), column((s) => s.next.sum), receivedAt],
+  );
 }
 
 /** Each agent's span in the batch, capped at arrival (liveness follows arrival, as in SQLite), upserted in one statement. */

@@ -276,6 +276,21 @@ ALTER TABLE agent_rollups ADD COLUMN input_tokens_sum DOUBLE PRECISION NOT NULL 
 ALTER TABLE agents ADD COLUMN input_tokens_total BIGINT NOT NULL DEFAULT 0, ADD COLUMN output_tokens_total BIGINT NOT NULL DEFAULT 0;
 `;
 
+/** The last counted point of each cumulative OpenTelemetry stream (domain/otlp-stream.ts). */
+const V8 = `
+CREATE TABLE otlp_streams (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  agent_name TEXT COLLATE "C" NOT NULL,
+  metric TEXT COLLATE "C" NOT NULL,
+  start_ns TEXT COLLATE "C" NOT NULL,
+  time_ns TEXT COLLATE "C" NOT NULL,
+  count DOUBLE PRECISION NOT NULL,
+  sum DOUBLE PRECISION NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX idx_otlp_streams_updated ON otlp_streams (updated_at);
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
@@ -284,6 +299,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: 
   { version: 5, name: 'monitoring switch', sql: V5 },
   { version: 6, name: 'window buckets', sql: V6 },
   { version: 7, name: 'tokens', sql: V7 },
+  { version: 8, name: 'otlp streams', sql: V8 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

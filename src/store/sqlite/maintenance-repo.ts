@@ -18,6 +18,8 @@ export function createMaintenanceRepo(db: Db, file: string, samplesPruned: (befo
     system_rollups_5m: db.prepare('DELETE FROM system_metrics_rollups WHERE resolution = 300 AND bucket < @before'),
     system_rollups_1h: db.prepare('DELETE FROM system_metrics_rollups WHERE resolution = 3600 AND bucket < @before'),
     findings: db.prepare(`DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE ended_at < @before LIMIT ${CHUNK})`),
+    // An OpenTelemetry stream unheard of for the raw retention is forgotten (its process is long gone).
+    otlp_streams: db.prepare(`DELETE FROM otlp_streams WHERE key IN (SELECT key FROM otlp_streams WHERE updated_at < @before LIMIT ${CHUNK})`),
   };
 
   async function drain(statement: (typeof deletes)[keyof typeof deletes], params: Record<string, unknown>): Promise<number> {
@@ -44,6 +46,7 @@ export function createMaintenanceRepo(db: Db, file: string, samplesPruned: (befo
         system_rollups_5m: await drain(deletes.system_rollups_5m, { before: c.fiveMinuteBeforeIso }),
         system_rollups_1h: await drain(deletes.system_rollups_1h, { before: c.hourlyBeforeIso }),
         findings: await drain(deletes.findings, { before: c.findingsBeforeIso }),
+        otlp_streams: await drain(deletes.otlp_streams, { before: c.rawBeforeIso }),
       };
     },
     async checkpoint() {

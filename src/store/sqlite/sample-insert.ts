@@ -1,3 +1,4 @@
+import { stillAt, streamMoved, type StreamAdvance } from '../../domain/otlp-stream.js';
 import { METRIC_FIELDS, type AgentSample } from '../../domain/sample.js';
 import { addToSpan, type AgentSpan } from '../agent-span.js';
 import type { Db } from './open-db.js';
@@ -17,6 +18,8 @@ export interface SampleWrite {
   receivedAt: string;
   /** False for a failed check: it registers the agent but is no sign of life. */
   alive: boolean;
+  /** OpenTelemetry streams these samples were differenced from: stored with them, if still where they were read. */
+  streams?: readonly StreamAdvance[];
 }
 
 /** What became of each write of a group: the id of its last row, or why it was refused. */
@@ -47,8 +50,16 @@ export function createSampleInsert(db: Db, versionGeneration?: Int32Array) {
       input_tokens_total = input_tokens_total + excluded.input_tokens_total,
       output_tokens_total = output_tokens_total + excluded.output_tokens_total`);
   const versions = createVersionLog(db, versionGeneration);
+  const readStream = db.prepare<[string], { start_ns: string; time_ns: string }>('SELECT start_ns, time_ns FROM otlp_streams WHERE key = ?');
+  const writeStream = db.prepare(`INSERT INTO otlp_streams (key, agent_name, metric, start_ns, time_ns, count, sum, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (key) DO UPDATE SET start_ns = excluded.start_ns, time_ns = excluded.time_ns, count = excluded.count, sum = excluded.sum, updated_at = excluded.updated_at`);
 
-  const insertOne = db.transaction(({ samples, receivedAt, alive }: SampleWrite): number => {
+  const insertOne = db.transaction(({ samples, receivedAt, alive, streams = [] }: SampleWrite): number => {
+    for (const { key, agent, metric, expected, next } of streams) {
+      if (!stillAt(readStream.get(key), expected)) throw streamMoved(key);
+      writeStream.run(key, agent, metric, next.startNs, next.timeNs, next.count, next.sum, receivedAt);
+    }
     const spans = new Map<string, AgentSpan>();
     let lastId = 0;
     for (const sample of samples) {

@@ -27,7 +27,7 @@ export function createSampleRepo(db: Db, windows: WindowAggregates = createWindo
 
   return {
     async insert(samples, receivedAt, options = {}) {
-      const lastId = await writer.write({ samples, receivedAt, alive: options.alive ?? true });
+      const lastId = await writer.write({ samples, receivedAt, alive: options.alive ?? true, ...(options.streams ? { streams: options.streams } : {}) });
       windows.added(samples, lastId);
     },
     async versionChanges(query) {

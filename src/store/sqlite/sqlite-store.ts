@@ -7,6 +7,7 @@ import { createFindingRepo } from './finding-repo.js';
 import { createImprovementRepo } from './improvement-repo.js';
 import { createMaintenanceRepo } from './maintenance-repo.js';
 import { createMonitoringSwitchRepo } from './monitoring-switch-repo.js';
+import { createOtlpStreamRepo } from './otlp-stream-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
@@ -57,6 +58,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     deliveries: withStorageErrors(createDeliveryRepo(db), writer.lockWaiters),
     notificationState: withStorageErrors(createNotificationStateRepo(db), writer.lockWaiters),
     monitoring: withStorageErrors(createMonitoringSwitchRepo(db), writer.lockWaiters),
+    otlpStreams: withStorageErrors(createOtlpStreamRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
     identity: async () => `sqlite:${path.resolve(file)}`,
     async info(): Promise<StoreInfo> {

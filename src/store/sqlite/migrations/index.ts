@@ -6,6 +6,7 @@ import * as problemFamily from './005-problem-family.js';
 import * as versions from './006-versions.js';
 import * as monitoringSwitch from './007-monitoring-switch.js';
 import * as tokens from './008-tokens.js';
+import * as otlpStreams from './009-otlp-streams.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'versions', sql: versions.sql },
   { version: 7, name: 'monitoring-switch', sql: monitoringSwitch.sql },
   { version: 8, name: 'tokens', sql: tokens.sql },
+  { version: 9, name: 'otlp-streams', sql: otlpStreams.sql },
 ];

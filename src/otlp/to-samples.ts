@@ -1,0 +1,175 @@
+import { emptySample, metricProblem, METRIC_RULES, type AgentSample, type MetricField } from '../domain/sample.js';
+import type { Observation, Tally } from './collect.js';
+import { tokenField, type CallFamily } from './conventions.js';
+import { difference, type Increment, type StreamAdvance, type StreamMark } from './streams.js';
+
+/**
+ * Turns an export's observations into samples: one per agent and second of the points' time (an
+ * SDK stamps every point of one collection alike), each field summed or averaged over the
+ * points that make it. Cumulative points are differenced against their streams' marks, oldest
+ * first; the advances say how the marks move, to be stored with the samples.
+ */
+export function toSamples(observations: readonly Observation[], marks: ReadonlyMap<string, StreamMark>, tally: Tally): { samples: AgentSample[]; advances: StreamAdvance[] } {
+  const current = new Map(marks);
+  const advances = new Map<string, StreamAdvance>();
+  const groups = new Map<string, Group>();
+  const ordered = [...observations].sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
+  for (const observation of ordered) {
+    const { reading } = observation;
+    let amount: Amount;
+    if ('value' in reading) amount = { value: reading.value };
+    else if ('delta' in reading) amount = reading.delta;
+    else {
+      const { increment, next } = difference(current.get(reading.key), reading.cumulative);
+      if (next) {
+        const advance = advances.get(reading.key);
+        if (advance) advance.next = next;
+        else advances.set(reading.key, { key: reading.key, agent: observation.agent, metric: observation.metric, expected: marks.get(reading.key) ?? null, next });
+        current.set(reading.key, next);
+      }
+      if (!increment) continue;
+      amount = increment;
+    }
+    groupOf(groups, observation).add(observation, amount);
+  }
+  const samples: AgentSample[] = [];
+  for (const group of groups.values()) {
+    const sample = group.sample(tally);
+    if (sample) samples.push(sample);
+  }
+  return { samples, advances: [...advances.values()] };
+}
+
+/** A gauge's value, or what a counter or histogram added in the interval. */
+type Amount = { value: number } | Increment;
+
+const NS_PER_SECOND = 1_000_000_000n;
+
+function groupOf(groups: Map<string, Group>, observation: Observation): Group {
+  const key = `${observation.agent}\u0000${observation.timeNs / NS_PER_SECOND}`;
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = new Group(observation.agent, observation.version)));
+  return group;
+}
+
+/** Where a field comes from: its points are refused together when what they make is out of range. */
+interface Source {
+  fields: Partial<Record<MetricField, number>>;
+  points: number;
+  name: string;
+}
+
+class Group {
+  private timeNs = 0n;
+  private readonly calls = new Map<CallFamily, { count: number; sum: number; errors: number; points: number }>();
+  private readonly tokens = new Map<'input_tokens' | 'output_tokens', { total: number; points: number }>();
+  private cpuUtilization: { total: number; points: number } | undefined;
+  private cpuRate: { total: number; points: number } | undefined;
+  private memoryBytes: { total: number; points: number } | undefined;
+  private readonly fields = new Map<MetricField, { total: number; n: number; points: number; metric: string }>();
+
+  constructor(
+    private readonly agent: string,
+    private readonly version: string | null,
+  ) {}
+
+  add(observation: Observation, amount: Amount): void {
+    if (observation.timeNs > this.timeNs) this.timeNs = observation.timeNs;
+    const { use } = observation;
+    switch (use.to) {
+      case 'calls': {
+        if ('value' in amount) return;
+        const calls = this.calls.get(use.family) ?? { count: 0, sum: 0, errors: 0, points: 0 };
+        calls.count += amount.count;
+        calls.sum += amount.sum;
+        if (use.isError(observation.attributes)) calls.errors += amount.count;
+        calls.points += 1;
+        this.calls.set(use.family, calls);
+        return;
+      }
+      case 'tokens': {
+        const field = tokenField(observation.attributes);
+        if (!field || 'value' in amount) return;
+        const tokens = this.tokens.get(field) ?? { total: 0, points: 0 };
+        tokens.total += amount.sum;
+        tokens.points += 1;
+        this.tokens.set(field, tokens);
+        return;
+      }
+      case 'cpu_utilization':
+        if ('value' in amount) this.cpuUtilization = accumulate(this.cpuUtilization, amount.value * 100);
+        return;
+      case 'cpu_time':
+        if (!('value' in amount) && amount.seconds) this.cpuRate = accumulate(this.cpuRate, (amount.sum / amount.seconds) * 100);
+        return;
+      case 'memory':
+        if ('value' in amount) this.memoryBytes = accumulate(this.memoryBytes, amount.value);
+        return;
+      case 'field': {
+        const entry = this.fields.get(use.field) ?? { total: 0, n: 0, points: 0, metric: observation.metric };
+        if ('value' in amount) {
+          entry.total += amount.value;
+          entry.n += 1;
+        } else {
+          entry.total += amount.sum;
+          // A histogram of a level (e.g. response_time) averages its measurements.
+          entry.n += observation.histogram && !METRIC_RULES[use.field].integer ? amount.count : 1;
+        }
+        entry.points += 1;
+        this.fields.set(use.field, entry);
+      }
+    }
+  }
+
+  /** The sample these points make, with each source's fields checked; undefined when none is left. */
+  sample(tally: Tally): AgentSample | undefined {
+    const sample = emptySample(this.agent, new Date(Number(this.timeNs / 1_000_000n)).toISOString(), 'otlp');
+    sample.version = this.version;
+    let any = false;
+    for (const source of this.sources()) {
+      const problems = Object.entries(source.fields).flatMap(([field, value]) => {
+        const problem = metricProblem(field as MetricField, value);
+        return problem ? [`${field} ${problem}`] : [];
+      });
+      if (problems.length > 0) {
+        tally.reject(source.points, `${this.agent}: ${source.name} makes ${problems.join(', ')}`);
+        continue;
+      }
+      Object.assign(sample, source.fields);
+      any = true;
+    }
+    return any ? sample : undefined;
+  }
+
+  /** Conventions first, explicit meta_agent.<field> metrics last: they win. */
+  private sources(): Source[] {
+    const sources: Source[] = [];
+    const calls = this.calls.get('gen_ai') ?? this.calls.get('http');
+    if (calls) {
+      const family = this.calls.has('gen_ai') ? 'gen_ai.client.operation.duration' : 'http.server.request.duration';
+      const fields: Source['fields'] = { requests: calls.count, error_count: calls.errors };
+      if (calls.count > 0) {
+        fields.response_time = calls.sum / calls.count;
+        fields.success_rate = 1 - calls.errors / calls.count;
+      }
+      sources.push({ name: family, fields, points: calls.points });
+    }
+    for (const [field, tokens] of this.tokens) {
+      sources.push({ name: 'gen_ai.client.token.usage', fields: { [field]: Math.round(tokens.total) }, points: tokens.points });
+    }
+    const cpu = this.cpuUtilization ?? this.cpuRate;
+    if (cpu) sources.push({ name: this.cpuUtilization ? 'process.cpu.utilization' : 'process.cpu.time', fields: { cpu_usage: cpu.total }, points: cpu.points });
+    if (this.memoryBytes) sources.push({ name: 'process.memory.usage', fields: { memory_usage: this.memoryBytes.total / BYTES_PER_MB }, points: this.memoryBytes.points });
+    for (const [field, entry] of this.fields) {
+      if (METRIC_RULES[field].integer) sources.push({ name: entry.metric, fields: { [field]: entry.total }, points: entry.points });
+      else if (entry.n > 0) sources.push({ name: entry.metric, fields: { [field]: entry.total / entry.n }, points: entry.points });
+    }
+    return sources;
+  }
+}
+
+const BYTES_PER_MB = 1024 * 1024;
+
+function accumulate(entry: { total: number; points: number } | undefined, value: number) {
+  return { total: (entry?.total ?? 0) + value, points: (entry?.points ?? 0) + 1 };
+}
