@@ -44,10 +44,11 @@ export function difference(mark: StreamMark | undefined, point: CumulativePoint)
   if (!mark) return { increment: sinceStart(), next };
   const markTime = BigInt(mark.timeNs);
   if (point.timeNs <= markTime) return { increment: null, next: null };
-  if (String(point.startNs) !== mark.startNs || point.count < mark.count) {
-    return { increment: sinceStart() ?? { count: point.count, sum: point.sum, seconds: seconds(markTime, point.timeNs) }, next };
-  }
-  return { increment: { count: point.count - mark.count, sum: point.sum - mark.sum, seconds: seconds(markTime, point.timeNs) }, next };
+  const sinceMark = seconds(markTime, point.timeNs);
+  if (String(point.startNs) !== mark.startNs) return { increment: sinceStart() ?? { count: point.count, sum: point.sum, seconds: sinceMark }, next };
+  // Lower totals under the same start time: reset at some point since the mark.
+  if (point.count < mark.count) return { increment: { count: point.count, sum: point.sum, seconds: sinceMark }, next };
+  return { increment: { count: point.count - mark.count, sum: point.sum - mark.sum, seconds: sinceMark }, next };
 }
 
 /** A stream's identity as a short stable key: attribute order does not change it. */

@@ -1,0 +1,119 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { agentExport, gauge } from '../helpers/otlp.js';
+
+/** POST /v1/metrics as the OTLP/HTTP specification has it answer: statuses, encodings, refusals that store nothing. */
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const PROTOBUF_TYPE = { 'content-type': 'application/x-protobuf' };
+
+const oneGauge = (t: TestApp, agent = 'edge_agent') => agentExport(agent, [gauge('meta_agent.cpu_usage', [{ timeMs: t.clock.now(), value: 12 }])]);
+
+async function raw(t: TestApp, body: BodyInit | null, headers: Record<string, string>, method = 'POST') {
+  const response = await t.agent.fetch('http://meta-agent.test/v1/metrics', { method, body, headers, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
+  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+async function storedSamples(t: TestApp): Promise<number> {
+  return (await t.get('/api/meta-agent/agent-performance?hours=1')).body.count;
+}
+
+describe('POST /v1/metrics', () => {
+  it('takes gzipped JSON and answers 200 with an empty ExportMetricsServiceResponse', async () => {
+    const t = createTestApp();
+    const response = await raw(t, gzipSync(JSON.stringify(oneGauge(t))), { ...JSON_TYPE, 'content-encoding': 'gzip' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(JSON.parse(response.bytes.toString())).toEqual({});
+    expect(await storedSamples(t)).toBe(1);
+  });
+
+  it('answers an empty protobuf export (zero bytes is a valid message) with an empty protobuf response', async () => {
+    const t = createTestApp();
+    const response = await raw(t, new Uint8Array(0), PROTOBUF_TYPE);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-protobuf');
+    expect(response.bytes.length).toBe(0);
+  });
+
+  it('refuses what it cannot decode with 400 and a Status naming the problem, storing nothing', async () => {
+    const t = createTestApp();
+    const cases: Array<[BodyInit, Record<string, string>, RegExp]> = [
+      ['{"resourceMetrics": [', JSON_TYPE, /not valid JSON/],
+      [JSON.stringify({ resourceMetrics: 5 }), JSON_TYPE, /request\.resourceMetrics must be an array, got number 5/],
+      [
+        JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', histogram: { dataPoints: [{ count: 'many' }] } }] }] }] }),
+        JSON_TYPE,
+        /resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.histogram\.dataPoints\[0\]\.count must be a 64-bit integer/,
+      ],
+      [Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), PROTOBUF_TYPE, /not a protobuf ExportMetricsServiceRequest/],
+      [Buffer.from('not gzip at all'), { ...JSON_TYPE, 'content-encoding': 'gzip' }, /not valid gzip/],
+    ];
+    for (const [body, headers, message] of cases) {
+      const response = await raw(t, body, headers);
+      expect(response.status, message.source).toBe(400);
+      if (headers['content-type'] === 'application/json') expect(JSON.parse(response.bytes.toString())).toMatchObject({ code: 3, message: expect.stringMatching(message) });
+      else expect(response.bytes.toString()).toMatch(message);
+    }
+    expect(await storedSamples(t)).toBe(0);
+  });
+
+  it('answers 413 above the body limit, also when only the decompressed body is too large', async () => {
+    const t = createTestApp({ limits: { maxBodyBytes: 64 * 1024 } });
+    expect((await raw(t, Buffer.alloc(65 * 1024, 0x20), JSON_TYPE)).status).toBe(413);
+    // 10 MB of spaces compress to about 10 KB: a decompression bomb.
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const response = await raw(t, bomb, { ...JSON_TYPE, 'content-encoding': 'gzip' });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.bytes.toString()).message).toMatch(/exceeds the 65536-byte limit/);
+  });
+
+  it('answers 415 for another content type or encoding, and 405 for another method', async () => {
+    const t = createTestApp();
+    expect((await raw(t, 'x', { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await raw(t, JSON.stringify(oneGauge(t)), { ...JSON_TYPE, 'content-encoding': 'br' })).status).toBe(415);
+    const get = await raw(t, null, {}, 'GET');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await storedSamples(t)).toBe(0);
+  });
+
+  it('needs the agent role when tokens are configured, answering refusals in the OTLP form', async () => {
+    const t = createTestApp({
+      auth: {
+        tokens: [
+          { role: 'agent', token: 'agent-token-0123456789' },
+          { role: 'viewer', token: 'viewer-token-0123456789' },
+        ],
+      },
+    });
+    const body = JSON.stringify(oneGauge(t));
+    const none = await raw(t, body, JSON_TYPE);
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.bytes.toString())).toMatchObject({ code: 16 });
+    expect((await raw(t, body, { ...JSON_TYPE, authorization: 'Bearer viewer-token-0123456789' })).status).toBe(403);
+    expect((await raw(t, body, { ...JSON_TYPE, authorization: 'Bearer agent-token-0123456789' })).status).toBe(200);
+  });
+
+  it('tells a sender to come back (503, Retry-After) while 16 exports are in progress, storing nothing of it', async () => {
+    const t = createTestApp();
+    // Sixteen exports whose bodies have not finished arriving.
+    const holds: Array<ReadableStreamDefaultController<Uint8Array>> = [];
+    const pending = Array.from({ length: 16 }, () =>
+      raw(t, new ReadableStream<Uint8Array>({ start: (controller) => void holds.push(controller) }), JSON_TYPE),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await raw(t, JSON.stringify(oneGauge(t, 'late_agent')), JSON_TYPE);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const body = new TextEncoder().encode(JSON.stringify(oneGauge(t)));
+    for (const controller of holds) {
+      controller.enqueue(body);
+      controller.close();
+    }
+    expect((await Promise.all(pending)).map((r) => r.status)).toEqual(Array(16).fill(200));
+    expect((await t.get('/api/agents/status')).body.data.map((a: { name: string }) => a.name)).toEqual(['edge_agent']);
+  });
+});
