@@ -14,6 +14,7 @@ import { benchGraphqlStatus } from './suites/graphql.js';
 import { benchIdle } from './suites/idle.js';
 import { benchIngestBatched, benchIngestSingle } from './suites/ingest.js';
 import { benchIngestUnderLoad } from './suites/ingest-under-load.js';
+import { benchOtlpIngest } from './suites/otlp.js';
 import { benchQueries, seededDataDir } from './suites/queries.js';
 import { benchSoak } from './suites/soak.js';
 
@@ -21,7 +22,7 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const SUITES = ['ingest', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak', 'detection', 'replicas'] as const;
+const SUITES = ['ingest', 'otlp', 'graphql', 'fanout', 'queries', 'analysis', 'idle', 'cold-start', 'soak', 'detection', 'replicas'] as const;
 type Suite = (typeof SUITES)[number];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   await run('ingest', () => benchIngestBatched(options));
   await run('ingest', () => benchIngestSingle(options));
   await run('ingest', () => benchIngestUnderLoad(options));
+  await run('otlp', () => benchOtlpIngest(options));
   await run('graphql', () => benchGraphqlStatus(options));
   await run('fanout', () => benchFanout(options));
   if (wanted('queries') || wanted('analysis')) {

@@ -11,7 +11,8 @@ export function createClient(base: string, sockets: number, headers: Record<stri
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   return {
-    send(method: string, path: string, body?: string): Promise<Reply> {
+    /** A string body is sent as JSON; bytes with the content type given. */
+    send(method: string, path: string, body?: string | Uint8Array, contentType = 'application/json'): Promise<Reply> {
       const started = performance.now();
       return new Promise((resolve, reject) => {
         const req = request(
@@ -21,7 +22,7 @@ export function createClient(base: string, sockets: number, headers: Record<stri
             port: url.port,
             method,
             path,
-            headers: body === undefined ? headers : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+            headers: body === undefined ? headers : { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers },
           },
           (res) => {
             let text = '';

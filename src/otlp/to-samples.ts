@@ -126,6 +126,7 @@ class Group {
     const sample = emptySample(this.agent, new Date(Number(this.timeNs / 1_000_000n)).toISOString(), 'otlp');
     sample.version = this.version;
     let any = false;
+    let errorsFrom: Source | undefined;
     for (const source of this.sources()) {
       const problems = Object.entries(source.fields).flatMap(([field, value]) => {
         const problem = metricProblem(field as MetricField, value);
@@ -136,7 +137,13 @@ class Group {
         continue;
       }
       Object.assign(sample, source.fields);
+      if ('error_count' in source.fields) errorsFrom = source;
       any = true;
+    }
+    // As a pushed sample, never more errors than requests (an explicit meta_agent.error_count may say so).
+    if (errorsFrom && sample.requests !== null && sample.error_count !== null && sample.error_count > sample.requests) {
+      tally.reject(errorsFrom.points, `${this.agent}: ${errorsFrom.name} makes error_count ${sample.error_count}, more than the ${sample.requests} requests`);
+      sample.error_count = null;
     }
     return any ? sample : undefined;
   }

@@ -143,11 +143,13 @@ describe('OTLP metrics become sample fields (the mapping table)', () => {
           gauge('gen_ai.client.operation.duration', [{ timeMs: now, value: 1 }]),
           gauge('meta_agent.cpu_usage', [{ timeMs: now + 3_600_000, value: 5 }]),
           gauge('meta_agent.memory_usage', [{ timeMs: now, value: 300 }]),
+          gauge('meta_agent.requests', [{ timeMs: now, value: 2 }]),
+          gauge('meta_agent.error_count', [{ timeMs: now, value: 5 }]),
         ],
       },
     ]);
     const answer = await send(t, body);
-    expect(answer.partialSuccess?.rejectedDataPoints).toBe('6');
+    expect(answer.partialSuccess?.rejectedDataPoints).toBe('7');
     const message = answer.partialSuccess!.errorMessage;
     expect(message).toContain('has no service.name attribute');
     expect(message).toContain('"bad name!"');
@@ -155,9 +157,10 @@ describe('OTLP metrics become sample fields (the mapping table)', () => {
     expect(message).toContain('meta_agent.latency names no sample field');
     expect(message).toContain('gen_ai.client.operation.duration must be a histogram, got a gauge');
     expect(message).toContain('more than 5 minutes in the future');
+    expect(message).toContain('meta_agent.error_count makes error_count 5, more than the 2 requests');
     const samples = await samplesOf(t, 'mixed_agent');
     expect(samples).toHaveLength(1);
-    expect(samples[0]).toMatchObject({ memory_usage: 300, success_rate: null, cpu_usage: null });
+    expect(samples[0]).toMatchObject({ memory_usage: 300, requests: 2, error_count: null, success_rate: null, cpu_usage: null });
     expect((await t.get('/api/agents/status')).body.data.map((a: { name: string }) => a.name)).toEqual(['mixed_agent']);
   });
 });

@@ -1,0 +1,117 @@
+import protobuf from 'protobufjs';
+import path from 'node:path';
+import { closedLoop, createClient } from '../lib/http-load.js';
+import { ROOT, startServer } from '../lib/server.js';
+import { round, type Row } from '../lib/stats.js';
+import type { BenchOptions } from '../run.js';
+import { batchedIngest } from './ingest.js';
+
+const CLIENTS = 4;
+const AGENTS_PER_CLIENT = 25;
+/** Collections per agent in one export: 25 agents × 40 distinct seconds = 1,000 samples, as a REST batch holds. */
+const TIMES_PER_EXPORT = 40;
+const SAMPLES_PER_EXPORT = AGENTS_PER_CLIENT * TIMES_PER_EXPORT;
+
+const root = new protobuf.Root();
+root.resolvePath = (_origin, target) => path.join(ROOT, 'proto', target);
+root.loadSync('opentelemetry/proto/collector/metrics/v1/metrics_service.proto');
+const ExportRequest = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+
+const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+const attrs = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, value]) => ({ key, value: { stringValue: value } }));
+
+/**
+ * Export k of one client (its own agents, so its streams arrive in order, as an SDK's do): per
+ * agent and second, cumulative GenAI durations (ok and failed) and token usage (input and
+ * output), CPU utilisation and memory: six points a sample, in protobuf, the SDKs' default.
+ */
+function exportBytes(client: number, k: number, start: number): Uint8Array {
+  const resourceMetrics = Array.from({ length: AGENTS_PER_CLIENT }, (_, a) => {
+    const agent = `otlp_agent_${String(client * AGENTS_PER_CLIENT + a).padStart(3, '0')}`;
+    const times = Array.from({ length: TIMES_PER_EXPORT }, (_, j) => k * TIMES_PER_EXPORT + j + 1);
+    const at = (n: number) => ns(start + n * 1000);
+    const histogram = (name: string, streams: Array<{ attributes: Record<string, string>; perSecond: number; each: number }>) => ({
+      name,
+      histogram: {
+        aggregationTemporality: 2,
+        dataPoints: times.flatMap((n) =>
+          streams.map((s) => ({ attributes: attrs(s.attributes), startTimeUnixNano: ns(start), timeUnixNano: at(n), count: n * s.perSecond, sum: n * s.perSecond * s.each })),
+        ),
+      },
+    });
+    const gauge = (name: string, value: (n: number) => number) => ({ name, gauge: { dataPoints: times.map((n) => ({ timeUnixNano: at(n), asDouble: value(n) })) } });
+    return {
+      resource: { attributes: attrs({ 'service.name': agent, 'service.version': '1.0.0' }) },
+      scopeMetrics: [
+        {
+          scope: { name: 'bench' },
+          metrics: [
+            histogram('gen_ai.client.operation.duration', [
+              { attributes: { 'gen_ai.operation.name': 'chat' }, perSecond: 20, each: 1.2 },
+              { attributes: { 'gen_ai.operation.name': 'chat', 'error.type': 'timeout' }, perSecond: 1, each: 30 },
+            ]),
+            histogram('gen_ai.client.token.usage', [
+              { attributes: { 'gen_ai.token.type': 'input' }, perSecond: 21, each: 900 },
+              { attributes: { 'gen_ai.token.type': 'output' }, perSecond: 21, each: 150 },
+            ]),
+            gauge('process.cpu.utilization', (n) => 0.2 + 0.1 * Math.sin(n / 10)),
+            gauge('process.memory.usage', (n) => 300 * 2 ** 20 + n * 1024),
+          ],
+        },
+      ],
+    };
+  });
+  return ExportRequest.encode(ExportRequest.fromObject({ resourceMetrics })).finish();
+}
+
+/**
+ * OTLP ingest against REST ingest of the same number of samples a request, on one server each,
+ * 4 clients back to back: the receiver's decoding, mapping and stream differencing must not
+ * make OpenTelemetry the slow way in.
+ */
+export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
+  const durationMs = options.quick ? 4000 : 15_000;
+  const start = Date.now() - 3_600_000;
+  const rest = await startServer();
+  let restRate: number;
+  try {
+    restRate = (await batchedIngest(rest.url, options, start)).rate;
+  } finally {
+    await rest.stop();
+  }
+
+  const server = await startServer();
+  const http = createClient(server.url, CLIENTS);
+  try {
+    const next = Array.from({ length: CLIENTS }, () => 0);
+    let client = 0;
+    let refused = 0;
+    const { replies, elapsedMs } = await closedLoop(
+      async () => {
+        const c = client++ % CLIENTS;
+        const reply = await http.send('POST', '/v1/metrics', exportBytes(c, next[c]!++, start), 'application/x-protobuf');
+        // An answer with a body (a partialSuccess) refused points: the figure would not be comparable.
+        if (reply.status !== 200 || reply.body.length > 0) refused += 1;
+        return reply;
+      },
+      CLIENTS,
+      durationMs,
+    );
+    const accepted = replies.length - refused;
+    const otlpRate = (accepted * SAMPLES_PER_EXPORT) / (elapsedMs / 1000);
+    return {
+      figure: 'OTLP ingestion, protobuf, 1000 samples (6,000 points)/export, 4 clients',
+      ours: round(otlpRate, 0),
+      unit: 'samples/s',
+      reference: round(restRate, 0),
+      referenceLabel: 'REST batched ingestion, 1000 samples/request, same run',
+      ratio: round(otlpRate / restRate, 2),
+      target: '>= 0.50 of reference',
+      pass: otlpRate / restRate >= 0.5 && refused === 0,
+      notes: `${accepted} exports stored, ${refused} refused or partial`,
+    };
+  } finally {
+    http.close();
+    await server.stop();
+  }
+}
