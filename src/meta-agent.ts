@@ -23,6 +23,8 @@ import type { SystemStatus } from './services/status.js';
 import { createServices, type Monitoring, type Services } from './services/services.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { createInlinePipeline } from './otlp/pipeline.js';
+import { startPipelineThread } from './otlp/pipeline-thread.js';
 
 /** How soon a replica follows control/start or control/stop made on another. */
 const SWITCH_POLL_MS = 2_000;
@@ -124,7 +126,9 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     attempts: config.coordination.delivery.attempts,
     backoffMs: config.coordination.delivery.backoffSeconds * 1000,
   });
-  const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer });
+  // Exports decoded on a thread of their own, as samples are written on one (backgroundThreads).
+  const otlpPipeline = (options.backgroundThreads ?? true) ? startPipelineThread((message) => logger.child({ module: 'otlp' }).warn(message)) : createInlinePipeline();
+  const services = createServices(deps, monitoring, { collectors, analysisRunner, deliverer, otlpPipeline });
   services.notifier.start();
   scheduler = createScheduler({ jobs: createJobs(services, config), clock, logger, useCron: options.useCron, leadership });
   const monitoringSwitch: MonitoringSwitchFollower = followMonitoringSwitch(store.monitoring, scheduler, logger);
@@ -170,6 +174,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         await redis?.stop();
         bus.stop();
         await analysisRunner.stop();
+        await otlpPipeline.close();
         collectors.runtime.stop();
         await store.close();
         logger.flush();

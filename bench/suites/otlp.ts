@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import path from 'node:path';
-import { closedLoop, createClient } from '../lib/http-load.js';
+import { createClient } from '../lib/http-load.js';
 import { ROOT, startServer } from '../lib/server.js';
 import { round, type Row } from '../lib/stats.js';
 import type { BenchOptions } from '../run.js';
@@ -25,7 +25,7 @@ const attrs = (pairs: Record<string, string>) => Object.entries(pairs).map(([key
  * agent and second, cumulative GenAI durations (ok and failed) and token usage (input and
  * output), CPU utilisation and memory: six points a sample, in protobuf, the SDKs' default.
  */
-function exportBytes(client: number, k: number, start: number): Uint8Array {
+export function exportBytes(client: number, k: number, start: number): Uint8Array {
   const resourceMetrics = Array.from({ length: AGENTS_PER_CLIENT }, (_, a) => {
     const agent = `otlp_agent_${String(client * AGENTS_PER_CLIENT + a).padStart(3, '0')}`;
     const times = Array.from({ length: TIMES_PER_EXPORT }, (_, j) => k * TIMES_PER_EXPORT + j + 1);
@@ -80,25 +80,35 @@ export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
     await rest.stop();
   }
 
+  // The bodies are encoded before the server starts: encoding one costs the client about 20 ms,
+  // which on a small machine would be taken from the server while it is measured.
+  const perClient = Math.ceil(((options.quick ? 60 : 80) * durationMs) / 1000 / CLIENTS);
+  const bodies = Array.from({ length: CLIENTS }, (_, c) => Array.from({ length: perClient }, (_, k) => exportBytes(c, k, start)));
+
   const server = await startServer();
   const http = createClient(server.url, CLIENTS);
   try {
-    const next = Array.from({ length: CLIENTS }, () => 0);
-    let client = 0;
     let refused = 0;
-    const { replies, elapsedMs } = await closedLoop(
-      async () => {
-        const c = client++ % CLIENTS;
-        const reply = await http.send('POST', '/v1/metrics', exportBytes(c, next[c]!++, start), 'application/x-protobuf');
-        // An answer with a body (a partialSuccess) refused points: the figure would not be comparable.
-        if (reply.status !== 200 || reply.body.length > 0) refused += 1;
-        return reply;
-      },
-      CLIENTS,
-      durationMs,
+    let sent = 0;
+    const started = performance.now();
+    // Each client sends its own agents' exports in order, one at a time, as an SDK does.
+    await Promise.all(
+      bodies.map(async (own) => {
+        for (const body of own) {
+          if (performance.now() - started >= durationMs) return;
+          const reply = await http.send('POST', '/v1/metrics', body, 'application/x-protobuf');
+          sent += 1;
+          // An answer with a body (a partialSuccess) refused points: the figure would not be comparable.
+          if (reply.status !== 200 || reply.body.length > 0) refused += 1;
+        }
+      }),
     );
-    const accepted = replies.length - refused;
-    const otlpRate = (accepted * SAMPLES_PER_EXPORT) / (elapsedMs / 1000);
+    const elapsedMs = performance.now() - started;
+    const accepted = sent - refused;
+    // What was stored, counted by the server: every export must have become its 1,000 samples.
+    const status = await http.send('GET', '/api/agents/status');
+    const stored = (JSON.parse(status.body).data as Array<{ sample_count: number }>).reduce((n, a) => n + a.sample_count, 0);
+    const otlpRate = stored / (elapsedMs / 1000);
     return {
       figure: 'OTLP ingestion, protobuf, 1000 samples (6,000 points)/export, 4 clients',
       ours: round(otlpRate, 0),
@@ -107,8 +117,8 @@ export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
       referenceLabel: 'REST batched ingestion, 1000 samples/request, same run',
       ratio: round(otlpRate / restRate, 2),
       target: '>= 0.50 of reference',
-      pass: otlpRate / restRate >= 0.5 && refused === 0,
-      notes: `${accepted} exports stored, ${refused} refused or partial`,
+      pass: otlpRate / restRate >= 0.5 && refused === 0 && stored === accepted * SAMPLES_PER_EXPORT,
+      notes: `${accepted} exports stored as ${stored} samples, ${refused} refused or partial${sent === CLIENTS * perClient ? '; every pre-encoded export was sent before the time was up' : ''}`,
     };
   } finally {
     http.close();

@@ -1,4 +1,5 @@
-import { AppError, badRequest, ErrorCode } from '../errors.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { parseJson } from '../inputs/json.js';
 
 /**
  * Reads a JSON request body, refusing more than maxBytes while it streams in (a
@@ -36,21 +37,6 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
-}
-
-/** UTF-8 JSON, or a 400 saying what `what` is not. */
-export function parseJson(bytes: Uint8Array, what: string): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw badRequest(`${what} is not valid UTF-8`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 export function tooLarge(maxBytes: number): AppError {

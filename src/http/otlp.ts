@@ -3,16 +3,14 @@ import { promisify } from 'node:util';
 import type { Principal } from '../auth/roles.js';
 import { AppError, badRequest, ErrorCode, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { readExportRequest } from '../otlp/model.js';
-import { decodeExportRequest, encodeExportResponse, encodeStatus } from '../otlp/proto.js';
+import type { Encoding } from '../otlp/pipeline.js';
+import { encodeExportResponse, encodeStatus } from '../otlp/proto.js';
 import type { ExportOutcome, OtlpService } from '../services/otlp.js';
-import { parseJson, readBodyBytes, tooLarge } from './body.js';
+import { readBodyBytes, tooLarge } from './body.js';
 import { HttpError, httpFormOf } from './status.js';
 
 /** OTLP/HTTP's standard path for metrics. */
 export const OTLP_METRICS_PATH = '/v1/metrics';
-
-type Encoding = 'json' | 'protobuf';
 
 const CONTENT_TYPES: Record<Encoding, string> = { json: 'application/json', protobuf: 'application/x-protobuf' };
 
@@ -51,8 +49,7 @@ export function createOtlpEndpoint({ otlp, maxBodyBytes, logger, authorize }: Ot
     const principal = authorize(request);
     const compressed = await readBodyBytes(request, maxBodyBytes);
     const bytes = await inflate(compressed, request.headers.get('content-encoding'), maxBodyBytes);
-    const resources = readExportRequest(decode(bytes, encoding));
-    return otlp.receive(resources, { role: principal.role });
+    return otlp.receive(bytes, encoding, { role: principal.role });
   }
 
   return async function handle(request: Request): Promise<Response> {
@@ -89,18 +86,6 @@ async function inflate(bytes: Buffer, contentEncoding: string | null, maxBytes: 
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes);
     throw badRequest(`The body is not valid gzip: ${(error as Error).message}`);
-  }
-}
-
-function decode(bytes: Buffer, encoding: Encoding): unknown {
-  if (encoding === 'json') {
-    if (bytes.length === 0) throw badRequest('The body is empty: an OTLP JSON export is an object such as {"resourceMetrics": [...]}');
-    return parseJson(bytes, 'The body');
-  }
-  try {
-    return decodeExportRequest(bytes);
-  } catch (error) {
-    throw badRequest(`The body is not a protobuf ExportMetricsServiceRequest: ${(error as Error).message}`);
   }
 }
 

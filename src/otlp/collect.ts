@@ -2,26 +2,35 @@ import { AGENT_NAME_PATTERN, AGENT_NAME_RULE } from '../domain/agent-name.js';
 import { MAX_FUTURE_SKEW_MS, versionProblem, type SampleLimits } from '../domain/sample.js';
 import { useOf, type Use } from './conventions.js';
 import { Temporality, type Attributes, type HistogramPoint, type NumberPoint, type OtlpMetric, type OtlpResource } from './model.js';
-import { streamKey, type CumulativePoint, type Increment } from './streams.js';
+import { streamKeys } from './streams.js';
 
-/** A point the receiver uses, with its agent and what it reads. */
+/**
+ * A point the receiver uses, with its agent and what it reads: a gauge's (or up-down counter's)
+ * value now; a cumulative point's totals since its start, to difference against its stream; or
+ * what a delta point's interval added. One flat object a point: an export may hold tens of
+ * thousands. It is also the stream's mark once counted (startNs, timeNs, count, sum).
+ */
 export interface Observation {
   agent: string;
   version: string | null;
   metric: string;
   use: Exclude<Use, { to: 'ignored' } | { to: 'rejected' }>;
-  /** A histogram's count and sum are read; any other point's value. */
+  /** A histogram's count and sum are read; a counter's value is both; a gauge's is `value`. */
   histogram: boolean;
   attributes: Attributes;
+  reading: 'value' | 'cumulative' | 'delta';
+  /** The stream's key (cumulative points only). */
+  key: string;
+  startNs: bigint;
   timeNs: bigint;
-  reading: Reading;
+  /** timeNs in whole milliseconds. */
+  ms: number;
+  value: number;
+  count: number;
+  sum: number;
+  /** A delta point's interval (null when unknown). */
+  seconds: number | null;
 }
-
-/**
- * A gauge's (or up-down counter's) value now; a cumulative point, to difference against its
- * stream; or a delta point, already what its interval added.
- */
-export type Reading = { value: number } | { cumulative: CumulativePoint; key: string } | { delta: Increment };
 
 /** What the receiver refused or ignored, for the partial-success answer and its own metrics. */
 export class Tally {
@@ -42,6 +51,14 @@ export class Tally {
   message(): string {
     return [...this.reasons].join('; ');
   }
+
+  clone(): Tally {
+    const copy = new Tally();
+    copy.rejected = this.rejected;
+    copy.ignored = this.ignored;
+    for (const reason of this.reasons) copy.reasons.add(reason);
+    return copy;
+  }
 }
 
 const MAX_REASONS = 10;
@@ -52,13 +69,13 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
   const observations: Observation[] = [];
   for (const resource of resources) {
     const points = resource.scopes.reduce((n, scope) => n + scope.metrics.reduce((m, metric) => m + metric.points.length, 0), 0);
-    const name = resource.attributes.get('service.name');
+    const name = resource.attributes.values.get('service.name');
     if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
       const why = name === undefined ? 'has no service.name attribute' : `has service.name ${JSON.stringify(String(name).slice(0, 80))}, which is not ${AGENT_NAME_RULE}`;
       if (points > 0) tally.reject(points, `a resource ${why}: the agent name is its service.name`);
       continue;
     }
-    const version = readVersion(resource.attributes.get('service.version'), name, tally);
+    const version = readVersion(resource.attributes.values.get('service.version'), name, tally);
     for (const scope of resource.scopes) {
       for (const metric of scope.metrics) {
         const use = useOf(metric);
@@ -70,24 +87,15 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
           if (metric.points.length > 0) tally.reject(metric.points.length, use.reason);
           continue;
         }
-        const key = (attributes: Attributes) =>
-          streamKey({ resource: resource.attributes, scope: scope.name, scopeVersion: scope.version, metric: metric.name, attributes });
+        const key = streamKeys({ resource: resource.attributes, scope: scope.name, scopeVersion: scope.version, metric: metric.name });
         for (const point of metric.points as Array<NumberPoint | HistogramPoint>) {
-          const problem = timeProblem(point.timeNs, limits) ?? valueProblem(point);
+          const ms = millis(point.timeNs);
+          const problem = timeProblem(ms, limits) ?? valueProblem(point);
           if (problem) {
             tally.reject(1, `${metric.name}: ${problem}`);
             continue;
           }
-          observations.push({
-            agent: name,
-            version,
-            metric: metric.name,
-            use,
-            histogram: metric.kind === 'histogram',
-            attributes: point.attributes,
-            timeNs: point.timeNs,
-            reading: reading(metric, point, key),
-          });
+          observations.push(observe(metric, point, { agent: name, version, use, key, ms }));
         }
       }
     }
@@ -95,16 +103,49 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
   return observations;
 }
 
-function reading(metric: OtlpMetric, point: NumberPoint | HistogramPoint, key: (attributes: Attributes) => string): Reading {
-  if (metric.kind === 'gauge' || (metric.kind === 'sum' && !metric.monotonic)) return { value: (point as NumberPoint).value };
+function observe(
+  metric: OtlpMetric,
+  point: NumberPoint | HistogramPoint,
+  { agent, version, use, key, ms }: Pick<Observation, 'agent' | 'version' | 'use' | 'ms'> & { key: (attributes: Attributes) => string },
+): Observation {
+  const histogram = 'count' in point;
   // A counter's value is both its "count" (resets are seen in it) and its "sum" (what it adds).
-  const { count, sum } = 'count' in point ? { count: point.count, sum: point.sum ?? 0 } : { count: point.value, sum: point.value };
-  if (metric.temporality === Temporality.delta) {
-    const seconds = point.startNs > 0n && point.timeNs > point.startNs ? Number(point.timeNs - point.startNs) / 1e9 : null;
-    return { delta: { count, sum, seconds } };
-  }
-  // Unspecified temporality is read as cumulative, the SDKs' default.
-  return { cumulative: { startNs: point.startNs, timeNs: point.timeNs, count, sum }, key: key(point.attributes) };
+  const count = histogram ? point.count : point.value;
+  const sum = histogram ? (point.sum ?? 0) : point.value;
+  const value = histogram ? 0 : point.value;
+  const reading =
+    metric.kind === 'gauge' || (metric.kind === 'sum' && !metric.monotonic)
+      ? 'value'
+      : // Unspecified temporality is read as cumulative, the SDKs' default.
+        metric.temporality === Temporality.delta
+        ? 'delta'
+        : 'cumulative';
+  const { startNs, timeNs, attributes } = point;
+  const seconds = reading === 'delta' && startNs > 0n && timeNs > startNs ? Number(timeNs - startNs) / 1e9 : null;
+  return {
+    agent,
+    version,
+    metric: metric.name,
+    use,
+    histogram,
+    attributes,
+    reading,
+    key: reading === 'cumulative' ? key(attributes) : '',
+    startNs,
+    timeNs,
+    ms,
+    value,
+    count,
+    sum,
+    seconds,
+  };
+}
+
+/** The last conversion, as in model.ts: the points of one collection share their time. */
+let lastTime = { ns: 0n, ms: 0 };
+function millis(ns: bigint): number {
+  if (ns !== lastTime.ns) lastTime = { ns, ms: Number(ns / NS_PER_MS) };
+  return lastTime.ms;
 }
 
 function readVersion(value: unknown, agent: string, tally: Tally): string | null {
@@ -115,9 +156,8 @@ function readVersion(value: unknown, agent: string, tally: Tally): string | null
   return null;
 }
 
-function timeProblem(timeNs: bigint, limits: SampleLimits): string | undefined {
-  if (timeNs === 0n) return 'a point without timeUnixNano';
-  const ms = Number(timeNs / NS_PER_MS);
+function timeProblem(ms: number, limits: SampleLimits): string | undefined {
+  if (ms === 0) return 'a point without timeUnixNano';
   if (ms > limits.now + MAX_FUTURE_SKEW_MS) return `a point at ${new Date(ms).toISOString()}, more than 5 minutes in the future`;
   if (ms < limits.oldestAllowedMs) return `a point at ${new Date(ms).toISOString()}, older than the raw-sample retention`;
   return undefined;

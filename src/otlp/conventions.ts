@@ -22,9 +22,9 @@ export type CallFamily = 'gen_ai' | 'http';
 
 const FIELD_PREFIX = 'meta_agent.';
 
-const hasErrorType = (attributes: Attributes) => attributes.has('error.type');
+const hasErrorType = (attributes: Attributes) => attributes.values.has('error.type');
 const httpFailed = (attributes: Attributes) => {
-  const status = Number(attributes.get('http.response.status_code'));
+  const status = Number(attributes.values.get('http.response.status_code'));
   return hasErrorType(attributes) || (Number.isFinite(status) && status >= 500);
 };
 
@@ -56,7 +56,7 @@ function wrongKind(name: string, expected: string, kind: OtlpMetric['kind']): Us
 
 /** gen_ai.token.type's values (the older "prompt" and "completion" too), to the sample field. */
 export function tokenField(attributes: Attributes): 'input_tokens' | 'output_tokens' | undefined {
-  const type = attributes.get('gen_ai.token.type');
+  const type = attributes.values.get('gen_ai.token.type');
   if (type === 'input' || type === 'prompt') return 'input_tokens';
   if (type === 'output' || type === 'completion') return 'output_tokens';
   return undefined;

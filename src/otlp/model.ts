@@ -9,7 +9,15 @@ import { badRequest } from '../errors.js';
 
 /** Attribute values flattened to what matching needs: arrays and maps become their JSON. */
 export type AttributeValue = string | number | boolean;
-export type Attributes = ReadonlyMap<string, AttributeValue>;
+
+/**
+ * A set of attributes, and its identity: the same whatever the order they were sent in. Equal
+ * sets within one request are one object (the points of a stream share theirs).
+ */
+export interface Attributes {
+  readonly id: string;
+  readonly values: ReadonlyMap<string, AttributeValue>;
+}
 
 export const Temporality = { unspecified: 0, delta: 1, cumulative: 2 } as const;
 export type Temporality = (typeof Temporality)[keyof typeof Temporality];
@@ -50,171 +58,246 @@ export interface OtlpResource {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Where a value sits in the request, rendered only for an error message: a request holds
+ * thousands of points, and building each one's path up front would cost more than reading it.
+ */
+type Where = () => string;
+const at = (where: Where, key: string | number): Where => () => (typeof key === 'number' ? `${where()}[${key}]` : `${where()}.${key}`);
+const REQUEST: Where = () => 'request';
+
+/**
+ * A field's value if it was sent. A decoded protobuf message keeps unset fields' defaults on its
+ * prototype (and a oneof's unset members read as zeros), JSON has no such thing: own properties
+ * are what was sent in both.
+ */
+const field = (container: Obj, key: string): unknown => (Object.hasOwn(container, key) ? container[key] : undefined);
+
 /** Reads an ExportMetricsServiceRequest; throws a 400 AppError naming the first malformed field. */
 export function readExportRequest(body: unknown): OtlpResource[] {
-  const request = object(body, 'request');
-  return list(request, 'resourceMetrics', 'request').map((raw, i) => {
-    const path = `resourceMetrics[${i}]`;
-    const resourceMetrics = object(raw, path);
-    const resource = optionalObject(resourceMetrics, 'resource', path);
+  interned.clear();
+  const request = object(body, REQUEST);
+  return list(request, 'resourceMetrics', REQUEST).map((raw, i) => {
+    const where = at(at(REQUEST, 'resourceMetrics'), i);
+    const resourceMetrics = object(raw, where);
+    const resource = optionalObject(resourceMetrics, 'resource', where);
     return {
-      attributes: readAttributes(resource ?? {}, `${path}.resource`),
-      scopes: list(resourceMetrics, 'scopeMetrics', path).map((rawScope, j) => readScope(rawScope, `${path}.scopeMetrics[${j}]`)),
+      attributes: readAttributes(resource ?? {}, at(where, 'resource')),
+      scopes: list(resourceMetrics, 'scopeMetrics', where).map((rawScope, j) => readScope(rawScope, at(at(where, 'scopeMetrics'), j))),
     };
   });
 }
 
-function readScope(raw: unknown, path: string): OtlpScope {
-  const scopeMetrics = object(raw, path);
-  const scope = optionalObject(scopeMetrics, 'scope', path) ?? {};
+function readScope(raw: unknown, where: Where): OtlpScope {
+  const scopeMetrics = object(raw, where);
+  const scope = optionalObject(scopeMetrics, 'scope', where) ?? {};
   return {
-    name: text(scope, 'name', `${path}.scope`),
-    version: text(scope, 'version', `${path}.scope`),
-    metrics: list(scopeMetrics, 'metrics', path).map((m, k) => readMetric(m, `${path}.metrics[${k}]`)),
+    name: text(scope, 'name', at(where, 'scope')),
+    version: text(scope, 'version', at(where, 'scope')),
+    metrics: list(scopeMetrics, 'metrics', where).map((m, k) => readMetric(m, at(at(where, 'metrics'), k))),
   };
 }
 
-function readMetric(raw: unknown, path: string): OtlpMetric {
-  const metric = object(raw, path);
-  const name = text(metric, 'name', path);
-  const gauge = optionalObject(metric, 'gauge', path);
-  if (gauge) return { name, kind: 'gauge', points: numberPoints(gauge, `${path}.gauge`) };
-  const sum = optionalObject(metric, 'sum', path);
+function readMetric(raw: unknown, where: Where): OtlpMetric {
+  const metric = object(raw, where);
+  const name = text(metric, 'name', where);
+  const gauge = optionalObject(metric, 'gauge', where);
+  if (gauge) return { name, kind: 'gauge', points: numberPoints(gauge, at(where, 'gauge')) };
+  const sum = optionalObject(metric, 'sum', where);
   if (sum) {
-    return {
-      name,
-      kind: 'sum',
-      monotonic: flag(sum, 'isMonotonic', `${path}.sum`),
-      temporality: temporality(sum, `${path}.sum`),
-      points: numberPoints(sum, `${path}.sum`),
-    };
+    const inSum = at(where, 'sum');
+    return { name, kind: 'sum', monotonic: flag(sum, 'isMonotonic', inSum), temporality: temporality(sum, inSum), points: numberPoints(sum, inSum) };
   }
   for (const key of ['histogram', 'exponentialHistogram'] as const) {
-    const histogram = optionalObject(metric, key, path);
-    if (histogram) return { name, kind: 'histogram', temporality: temporality(histogram, `${path}.${key}`), points: histogramPoints(histogram, `${path}.${key}`) };
+    const histogram = optionalObject(metric, key, where);
+    if (histogram) return { name, kind: 'histogram', temporality: temporality(histogram, at(where, key)), points: histogramPoints(histogram, at(where, key)) };
   }
   // A summary is cumulative by definition.
-  const summary = optionalObject(metric, 'summary', path);
-  if (summary) return { name, kind: 'histogram', temporality: Temporality.cumulative, points: histogramPoints(summary, `${path}.summary`) };
+  const summary = optionalObject(metric, 'summary', where);
+  if (summary) return { name, kind: 'histogram', temporality: Temporality.cumulative, points: histogramPoints(summary, at(where, 'summary')) };
   // No data, or a kind a later protocol version added: nothing to read.
   return { name, kind: 'gauge', points: [] };
 }
 
-function numberPoints(container: Obj, path: string): NumberPoint[] {
-  return list(container, 'dataPoints', path).map((raw, i) => {
-    const at = `${path}.dataPoints[${i}]`;
-    const point = object(raw, at);
-    const asDouble = point.asDouble;
-    const asInt = point.asInt;
+function numberPoints(container: Obj, where: Where): NumberPoint[] {
+  const inPoints = at(where, 'dataPoints');
+  return list(container, 'dataPoints', where).map((raw, i) => {
+    const here = at(inPoints, i);
+    const point = object(raw, here);
+    const asDouble = field(point, 'asDouble');
+    const asInt = field(point, 'asInt');
     let value: number;
-    if (asDouble !== undefined && asDouble !== null) value = double(asDouble, `${at}.asDouble`);
-    else if (asInt !== undefined && asInt !== null) value = Number(int64(asInt, `${at}.asInt`, true));
+    if (typeof asDouble === 'number') value = asDouble;
+    else if (asDouble !== undefined && asDouble !== null) value = double(asDouble, at(here, 'asDouble'));
+    else if (asInt !== undefined && asInt !== null) value = Number(int64(asInt, at(here, 'asInt'), true));
     else value = 0; // proto3 leaves a zero value out of the wire
-    return { ...times(point, at), attributes: readAttributes(point, at), value };
+    return { attributes: readAttributes(point, here), startNs: time(point, 'startTimeUnixNano', here), timeNs: time(point, 'timeUnixNano', here), value };
   });
 }
 
-function histogramPoints(container: Obj, path: string): HistogramPoint[] {
-  return list(container, 'dataPoints', path).map((raw, i) => {
-    const at = `${path}.dataPoints[${i}]`;
-    const point = object(raw, at);
-    const count = point.count === undefined || point.count === null ? 0 : Number(int64(point.count, `${at}.count`));
-    const sum = point.sum === undefined || point.sum === null ? undefined : double(point.sum, `${at}.sum`);
-    return { ...times(point, at), attributes: readAttributes(point, at), count, sum };
+function histogramPoints(container: Obj, where: Where): HistogramPoint[] {
+  const inPoints = at(where, 'dataPoints');
+  return list(container, 'dataPoints', where).map((raw, i) => {
+    const here = at(inPoints, i);
+    const point = object(raw, here);
+    const rawCount = field(point, 'count');
+    const rawSum = field(point, 'sum');
+    return {
+      attributes: readAttributes(point, here),
+      startNs: time(point, 'startTimeUnixNano', here),
+      timeNs: time(point, 'timeUnixNano', here),
+      count: rawCount === undefined || rawCount === null ? 0 : isLong(rawCount) && rawCount.unsigned ? Number(fromLong(rawCount)) : Number(int64(rawCount, at(here, 'count'))),
+      sum: rawSum === undefined || rawSum === null ? undefined : typeof rawSum === 'number' ? rawSum : double(rawSum, at(here, 'sum')),
+    };
   });
 }
 
-function times(point: Obj, path: string): { startNs: bigint; timeNs: bigint } {
-  const read = (key: string) => (point[key] === undefined || point[key] === null ? 0n : int64(point[key], `${path}.${key}`));
-  return { startNs: read('startTimeUnixNano'), timeNs: read('timeUnixNano') };
+function time(point: Obj, key: string, where: Where): bigint {
+  const value = field(point, key);
+  if (value === undefined || value === null) return 0n;
+  // The common case without building a path: a Long or a decimal string.
+  if (isLong(value) && value.unsigned) return fromLong(value);
+  return int64(value, at(where, key));
 }
 
-function temporality(container: Obj, path: string): Temporality {
-  const value = container.aggregationTemporality;
+function temporality(container: Obj, where: Where): Temporality {
+  const value = field(container, 'aggregationTemporality');
   if (value === undefined || value === null) return Temporality.unspecified;
   // Proto3 JSON allows an enum's name as well as its number.
   if (value === 1 || value === 'AGGREGATION_TEMPORALITY_DELTA') return Temporality.delta;
   if (value === 2 || value === 'AGGREGATION_TEMPORALITY_CUMULATIVE') return Temporality.cumulative;
   if (value === 0 || value === 'AGGREGATION_TEMPORALITY_UNSPECIFIED') return Temporality.unspecified;
-  throw badRequest(`${path}.aggregationTemporality must be 1 (delta) or 2 (cumulative), got ${JSON.stringify(value).slice(0, 40)}`);
+  throw badRequest(`${where()}.aggregationTemporality must be 1 (delta) or 2 (cumulative), got ${kind(value)}`);
 }
 
-function readAttributes(container: Obj, path: string): Attributes {
-  const attributes = new Map<string, AttributeValue>();
-  list(container, 'attributes', path).forEach((raw, i) => {
-    const at = `${path}.attributes[${i}]`;
-    const pair = object(raw, at);
-    const key = text(pair, 'key', at);
-    const value = anyValue(pair.value, `${at}.value`);
-    if (value !== undefined) attributes.set(key, value);
-  });
+/** The attribute sets of the request being read (readExportRequest clears it). */
+const interned = new Map<string, Attributes>();
+const NO_ATTRIBUTES: Attributes = { id: '', values: new Map() };
+
+function readAttributes(container: Obj, where: Where): Attributes {
+  const pairs = list(container, 'attributes', where);
+  if (pairs.length === 0) return NO_ATTRIBUTES;
+  const keys: string[] = [];
+  const values: AttributeValue[] = [];
+  for (let i = 0; i < pairs.length; i += 1) {
+    const pair = pairs[i];
+    // Paths are built only for an error: a request may hold tens of thousands of attributes.
+    if (pair === null || typeof pair !== 'object' || Array.isArray(pair)) throw badRequest(`${where()}.attributes[${i}] must be an object, got ${kind(pair)}`);
+    const key = field(pair as Obj, 'key') ?? '';
+    if (typeof key !== 'string') throw badRequest(`${where()}.attributes[${i}].key must be a string, got ${kind(key)}`);
+    const value = anyValue(field(pair as Obj, 'value'), () => `${where()}.attributes[${i}].value`);
+    if (value === undefined) continue;
+    keys.push(key);
+    values.push(value);
+  }
+  const order = keys.length < 2 ? [0] : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  // Length-prefixed and typed, so no key or value can pass for another.
+  let id = '';
+  for (const i of order) {
+    if (i >= keys.length) break;
+    const key = keys[i]!;
+    const value = values[i]!;
+    const text = `${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b'}${String(value)}`;
+    id += `${key.length}:${key}${text.length}:${text}`;
+  }
+  let attributes = interned.get(id);
+  if (!attributes) {
+    attributes = { id, values: new Map(keys.map((key, i) => [key, values[i]!])) };
+    interned.set(id, attributes);
+  }
   return attributes;
 }
 
-function anyValue(raw: unknown, path: string): AttributeValue | undefined {
+function anyValue(raw: unknown, where: Where): AttributeValue | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const value = object(raw, path);
-  if (value.stringValue !== undefined) return text(value, 'stringValue', path);
-  if (value.boolValue !== undefined) return flag(value, 'boolValue', path);
-  if (value.intValue !== undefined) return Number(int64(value.intValue, `${path}.intValue`, true));
-  if (value.doubleValue !== undefined) return double(value.doubleValue, `${path}.doubleValue`);
+  const value = object(raw, where);
+  const string = field(value, 'stringValue');
+  if (typeof string === 'string') return string;
+  if (string !== undefined) return text(value, 'stringValue', where);
+  if (field(value, 'boolValue') !== undefined) return flag(value, 'boolValue', where);
+  if (field(value, 'intValue') !== undefined) return Number(int64(value.intValue, at(where, 'intValue'), true));
+  if (field(value, 'doubleValue') !== undefined) return double(value.doubleValue, at(where, 'doubleValue'));
   // Arrays, maps and bytes identify a stream by their JSON; nothing matches on them.
-  for (const key of ['arrayValue', 'kvlistValue', 'bytesValue']) if (value[key] !== undefined) return JSON.stringify(value[key]);
+  for (const key of ['arrayValue', 'kvlistValue', 'bytesValue']) {
+    const other = field(value, key);
+    if (other !== undefined) return JSON.stringify(other);
+  }
   return undefined;
 }
 
-function object(value: unknown, path: string): Obj {
+function object(value: unknown, where: Where): Obj {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Obj;
-  throw badRequest(`${path} must be an object, got ${kind(value)}`);
+  throw badRequest(`${where()} must be an object, got ${kind(value)}`);
 }
 
-function optionalObject(container: Obj, key: string, path: string): Obj | undefined {
-  const value = container[key];
-  return value === undefined || value === null ? undefined : object(value, `${path}.${key}`);
+function optionalObject(container: Obj, key: string, where: Where): Obj | undefined {
+  const value = field(container, key);
+  return value === undefined || value === null ? undefined : object(value, at(where, key));
 }
 
-function list(container: Obj, key: string, path: string): unknown[] {
-  const value = container[key];
+function list(container: Obj, key: string, where: Where): unknown[] {
+  const value = field(container, key);
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value;
-  throw badRequest(`${path}.${key} must be an array, got ${kind(value)}`);
+  throw badRequest(`${where()}.${key} must be an array, got ${kind(value)}`);
 }
 
-function text(container: Obj, key: string, path: string): string {
-  const value = container[key];
+function text(container: Obj, key: string, where: Where): string {
+  const value = field(container, key);
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
-  throw badRequest(`${path}.${key} must be a string, got ${kind(value)}`);
+  throw badRequest(`${where()}.${key} must be a string, got ${kind(value)}`);
 }
 
-function flag(container: Obj, key: string, path: string): boolean {
-  const value = container[key];
+function flag(container: Obj, key: string, where: Where): boolean {
+  const value = field(container, key);
   if (value === undefined || value === null) return false;
   if (typeof value === 'boolean') return value;
-  throw badRequest(`${path}.${key} must be true or false, got ${kind(value)}`);
+  throw badRequest(`${where()}.${key} must be true or false, got ${kind(value)}`);
 }
 
 const INT64 = /^-?\d{1,20}$/;
+const TWO_TO_32 = 0x1_0000_0000n;
 
-/** A 64-bit integer as the JSON mapping allows it: a decimal string or a whole number. */
-function int64(value: unknown, path: string, signed = false): bigint {
+/** A decoded protobuf 64-bit integer (protobufjs' Long: two 32-bit halves). */
+interface Long {
+  low: number;
+  high: number;
+  unsigned: boolean;
+}
+const isLong = (value: unknown): value is Long =>
+  typeof value === 'object' && value !== null && typeof (value as Long).low === 'number' && typeof (value as Long).high === 'number';
+
+/** The last Long converted: the points of one collection share their times, so most conversions repeat it. */
+let lastLong = { low: 0, high: 0, unsigned: true, value: 0n };
+
+function fromLong({ low, high, unsigned }: Long): bigint {
+  if (low === lastLong.low && high === lastLong.high && unsigned === lastLong.unsigned) return lastLong.value;
+  const value = (unsigned ? BigInt(high >>> 0) : BigInt(high | 0)) * TWO_TO_32 + BigInt(low >>> 0);
+  lastLong = { low, high, unsigned, value };
+  return value;
+}
+
+/** A 64-bit integer as decoded protobuf has it, or as the JSON mapping allows it: a decimal string or a whole number. */
+function int64(value: unknown, where: Where, signed = false): bigint {
   let parsed: bigint | undefined;
-  if (typeof value === 'string' && INT64.test(value)) parsed = BigInt(value);
+  if (isLong(value)) parsed = fromLong(value);
+  else if (typeof value === 'string' && INT64.test(value)) parsed = BigInt(value);
   else if (typeof value === 'number' && Number.isSafeInteger(value)) parsed = BigInt(value);
-  if (parsed === undefined) throw badRequest(`${path} must be a 64-bit integer (a decimal string or a whole number), got ${kind(value)}`);
-  if (!signed && parsed < 0n) throw badRequest(`${path} must not be negative, got ${parsed}`);
-  if (parsed > 0xffffffffffffffffn || parsed < -0x8000000000000000n) throw badRequest(`${path} is outside the 64-bit range`);
+  if (parsed === undefined) throw badRequest(`${where()} must be a 64-bit integer (a decimal string or a whole number), got ${kind(value)}`);
+  if (!signed && parsed < 0n) throw badRequest(`${where()} must not be negative, got ${parsed}`);
+  if (parsed > 0xffffffffffffffffn || parsed < -0x8000000000000000n) throw badRequest(`${where()} is outside the 64-bit range`);
   return parsed;
 }
 
 /** A double as the JSON mapping allows it: a number, or "NaN", "Infinity", "-Infinity" or a numeric string. */
-function double(value: unknown, path: string): number {
+function double(value: unknown, where: Where): number {
   if (typeof value === 'number') return value;
   if (value === 'NaN') return NaN;
   if (value === 'Infinity') return Infinity;
   if (value === '-Infinity') return -Infinity;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  throw badRequest(`${path} must be a number, got ${kind(value)}`);
+  throw badRequest(`${where()} must be a number, got ${kind(value)}`);
 }
 
 function kind(value: unknown): string {

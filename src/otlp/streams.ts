@@ -18,42 +18,61 @@ export interface Increment {
   seconds: number | null;
 }
 
-export interface CumulativePoint {
+
+const NS_PER_SECOND = 1e9;
+const seconds = (from: bigint, to: bigint) => (to > from ? Number(to - from) / NS_PER_SECOND : null);
+
+/** A stream's mark while an export is worked through: its times as numbers to compare. */
+export interface LiveMark {
   startNs: bigint;
   timeNs: bigint;
   count: number;
   sum: number;
 }
 
-const NS_PER_SECOND = 1e9;
-const seconds = (from: bigint, to: bigint) => (to > from ? Number(to - from) / NS_PER_SECOND : null);
+export const toLive = (mark: StreamMark): LiveMark => ({ startNs: BigInt(mark.startNs), timeNs: BigInt(mark.timeNs), count: mark.count, sum: mark.sum });
+export const toStored = (mark: LiveMark): StreamMark => ({ startNs: String(mark.startNs), timeNs: String(mark.timeNs), count: mark.count, sum: mark.sum });
+
+/** What difference() answers for a point no newer than its stream's mark. */
+export const STALE = 'stale';
 
 /**
- * What a cumulative point adds to its stream, and the stream's new mark (null: the point is
- * older than the mark, a retried or reordered export, and counts for nothing).
+ * What a cumulative point adds to its stream since the mark: an increment, null for a baseline
+ * (counted from here on), or STALE for a point no newer than the mark (a retried or reordered
+ * export), which counts for nothing and leaves the mark. Unless stale, the point is the new mark.
  *
  * - A stream seen for the first time counts everything since its start time; without one, there
  *   is no telling what was counted before, and the point is only a baseline.
  * - A changed start time, or totals lower than the mark's, is a reset (the process restarted):
  *   everything since the new start counts.
  */
-export function difference(mark: StreamMark | undefined, point: CumulativePoint): { increment: Increment | null; next: StreamMark | null } {
-  const next: StreamMark = { startNs: String(point.startNs), timeNs: String(point.timeNs), count: point.count, sum: point.sum };
+export function difference(mark: LiveMark | undefined, point: LiveMark): Increment | null | typeof STALE {
   const sinceStart = (): Increment | null =>
     point.startNs > 0n && point.startNs <= point.timeNs ? { count: point.count, sum: point.sum, seconds: seconds(point.startNs, point.timeNs) } : null;
-  if (!mark) return { increment: sinceStart(), next };
-  const markTime = BigInt(mark.timeNs);
-  if (point.timeNs <= markTime) return { increment: null, next: null };
-  const sinceMark = seconds(markTime, point.timeNs);
-  if (String(point.startNs) !== mark.startNs) return { increment: sinceStart() ?? { count: point.count, sum: point.sum, seconds: sinceMark }, next };
+  if (!mark) return sinceStart();
+  if (point.timeNs <= mark.timeNs) return STALE;
+  const sinceMark = seconds(mark.timeNs, point.timeNs);
+  if (point.startNs !== mark.startNs) return sinceStart() ?? { count: point.count, sum: point.sum, seconds: sinceMark };
   // Lower totals under the same start time: reset at some point since the mark.
-  if (point.count < mark.count) return { increment: { count: point.count, sum: point.sum, seconds: sinceMark }, next };
-  return { increment: { count: point.count - mark.count, sum: point.sum - mark.sum, seconds: sinceMark }, next };
+  if (point.count < mark.count) return { count: point.count, sum: point.sum, seconds: sinceMark };
+  return { count: point.count - mark.count, sum: point.sum - mark.sum, seconds: sinceMark };
 }
 
-/** A stream's identity as a short stable key: attribute order does not change it. */
-export function streamKey(parts: { resource: Attributes; scope: string; scopeVersion: string; metric: string; attributes: Attributes }): string {
-  const sorted = (attributes: Attributes) => [...attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const identity = JSON.stringify([sorted(parts.resource), parts.scope, parts.scopeVersion, parts.metric, sorted(parts.attributes)]);
-  return createHash('sha256').update(identity).digest('base64url');
+/**
+ * Keys of one metric's streams: a short stable hash of the stream's identity (resource, scope,
+ * metric, point attributes; attribute order does not change it). Points with the same
+ * attributes share their key, computed once.
+ */
+export function streamKeys(parts: { resource: Attributes; scope: string; scopeVersion: string; metric: string }): (attributes: Attributes) => string {
+  const prefix = JSON.stringify([parts.resource.id, parts.scope, parts.scopeVersion, parts.metric]);
+  const keys = new Map<string, string>();
+  return (attributes) => {
+    const { id } = attributes;
+    let key = keys.get(id);
+    if (key === undefined) {
+      key = createHash('sha256').update(prefix).update(id).digest('base64url');
+      keys.set(id, key);
+    }
+    return key;
+  };
 }

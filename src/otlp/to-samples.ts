@@ -1,7 +1,7 @@
 import { emptySample, metricProblem, METRIC_RULES, type AgentSample, type MetricField } from '../domain/sample.js';
 import type { Observation, Tally } from './collect.js';
 import { tokenField, type CallFamily } from './conventions.js';
-import { difference, type Increment, type StreamAdvance, type StreamMark } from './streams.js';
+import { difference, STALE, toLive, toStored, type Increment, type LiveMark, type StreamAdvance, type StreamMark } from './streams.js';
 
 /**
  * Turns an export's observations into samples: one per agent and second of the points' time (an
@@ -10,45 +10,45 @@ import { difference, type Increment, type StreamAdvance, type StreamMark } from 
  * first; the advances say how the marks move, to be stored with the samples.
  */
 export function toSamples(observations: readonly Observation[], marks: ReadonlyMap<string, StreamMark>, tally: Tally): { samples: AgentSample[]; advances: StreamAdvance[] } {
-  const current = new Map(marks);
-  const advances = new Map<string, StreamAdvance>();
-  const groups = new Map<string, Group>();
-  const ordered = [...observations].sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
+  const current = new Map<string, LiveMark | undefined>();
+  const moved = new Map<string, Observation>();
+  const groups = new Map<string, Map<number, Group>>();
+  const ordered = [...observations].sort((a, b) => a.ms - b.ms || (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
   for (const observation of ordered) {
-    const { reading } = observation;
-    let amount: Amount;
-    if ('value' in reading) amount = { value: reading.value };
-    else if ('delta' in reading) amount = reading.delta;
-    else {
-      const { increment, next } = difference(current.get(reading.key), reading.cumulative);
-      if (next) {
-        const advance = advances.get(reading.key);
-        if (advance) advance.next = next;
-        else advances.set(reading.key, { key: reading.key, agent: observation.agent, metric: observation.metric, expected: marks.get(reading.key) ?? null, next });
-        current.set(reading.key, next);
+    let amount: Increment | null = null;
+    if (observation.reading === 'delta') amount = observation;
+    else if (observation.reading === 'cumulative') {
+      const { key } = observation;
+      if (!current.has(key)) {
+        const stored = marks.get(key);
+        current.set(key, stored && toLive(stored));
       }
+      const increment = difference(current.get(key), observation);
+      if (increment === STALE) continue;
+      current.set(key, observation);
+      moved.set(key, observation);
       if (!increment) continue;
       amount = increment;
     }
     groupOf(groups, observation).add(observation, amount);
   }
+  const advances = [...moved].map(([key, { agent, metric, ...next }]): StreamAdvance => ({ key, agent, metric, expected: marks.get(key) ?? null, next: toStored(next) }));
   const samples: AgentSample[] = [];
-  for (const group of groups.values()) {
-    const sample = group.sample(tally);
-    if (sample) samples.push(sample);
+  for (const byTime of groups.values()) {
+    for (const group of byTime.values()) {
+      const sample = group.sample(tally);
+      if (sample) samples.push(sample);
+    }
   }
-  return { samples, advances: [...advances.values()] };
+  return { samples, advances };
 }
 
-/** A gauge's value, or what a counter or histogram added in the interval. */
-type Amount = { value: number } | Increment;
-
-const NS_PER_SECOND = 1_000_000_000n;
-
-function groupOf(groups: Map<string, Group>, observation: Observation): Group {
-  const key = `${observation.agent}\u0000${observation.timeNs / NS_PER_SECOND}`;
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new Group(observation.agent, observation.version)));
+function groupOf(groups: Map<string, Map<number, Group>>, observation: Observation): Group {
+  let byTime = groups.get(observation.agent);
+  if (!byTime) groups.set(observation.agent, (byTime = new Map()));
+  const second = Math.floor(observation.ms / 1000);
+  let group = byTime.get(second);
+  if (!group) byTime.set(second, (group = new Group(observation.agent, observation.version)));
   return group;
 }
 
@@ -60,7 +60,7 @@ interface Source {
 }
 
 class Group {
-  private timeNs = 0n;
+  private ms = 0;
   private readonly calls = new Map<CallFamily, { count: number; sum: number; errors: number; points: number }>();
   private readonly tokens = new Map<'input_tokens' | 'output_tokens', { total: number; points: number }>();
   private cpuUtilization: { total: number; points: number } | undefined;
@@ -73,12 +73,13 @@ class Group {
     private readonly version: string | null,
   ) {}
 
-  add(observation: Observation, amount: Amount): void {
-    if (observation.timeNs > this.timeNs) this.timeNs = observation.timeNs;
+  /** `amount`: what a counter or histogram added in the interval; null for a gauge (its value is the observation's). */
+  add(observation: Observation, amount: Increment | null): void {
+    if (observation.ms > this.ms) this.ms = observation.ms;
     const { use } = observation;
     switch (use.to) {
       case 'calls': {
-        if ('value' in amount) return;
+        if (!amount) return;
         const calls = this.calls.get(use.family) ?? { count: 0, sum: 0, errors: 0, points: 0 };
         calls.count += amount.count;
         calls.sum += amount.sum;
@@ -89,7 +90,7 @@ class Group {
       }
       case 'tokens': {
         const field = tokenField(observation.attributes);
-        if (!field || 'value' in amount) return;
+        if (!field || !amount) return;
         const tokens = this.tokens.get(field) ?? { total: 0, points: 0 };
         tokens.total += amount.sum;
         tokens.points += 1;
@@ -97,18 +98,18 @@ class Group {
         return;
       }
       case 'cpu_utilization':
-        if ('value' in amount) this.cpuUtilization = accumulate(this.cpuUtilization, amount.value * 100);
+        if (!amount) this.cpuUtilization = accumulate(this.cpuUtilization, observation.value * 100);
         return;
       case 'cpu_time':
-        if (!('value' in amount) && amount.seconds) this.cpuRate = accumulate(this.cpuRate, (amount.sum / amount.seconds) * 100);
+        if (amount?.seconds) this.cpuRate = accumulate(this.cpuRate, (amount.sum / amount.seconds) * 100);
         return;
       case 'memory':
-        if ('value' in amount) this.memoryBytes = accumulate(this.memoryBytes, amount.value);
+        if (!amount) this.memoryBytes = accumulate(this.memoryBytes, observation.value);
         return;
       case 'field': {
         const entry = this.fields.get(use.field) ?? { total: 0, n: 0, points: 0, metric: observation.metric };
-        if ('value' in amount) {
-          entry.total += amount.value;
+        if (!amount) {
+          entry.total += observation.value;
           entry.n += 1;
         } else {
           entry.total += amount.sum;
@@ -123,7 +124,7 @@ class Group {
 
   /** The sample these points make, with each source's fields checked; undefined when none is left. */
   sample(tally: Tally): AgentSample | undefined {
-    const sample = emptySample(this.agent, new Date(Number(this.timeNs / 1_000_000n)).toISOString(), 'otlp');
+    const sample = emptySample(this.agent, new Date(this.ms).toISOString(), 'otlp');
     sample.version = this.version;
     let any = false;
     let errorsFrom: Source | undefined;

@@ -1,8 +1,6 @@
 import { STREAM_MOVED } from '../domain/otlp-stream.js';
 import { AppError, ErrorCode } from '../errors.js';
-import { collect, Tally } from '../otlp/collect.js';
-import type { OtlpResource } from '../otlp/model.js';
-import { toSamples } from '../otlp/to-samples.js';
+import type { Encoding, OtlpPipeline } from '../otlp/pipeline.js';
 import type { ServiceDeps } from './deps.js';
 import type { IngestService, Reporter } from './ingest.js';
 
@@ -28,45 +26,44 @@ export type OtlpService = ReturnType<typeof createOtlpService>;
  * The OTLP metrics receiver's core (POST /v1/metrics): an export's points become ordinary
  * samples (otlp/conventions.ts says which metric makes which field), cumulative streams are
  * differenced against their stored marks, and the samples and the marks' advances are stored
- * together, only if no other export moved those marks meanwhile; else it computes again.
+ * together, only if no other export moved those marks meanwhile; else it maps again. Decoding
+ * and mapping run in the pipeline (a thread of its own in the server).
  */
-export function createOtlpService({ store }: Pick<ServiceDeps, 'store'>, ingest: IngestService) {
+export function createOtlpService({ store }: Pick<ServiceDeps, 'store'>, ingest: IngestService, pipeline: OtlpPipeline) {
   const counts: OtlpCounts = { stored: 0, rejected: 0, ignored: 0 };
 
-  async function attempt(resources: readonly OtlpResource[], reporter: Reporter): Promise<{ tally: Tally; stored: number }> {
-    const tally = new Tally();
-    const limits = ingest.limits();
-    const observations = collect(resources, limits, tally);
-    const keys = [...new Set(observations.flatMap((o) => ('key' in o.reading ? [o.reading.key] : [])))];
-    const marks = keys.length > 0 ? await store.otlpStreams.marks(keys) : new Map();
-    const refusedBefore = tally.rejected;
-    const { samples, advances } = toSamples(observations, marks, tally);
-    if (samples.length > limits.maxSamples) {
-      throw new AppError(
-        ErrorCode.payloadTooLarge,
-        `This export makes ${samples.length} samples (agents × distinct point times); at most ${limits.maxSamples} are taken at once (limits.maxBatchSamples): send smaller exports`,
-      );
-    }
-    if (samples.length > 0 || advances.length > 0) await ingest.ingest(samples, reporter, { streams: advances });
-    return { tally, stored: observations.length - (tally.rejected - refusedBefore) };
-  }
-
   return {
-    /** Stores what the export's points make; refuses points it cannot use as a partial success, and the whole export only if storing fails. */
-    async receive(resources: readonly OtlpResource[], reporter: Reporter = {}): Promise<ExportOutcome> {
-      for (let n = 1; ; n += 1) {
-        try {
-          const { tally, stored } = await attempt(resources, reporter);
-          counts.stored += stored;
-          counts.rejected += tally.rejected;
-          counts.ignored += tally.ignored;
-          return { rejectedDataPoints: tally.rejected, errorMessage: tally.message() };
-        } catch (error) {
-          if ((error as { code?: unknown }).code !== STREAM_MOVED) throw error;
-          if (n === MAX_ATTEMPTS) {
+    /**
+     * Stores what an uncompressed export body makes; refuses points it cannot use as a partial
+     * success, and the whole export (400) only if it cannot be decoded or (503) stored.
+     */
+    async receive(bytes: Uint8Array, encoding: Encoding, reporter: Reporter = {}): Promise<ExportOutcome> {
+      const limits = ingest.limits();
+      const { handle, keys } = await pipeline.collect(bytes, encoding, limits);
+      try {
+        for (let n = 1; ; n += 1) {
+          const marks = keys.length > 0 ? await store.otlpStreams.marks(keys) : new Map();
+          const mapped = await pipeline.map(handle, marks);
+          if (mapped.samples.length > limits.maxSamples) {
+            throw new AppError(
+              ErrorCode.payloadTooLarge,
+              `This export makes ${mapped.samples.length} samples (agents × distinct point times); at most ${limits.maxSamples} are taken at once (limits.maxBatchSamples): send smaller exports`,
+            );
+          }
+          try {
+            if (mapped.samples.length > 0 || mapped.advances.length > 0) await ingest.ingest(mapped.samples, reporter, { streams: mapped.advances });
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== STREAM_MOVED) throw error;
+            if (n < MAX_ATTEMPTS) continue;
             throw new AppError(ErrorCode.unavailable, 'Other exports of the same streams kept arriving at once; nothing was stored. Send it again', { retryAfterSeconds: 1 });
           }
+          counts.stored += mapped.stored;
+          counts.rejected += mapped.rejected;
+          counts.ignored += mapped.ignored;
+          return { rejectedDataPoints: mapped.rejected, errorMessage: mapped.errorMessage };
         }
+      } finally {
+        pipeline.release(handle);
       }
     },
     counts: (): Readonly<OtlpCounts> => counts,

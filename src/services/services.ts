@@ -9,6 +9,7 @@ import { createEventService } from './events.js';
 import { createFindingService } from './findings.js';
 import { createHealthTickService, type Collectors } from './health-tick.js';
 import { createOtlpService } from './otlp.js';
+import type { OtlpPipeline } from '../otlp/pipeline.js';
 import { createPrometheusService } from './prometheus.js';
 import { createImprovementService } from './improvements.js';
 import { createIngestService } from './ingest.js';
@@ -30,9 +31,10 @@ export interface Engines {
   collectors: Collectors;
   analysisRunner: AnalysisRunner;
   deliverer: Deliverer;
+  otlpPipeline: OtlpPipeline;
 }
 
-export function createServices(deps: ServiceDeps, monitoring: Monitoring, { collectors, analysisRunner, deliverer }: Engines) {
+export function createServices(deps: ServiceDeps, monitoring: Monitoring, { collectors, analysisRunner, deliverer, otlpPipeline }: Engines) {
   const watch = createWatchState();
   const agents = createAgentService(deps, watch);
   const lifecycle = createLifecycle(deps, { deliverer, analyst: createPerformanceAnalyst(deps), statuses: agents.statuses });
@@ -42,7 +44,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   const reports = createReportService(deps);
   const status = createStatusService(deps, agents, monitoring, collectors.runtime);
   const ingest = createIngestService(deps);
-  const otlp = createOtlpService(deps, ingest);
+  const otlp = createOtlpService(deps, ingest, otlpPipeline);
   return {
     ingest,
     otlp,

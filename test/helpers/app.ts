@@ -63,6 +63,8 @@ export function createTestApp(
     processes?: ProcessSampler;
     /** Keep it for every test of the file (created in beforeAll), not just one. */
     perFile?: boolean;
+    /** Run the server's threads (sample writer, checkpointer, OTLP decoder) as the server does. */
+    threads?: boolean;
     /** Another store than SQLite in the data directory (e.g. PostgreSQL, shared by several apps as by replicas); closed on stop. */
     store?: Store;
   } = {},
@@ -86,7 +88,7 @@ export function createTestApp(
     useCron: false,
     // Two threads per short-lived test app cost more than its writes ever need; test/store/ covers the
     // threads (checkpointer.test.ts, the contract suite), and tests that start the built server as a process run with them.
-    backgroundThreads: false,
+    backgroundThreads: options.threads ?? false,
     collectors: {
       ...(options.realHost ? {} : { host: { read: async () => structuredClone(host) } }),
       ...(options.processes ? { processes: options.processes } : {}),

@@ -59,6 +59,15 @@ describe('POST /v1/metrics', () => {
     expect(await storedSamples(t)).toBe(0);
   });
 
+  it('decodes on its own thread in the server: the same 400 for a bad body, and the export stored after it', async () => {
+    const t = createTestApp({}, { threads: true });
+    const bad = await raw(t, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), PROTOBUF_TYPE);
+    expect(bad.status).toBe(400);
+    expect(bad.bytes.toString()).toMatch(/not a protobuf ExportMetricsServiceRequest/);
+    expect((await raw(t, JSON.stringify(oneGauge(t)), JSON_TYPE)).status).toBe(200);
+    expect(await storedSamples(t)).toBe(1);
+  });
+
   it('answers 413 above the body limit, also when only the decompressed body is too large', async () => {
     const t = createTestApp({ limits: { maxBodyBytes: 64 * 1024 } });
     expect((await raw(t, Buffer.alloc(65 * 1024, 0x20), JSON_TYPE)).status).toBe(413);

@@ -35,9 +35,12 @@ function instrumentedAgent(name: string, url: string, encoding: keyof typeof EXP
   };
 }
 
-/** A test app on a real port, its clock at the real time (the SDK stamps points with Date.now()). */
+/**
+ * A test app on a real port, with the server's threads (exports are decoded on their own), its
+ * clock at the real time (the SDK stamps points with Date.now()).
+ */
 async function listeningApp(options: Parameters<typeof createTestApp>[1] = {}): Promise<{ t: TestApp; url: string }> {
-  const t = createTestApp({}, { clock: createFakeClock(new Date().toISOString()), ...options });
+  const t = createTestApp({}, { clock: createFakeClock(new Date().toISOString()), threads: true, ...options });
   const { port } = await t.agent.start();
   return { t, url: `http://127.0.0.1:${port}/v1/metrics` };
 }
@@ -84,7 +87,7 @@ describe('OTLP/HTTP exports from the OpenTelemetry SDK', () => {
 
     // The same data directory on the same port: the SDK's exporter knows nothing of the restart.
     const port = Number(new URL(first.url).port);
-    const second = createTestApp({ port }, { clock: createFakeClock(new Date().toISOString()), dataDir: first.t.dataDir });
+    const second = createTestApp({ port }, { clock: createFakeClock(new Date().toISOString()), dataDir: first.t.dataDir, threads: true });
     await second.agent.start();
     agent.call(4);
     await agent.flush();

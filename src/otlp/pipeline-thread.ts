@@ -1,0 +1,74 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError, ErrorCode, type ErrorCode as Code } from '../errors.js';
+import { spawnWorker } from '../worker-thread.js';
+import type { OtlpPipeline } from './pipeline.js';
+import type { PipelineReply, PipelineRequest } from './pipeline-worker.js';
+
+/**
+ * Decoding and mapping allocate a few objects a point, and they live until the export is stored:
+ * on the main thread's young generation they would be promoted and collected by full GCs. The
+ * thread gets a young generation sized for exports of thousands of points.
+ */
+const YOUNG_GENERATION_MB = 64;
+
+/**
+ * The OTLP pipeline on a thread of its own: the main thread hands over an export's bytes and gets
+ * back its stream keys, then its samples. If the thread fails, the exports it held are refused
+ * with 503 (nothing of them was stored) and the next export starts a new thread.
+ */
+export function startPipelineThread(onError: (message: string) => void = () => {}): OtlpPipeline {
+  let worker: Worker | undefined;
+  const waiting = new Map<number, { resolve: (reply: PipelineReply) => void; reject: (error: unknown) => void }>();
+  let ids = 0;
+  let handles = 0;
+
+  const failAll = (why: string) => {
+    worker = undefined;
+    onError(why);
+    const error = new AppError(ErrorCode.unavailable, 'The OTLP decoder stopped while reading this export; nothing was stored. Send it again', { retryAfterSeconds: 1 });
+    for (const pending of waiting.values()) pending.reject(error);
+    waiting.clear();
+  };
+  const thread = (): Worker => {
+    if (worker) return worker;
+    const started = spawnWorker(new URL('./pipeline-worker.js', import.meta.url), undefined, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    started.on('message', (reply: PipelineReply) => {
+      const pending = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (!pending) return;
+      if ('error' in reply) pending.reject(reply.error.code ? new AppError(reply.error.code as Code, reply.error.message) : new Error(reply.error.message));
+      else pending.resolve(reply);
+    });
+    started.on('error', (error) => worker === started && failAll(`the OTLP decoder thread failed (${error.message}); a new one starts with the next export`));
+    started.on('exit', (code) => worker === started && failAll(`the OTLP decoder thread exited (${code}); a new one starts with the next export`));
+    started.unref();
+    return (worker = started);
+  };
+  const ask = (request: Exclude<PipelineRequest, { op: 'release' }>, transfer: ArrayBuffer[] = []) =>
+    new Promise<PipelineReply>((resolve, reject) => {
+      waiting.set(request.id, { resolve, reject });
+      thread().postMessage(request, transfer);
+    });
+
+  return {
+    async collect(bytes, encoding, limits) {
+      const handle = (handles += 1);
+      // The bytes move to the thread (no copy): a view of a larger buffer is copied out first.
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const reply = await ask({ id: (ids += 1), op: 'collect', handle, bytes: own, encoding, limits }, [own.buffer as ArrayBuffer]);
+      return { handle, keys: (reply as { keys: string[] }).keys };
+    },
+    async map(handle, marks) {
+      const reply = await ask({ id: (ids += 1), op: 'map', handle, marks: new Map(marks) });
+      return (reply as Extract<PipelineReply, { mapped: unknown }>).mapped;
+    },
+    release(handle) {
+      worker?.postMessage({ op: 'release', handle } satisfies PipelineRequest);
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      await w?.terminate();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { StreamAdvance, StreamMark } from '../domain/otlp-stream.js';
+import type { AgentSample, SampleLimits } from '../domain/sample.js';
+import { badRequest } from '../errors.js';
+import { parseJson } from '../inputs/json.js';
+import { collect, Tally, type Observation } from './collect.js';
+import { readExportRequest } from './model.js';
+import { decodeExportRequest } from './proto.js';
+import { toSamples } from './to-samples.js';
+
+export type Encoding = 'json' | 'protobuf';
+
+/** An export read into observations, kept until its samples are stored (they may be computed again). */
+export interface Collected {
+  observations: Observation[];
+  tally: Tally;
+  /** The cumulative streams whose marks the samples are computed from. */
+  keys: string[];
+}
+
+/** What an export makes against the streams' marks: the samples, how the marks move, and what was refused. */
+export interface Mapped {
+  samples: AgentSample[];
+  advances: StreamAdvance[];
+  rejected: number;
+  ignored: number;
+  errorMessage: string;
+  /** Points that went into samples (or moved a mark). */
+  stored: number;
+}
+
+/** Decodes an (uncompressed) export body and reads its points; a 400 AppError for a body that is no export. */
+export function collectExport(bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Collected {
+  const tally = new Tally();
+  const observations = collect(readExportRequest(decode(bytes, encoding)), limits, tally);
+  const keys = [...new Set(observations.filter((o) => o.reading === 'cumulative').map((o) => o.key))];
+  return { observations, tally, keys };
+}
+
+export function mapExport({ observations, tally: collectTally }: Collected, marks: ReadonlyMap<string, StreamMark>): Mapped {
+  const tally = collectTally.clone();
+  const { samples, advances } = toSamples(observations, marks, tally);
+  const refusedHere = tally.rejected - collectTally.rejected;
+  return { samples, advances, rejected: tally.rejected, ignored: tally.ignored, errorMessage: tally.message(), stored: observations.length - refusedHere };
+}
+
+function decode(bytes: Uint8Array, encoding: Encoding): unknown {
+  if (encoding === 'json') {
+    if (bytes.length === 0) throw badRequest('The body is empty: an OTLP JSON export is an object such as {"resourceMetrics": [...]}');
+    return parseJson(bytes, 'The body');
+  }
+  try {
+    return decodeExportRequest(bytes);
+  } catch (error) {
+    throw badRequest(`The body is not a protobuf ExportMetricsServiceRequest: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Where exports are decoded and mapped: on the main thread (tests, small setups) or on a thread
+ * of its own (pipeline-thread.ts), so a large export never holds the event loop. The collected
+ * observations stay where they were read, under a handle, until released.
+ */
+export interface OtlpPipeline {
+  collect(bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Promise<{ handle: number; keys: string[] }>;
+  map(handle: number, marks: ReadonlyMap<string, StreamMark>): Promise<Mapped>;
+  release(handle: number): void;
+  close(): Promise<void>;
+}
+
+/** The pipeline in this thread. */
+export function createInlinePipeline(): OtlpPipeline {
+  return collectedBy(new Map());
+}
+
+/** The pipeline over a table of collected exports: what both the inline pipeline and the thread run. */
+export function collectedBy(held: Map<number, Collected>): OtlpPipeline & { collectAs(handle: number, bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): string[] } {
+  let next = 0;
+  const collectAs = (handle: number, bytes: Uint8Array, encoding: Encoding, limits: SampleLimits) => {
+    const collected = collectExport(bytes, encoding, limits);
+    held.set(handle, collected);
+    return collected.keys;
+  };
+  return {
+    collectAs,
+    async collect(bytes, encoding, limits) {
+      const handle = (next += 1);
+      return { handle, keys: collectAs(handle, bytes, encoding, limits) };
+    },
+    async map(handle, marks) {
+      const collected = held.get(handle);
+      if (!collected) throw new Error(`no collected export ${handle}`);
+      return mapExport(collected, marks);
+    },
+    release: (handle) => void held.delete(handle),
+    async close() {
+      held.clear();
+    },
+  };
+}
