@@ -95,7 +95,7 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
             tally.reject(1, `${metric.name}: ${problem}`);
             continue;
           }
-          observations.push(observe(metric, point, { agent: name, version, use, key, ms }));
+          observations.push(observe(metric, point, name, version, use, key, ms));
         }
       }
     }
@@ -106,7 +106,11 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
 function observe(
   metric: OtlpMetric,
   point: NumberPoint | HistogramPoint,
-  { agent, version, use, key, ms }: Pick<Observation, 'agent' | 'version' | 'use' | 'ms'> & { key: (attributes: Attributes) => string },
+  agent: string,
+  version: string | null,
+  use: Observation['use'],
+  key: (attributes: Attributes) => string,
+  ms: number,
 ): Observation {
   const histogram = 'count' in point;
   // A counter's value is both its "count" (resets are seen in it) and its "sum" (what it adds).

@@ -75,7 +75,7 @@ const field = (container: Obj, key: string): unknown => (Object.hasOwn(container
 
 /** Reads an ExportMetricsServiceRequest; throws a 400 AppError naming the first malformed field. */
 export function readExportRequest(body: unknown): OtlpResource[] {
-  interned.clear();
+  trie = {};
   const request = object(body, REQUEST);
   return list(request, 'resourceMetrics', REQUEST).map((raw, i) => {
     const where = at(at(REQUEST, 'resourceMetrics'), i);
@@ -170,49 +170,79 @@ function temporality(container: Obj, where: Where): Temporality {
   throw badRequest(`${where()}.aggregationTemporality must be 1 (delta) or 2 (cumulative), got ${kind(value)}`);
 }
 
-/** The attribute sets of the request being read (readExportRequest clears it). */
-const interned = new Map<string, Attributes>();
 const NO_ATTRIBUTES: Attributes = { id: '', values: new Map() };
+
+/** Reused for every attribute set read (the reader runs to completion before the next request). */
+const scratchKeys: string[] = [];
+const scratchValues: AttributeValue[] = [];
 
 function readAttributes(container: Obj, where: Where): Attributes {
   const pairs = list(container, 'attributes', where);
   if (pairs.length === 0) return NO_ATTRIBUTES;
-  const keys: string[] = [];
-  const values: AttributeValue[] = [];
+  const keys = scratchKeys;
+  const values = scratchValues;
+  keys.length = 0;
+  values.length = 0;
   for (let i = 0; i < pairs.length; i += 1) {
     const pair = pairs[i];
     // Paths are built only for an error: a request may hold tens of thousands of attributes.
     if (pair === null || typeof pair !== 'object' || Array.isArray(pair)) throw badRequest(`${where()}.attributes[${i}] must be an object, got ${kind(pair)}`);
     const key = field(pair as Obj, 'key') ?? '';
     if (typeof key !== 'string') throw badRequest(`${where()}.attributes[${i}].key must be a string, got ${kind(key)}`);
-    const value = anyValue(field(pair as Obj, 'value'), () => `${where()}.attributes[${i}].value`);
+    const value = anyValue(field(pair as Obj, 'value'), where, i);
     if (value === undefined) continue;
-    keys.push(key);
-    values.push(value);
+    // Insertion sort by key: a point has a handful of attributes.
+    let at = keys.length;
+    while (at > 0 && keys[at - 1]! > key) at -= 1;
+    keys.splice(at, 0, key);
+    values.splice(at, 0, value);
   }
-  const order = keys.length < 2 ? [0] : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  // Length-prefixed and typed, so no key or value can pass for another.
-  let id = '';
-  for (const i of order) {
-    if (i >= keys.length) break;
-    const key = keys[i]!;
-    const value = values[i]!;
-    const text = `${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b'}${String(value)}`;
-    id += `${key.length}:${key}${text.length}:${text}`;
-  }
-  let attributes = interned.get(id);
-  if (!attributes) {
-    attributes = { id, values: new Map(keys.map((key, i) => [key, values[i]!])) };
-    interned.set(id, attributes);
-  }
-  return attributes;
+  return intern(keys, values);
 }
 
-function anyValue(raw: unknown, where: Where): AttributeValue | undefined {
+/** A node of the attribute-set trie: sorted keys, then values, lead to the set. */
+interface TrieNode {
+  set?: Attributes;
+  next?: Map<string, Map<AttributeValue, TrieNode>>;
+}
+let trie: TrieNode = {};
+
+/**
+ * The one Attributes object for these sorted pairs in this request: looked up by walking the
+ * trie, so a set seen before costs a few map lookups and no string building.
+ */
+function intern(keys: readonly string[], values: readonly AttributeValue[]): Attributes {
+  let node = trie;
+  for (let i = 0; i < keys.length; i += 1) {
+    node.next ??= new Map();
+    let byValue = node.next.get(keys[i]!);
+    if (!byValue) node.next.set(keys[i]!, (byValue = new Map()));
+    let child = byValue.get(values[i]!);
+    if (!child) byValue.set(values[i]!, (child = {}));
+    node = child;
+  }
+  if (!node.set) {
+    // Length-prefixed and typed, so no key or value can pass for another.
+    let id = '';
+    for (let i = 0; i < keys.length; i += 1) {
+      const value = values[i]!;
+      const text = `${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b'}${String(value)}`;
+      id += `${keys[i]!.length}:${keys[i]}${text.length}:${text}`;
+    }
+    node.set = { id, values: new Map(keys.map((key, i) => [key, values[i]!])) };
+  }
+  return node.set;
+}
+
+function anyValue(raw: unknown, inList: Where, index: number): AttributeValue | undefined {
   if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'object' && !Array.isArray(raw)) {
+    const string = field(raw as Obj, 'stringValue');
+    if (typeof string === 'string') return string;
+  }
+  const where = () => `${inList()}.attributes[${index}].value`;
   const value = object(raw, where);
   const string = field(value, 'stringValue');
-  if (typeof string === 'string') return string;
   if (string !== undefined) return text(value, 'stringValue', where);
   if (field(value, 'boolValue') !== undefined) return flag(value, 'boolValue', where);
   if (field(value, 'intValue') !== undefined) return Number(int64(value.intValue, at(where, 'intValue'), true));

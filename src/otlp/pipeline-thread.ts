@@ -56,14 +56,14 @@ export function startPipelineThread(onError: (message: string) => void = () => {
       // The bytes move to the thread (no copy): a view of a larger buffer is copied out first.
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       const reply = await ask({ id: (ids += 1), op: 'collect', handle, bytes: own, encoding, limits }, [own.buffer as ArrayBuffer]);
-      return { handle, keys: (reply as { keys: string[] }).keys };
+      return { handle, ...(reply as Extract<PipelineReply, { collected: unknown }>).collected };
     },
     async map(handle, marks) {
       const reply = await ask({ id: (ids += 1), op: 'map', handle, marks: new Map(marks) });
       return (reply as Extract<PipelineReply, { mapped: unknown }>).mapped;
     },
-    release(handle) {
-      worker?.postMessage({ op: 'release', handle } satisfies PipelineRequest);
+    release(handle, stored) {
+      worker?.postMessage({ op: 'release', handle, stored } satisfies PipelineRequest);
     },
     async close() {
       const w = worker;

@@ -55,15 +55,25 @@ function decode(bytes: Uint8Array, encoding: Encoding): unknown {
   }
 }
 
+/** A collected export: its handle, its streams, and its samples if the marks this process last stored for them were enough. */
+export interface CollectResult {
+  handle: number;
+  keys: string[];
+  /** Mapped against the marks this process itself stored last: the store still holds them unless another replica moved them (then the write says so). */
+  mapped?: Mapped;
+}
+
 /**
  * Where exports are decoded and mapped: on the main thread (tests, small setups) or on a thread
  * of its own (pipeline-thread.ts), so a large export never holds the event loop. The collected
  * observations stay where they were read, under a handle, until released.
  */
 export interface OtlpPipeline {
-  collect(bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Promise<{ handle: number; keys: string[] }>;
+  collect(bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Promise<CollectResult>;
+  /** Maps a collected export against the stored marks of its streams. */
   map(handle: number, marks: ReadonlyMap<string, StreamMark>): Promise<Mapped>;
-  release(handle: number): void;
+  /** Forgets a collected export; `stored`: its last mapping was stored, so its marks are the streams' marks now. */
+  release(handle: number, stored: boolean): void;
   close(): Promise<void>;
 }
 
@@ -72,28 +82,47 @@ export function createInlinePipeline(): OtlpPipeline {
   return collectedBy(new Map());
 }
 
-/** The pipeline over a table of collected exports: what both the inline pipeline and the thread run. */
-export function collectedBy(held: Map<number, Collected>): OtlpPipeline & { collectAs(handle: number, bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): string[] } {
+/** How many streams' marks a pipeline remembers; past that it forgets them all and reads them from the store again. */
+const MAX_REMEMBERED_MARKS = 200_000;
+
+/**
+ * The pipeline over a table of collected exports: what both the inline pipeline and the thread
+ * run. It remembers the marks of the exports it mapped and were stored, so an SDK's next export
+ * is mapped at once, without asking the store; a mark another replica moved since makes the
+ * write fail, and the export is mapped again against the store's marks.
+ */
+export function collectedBy(held: Map<number, Collected & { last?: Mapped }>) {
   let next = 0;
-  const collectAs = (handle: number, bytes: Uint8Array, encoding: Encoding, limits: SampleLimits) => {
-    const collected = collectExport(bytes, encoding, limits);
+  const remembered = new Map<string, StreamMark>();
+  const collectAs = (handle: number, bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Omit<CollectResult, 'handle'> => {
+    const collected: Collected & { last?: Mapped } = collectExport(bytes, encoding, limits);
     held.set(handle, collected);
-    return collected.keys;
+    if (!collected.keys.every((key) => remembered.has(key))) return { keys: collected.keys };
+    collected.last = mapExport(collected, remembered);
+    return { keys: collected.keys, mapped: collected.last };
   };
-  return {
+  const pipeline = {
     collectAs,
-    async collect(bytes, encoding, limits) {
+    async collect(bytes: Uint8Array, encoding: Encoding, limits: SampleLimits): Promise<CollectResult> {
       const handle = (next += 1);
-      return { handle, keys: collectAs(handle, bytes, encoding, limits) };
+      return { handle, ...collectAs(handle, bytes, encoding, limits) };
     },
-    async map(handle, marks) {
+    async map(handle: number, marks: ReadonlyMap<string, StreamMark>): Promise<Mapped> {
       const collected = held.get(handle);
       if (!collected) throw new Error(`no collected export ${handle}`);
-      return mapExport(collected, marks);
+      return (collected.last = mapExport(collected, marks));
     },
-    release: (handle) => void held.delete(handle),
-    async close() {
+    release(handle: number, stored: boolean): void {
+      const collected = held.get(handle);
+      held.delete(handle);
+      if (!stored || !collected?.last) return;
+      if (remembered.size + collected.last.advances.length > MAX_REMEMBERED_MARKS) remembered.clear();
+      for (const { key, next: mark } of collected.last.advances) remembered.set(key, mark);
+    },
+    async close(): Promise<void> {
       held.clear();
+      remembered.clear();
     },
   };
+  return pipeline satisfies OtlpPipeline;
 }

@@ -61,12 +61,13 @@ interface Source {
 
 class Group {
   private ms = 0;
-  private readonly calls = new Map<CallFamily, { count: number; sum: number; errors: number; points: number }>();
-  private readonly tokens = new Map<'input_tokens' | 'output_tokens', { total: number; points: number }>();
+  // Plain properties, made when first needed: there are as many groups as samples.
+  private readonly calls: Partial<Record<CallFamily, { count: number; sum: number; errors: number; points: number }>> = {};
+  private readonly tokens: Partial<Record<'input_tokens' | 'output_tokens', { total: number; points: number }>> = {};
   private cpuUtilization: { total: number; points: number } | undefined;
   private cpuRate: { total: number; points: number } | undefined;
   private memoryBytes: { total: number; points: number } | undefined;
-  private readonly fields = new Map<MetricField, { total: number; n: number; points: number; metric: string }>();
+  private fields: Map<MetricField, { total: number; n: number; points: number; metric: string }> | undefined;
 
   constructor(
     private readonly agent: string,
@@ -80,21 +81,19 @@ class Group {
     switch (use.to) {
       case 'calls': {
         if (!amount) return;
-        const calls = this.calls.get(use.family) ?? { count: 0, sum: 0, errors: 0, points: 0 };
+        const calls = (this.calls[use.family] ??= { count: 0, sum: 0, errors: 0, points: 0 });
         calls.count += amount.count;
         calls.sum += amount.sum;
         if (use.isError(observation.attributes)) calls.errors += amount.count;
         calls.points += 1;
-        this.calls.set(use.family, calls);
         return;
       }
       case 'tokens': {
         const field = tokenField(observation.attributes);
         if (!field || !amount) return;
-        const tokens = this.tokens.get(field) ?? { total: 0, points: 0 };
+        const tokens = (this.tokens[field] ??= { total: 0, points: 0 });
         tokens.total += amount.sum;
         tokens.points += 1;
-        this.tokens.set(field, tokens);
         return;
       }
       case 'cpu_utilization':
@@ -107,6 +106,7 @@ class Group {
         if (!amount) this.memoryBytes = accumulate(this.memoryBytes, observation.value);
         return;
       case 'field': {
+        this.fields ??= new Map();
         const entry = this.fields.get(use.field) ?? { total: 0, n: 0, points: 0, metric: observation.metric };
         if (!amount) {
           entry.total += observation.value;
@@ -129,10 +129,11 @@ class Group {
     let any = false;
     let errorsFrom: Source | undefined;
     for (const source of this.sources()) {
-      const problems = Object.entries(source.fields).flatMap(([field, value]) => {
-        const problem = metricProblem(field as MetricField, value);
-        return problem ? [`${field} ${problem}`] : [];
-      });
+      const problems: string[] = [];
+      for (const field in source.fields) {
+        const problem = metricProblem(field as MetricField, source.fields[field as MetricField]);
+        if (problem) problems.push(`${field} ${problem}`);
+      }
       if (problems.length > 0) {
         tally.reject(source.points, `${this.agent}: ${source.name} makes ${problems.join(', ')}`);
         continue;
@@ -152,9 +153,9 @@ class Group {
   /** Conventions first, explicit meta_agent.<field> metrics last: they win. */
   private sources(): Source[] {
     const sources: Source[] = [];
-    const calls = this.calls.get('gen_ai') ?? this.calls.get('http');
+    const calls = this.calls.gen_ai ?? this.calls.http;
     if (calls) {
-      const family = this.calls.has('gen_ai') ? 'gen_ai.client.operation.duration' : 'http.server.request.duration';
+      const family = this.calls.gen_ai ? 'gen_ai.client.operation.duration' : 'http.server.request.duration';
       const fields: Source['fields'] = { requests: calls.count, error_count: calls.errors };
       if (calls.count > 0) {
         fields.response_time = calls.sum / calls.count;
@@ -162,13 +163,14 @@ class Group {
       }
       sources.push({ name: family, fields, points: calls.points });
     }
-    for (const [field, tokens] of this.tokens) {
-      sources.push({ name: 'gen_ai.client.token.usage', fields: { [field]: Math.round(tokens.total) }, points: tokens.points });
+    for (const field of ['input_tokens', 'output_tokens'] as const) {
+      const tokens = this.tokens[field];
+      if (tokens) sources.push({ name: 'gen_ai.client.token.usage', fields: { [field]: Math.round(tokens.total) }, points: tokens.points });
     }
     const cpu = this.cpuUtilization ?? this.cpuRate;
     if (cpu) sources.push({ name: this.cpuUtilization ? 'process.cpu.utilization' : 'process.cpu.time', fields: { cpu_usage: cpu.total }, points: cpu.points });
     if (this.memoryBytes) sources.push({ name: 'process.memory.usage', fields: { memory_usage: this.memoryBytes.total / BYTES_PER_MB }, points: this.memoryBytes.points });
-    for (const [field, entry] of this.fields) {
+    for (const [field, entry] of this.fields ?? []) {
       if (METRIC_RULES[field].integer) sources.push({ name: entry.metric, fields: { [field]: entry.total }, points: entry.points });
       else if (entry.n > 0) sources.push({ name: entry.metric, fields: { [field]: entry.total / entry.n }, points: entry.points });
     }

@@ -39,11 +39,12 @@ export function createOtlpService({ store }: Pick<ServiceDeps, 'store'>, ingest:
      */
     async receive(bytes: Uint8Array, encoding: Encoding, reporter: Reporter = {}): Promise<ExportOutcome> {
       const limits = ingest.limits();
-      const { handle, keys } = await pipeline.collect(bytes, encoding, limits);
+      const { handle, keys, mapped: premapped } = await pipeline.collect(bytes, encoding, limits);
+      let stored = false;
       try {
+        let mapped = premapped;
         for (let n = 1; ; n += 1) {
-          const marks = keys.length > 0 ? await store.otlpStreams.marks(keys) : new Map();
-          const mapped = await pipeline.map(handle, marks);
+          mapped ??= await pipeline.map(handle, keys.length > 0 ? await store.otlpStreams.marks(keys) : new Map());
           if (mapped.samples.length > limits.maxSamples) {
             throw new AppError(
               ErrorCode.payloadTooLarge,
@@ -54,16 +55,18 @@ export function createOtlpService({ store }: Pick<ServiceDeps, 'store'>, ingest:
             if (mapped.samples.length > 0 || mapped.advances.length > 0) await ingest.ingest(mapped.samples, reporter, { streams: mapped.advances });
           } catch (error) {
             if ((error as { code?: unknown }).code !== STREAM_MOVED) throw error;
-            if (n < MAX_ATTEMPTS) continue;
-            throw new AppError(ErrorCode.unavailable, 'Other exports of the same streams kept arriving at once; nothing was stored. Send it again', { retryAfterSeconds: 1 });
+            if (n === MAX_ATTEMPTS) throw new AppError(ErrorCode.unavailable, 'Other exports of the same streams kept arriving at once; nothing was stored. Send it again', { retryAfterSeconds: 1 });
+            mapped = undefined; // against the marks the store holds now
+            continue;
           }
+          stored = true;
           counts.stored += mapped.stored;
           counts.rejected += mapped.rejected;
           counts.ignored += mapped.ignored;
           return { rejectedDataPoints: mapped.rejected, errorMessage: mapped.errorMessage };
         }
       } finally {
-        pipeline.release(handle);
+        pipeline.release(handle, stored);
       }
     },
     counts: (): Readonly<OtlpCounts> => counts,
