@@ -8,6 +8,15 @@ import { systemClock } from './clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
+/** Why the server could not start, in one line a newcomer can act on. */
+function startFailure(error: unknown, config: { host: string; port: number }): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is already in use by another program: stop it, or set META_AGENT_PORT to a free port`;
+  if (code === 'EACCES') return `no permission to listen on port ${config.port} on ${config.host}: use a port above 1023 (META_AGENT_PORT)`;
+  if (code === 'EADDRNOTAVAIL') return `${config.host} is not an address of this machine (META_AGENT_HOST)`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -46,12 +55,23 @@ async function main(): Promise<void> {
       logger.warn({ store: 'postgres', pubsub: 'memory' }, 'META_AGENT_DATABASE_URL without META_AGENT_REDIS_URL: live events (subscriptions) reach only the clients of the replica that published them');
     }
   }
-  const agent = createMetaAgent(config, { logger, store, leadership, instanceId });
+  let agent;
+  try {
+    agent = createMetaAgent(config, { logger, store, leadership, instanceId });
+  } catch (error) {
+    // The data directory held by another server, a database another program locks, a disk that takes no writes.
+    process.stderr.write(`Meta Agent failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    await leadership?.stop().catch(() => {});
+    await store?.close().catch(() => {});
+    return;
+  }
   let address;
   try {
     address = await agent.start();
   } catch (error) {
-    process.stderr.write(`Meta Agent failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Meta Agent failed to start: ${startFailure(error, config)}\n`);
     process.exitCode = 1;
     // Leader election, the database pool and Redis may be running: a replica that cannot serve must
     // not stay up holding the leader lock. Stopped, they let the process end; a deadline makes sure.

@@ -24,6 +24,8 @@ import { createServices, type Monitoring, type Services } from './services/servi
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { createInlinePipeline } from './otlp/pipeline.js';
+import { lockDataDir } from './files/data-dir-lock.js';
+import { assertWritableDirectory } from './store/sqlite/open-db.js';
 import { startPipelineThread } from './otlp/pipeline-thread.js';
 
 /** How soon a replica follows control/start or control/stop made on another. */
@@ -82,13 +84,21 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
   const paths = resolveDataPaths(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
-  const store =
-    options.store ??
-    createSqliteStore(paths.database, {
-      synchronous: config.synchronous,
-      backgroundThreads: options.backgroundThreads ?? true,
-      onThreadError: (message) => logger.child({ module: 'store' }).warn(message),
-    });
+  assertWritableDirectory(paths.dataDir);
+  const dataDirLock = lockDataDir(paths.dataDir);
+  let store: Store;
+  try {
+    store =
+      options.store ??
+      createSqliteStore(paths.database, {
+        synchronous: config.synchronous,
+        backgroundThreads: options.backgroundThreads ?? true,
+        onThreadError: (message) => logger.child({ module: 'store' }).warn(message),
+      });
+  } catch (error) {
+    dataDirLock.release();
+    throw error;
+  }
   const bus =
     options.bus ??
     createEventBus({
@@ -177,6 +187,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
         await otlpPipeline.close();
         collectors.runtime.stop();
         await store.close();
+        dataDirLock.release();
         logger.flush();
       })();
       return stopping;

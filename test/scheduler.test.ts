@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../src/logger.js';
 import { createScheduler, type Job } from '../src/scheduler/scheduler.js';
 import { createTestApp } from './helpers/app.js';
@@ -194,4 +196,25 @@ describe('scheduler restarts', () => {
     scheduler.start();
     expect(scheduler.status()[0]!.next_run_at).toBe(new Date(clock.now() + 100_000).toISOString());
   });
+
+  it('logs node-cron\'s own notices as JSON through the service log, never as coloured console lines', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const consoleCalls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation(() => {}));
+    const scheduler = createScheduler({ jobs: [{ name: 'noop', intervalSeconds: 3600, run: async () => undefined }], clock: createFakeClock(), logger, useCron: true });
+    try {
+      scheduler.start();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      // A blocked event loop: node-cron misses the seconds it should have fired at.
+      const until = Date.now() + 2500;
+      while (Date.now() < until);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    } finally {
+      scheduler.stop();
+      for (const call of consoleCalls) call.mockRestore();
+    }
+    expect(consoleCalls.flatMap((call) => call.mock.calls)).toEqual([]);
+    const cron = lines.map((line) => JSON.parse(line)).filter((entry) => entry.source === 'node-cron');
+    expect(cron.some((entry) => /missed execution/.test(entry.msg))).toBe(true);
+  }, 10_000);
 });

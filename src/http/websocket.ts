@@ -4,6 +4,7 @@ import { ANONYMOUS_ADMIN, type TokenRegistry } from '../auth/tokens.js';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { withExtensions } from '../graphql/errors.js';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
@@ -41,9 +42,10 @@ export interface WebsocketOptions {
 export function attachWebsocket(server: Server, app: App, options: WebsocketOptions) {
   const log = options.logger.child({ module: 'websocket' });
   const openPerAddress = new Map<string, number>();
+  // Not attached with `server`: ws would then re-emit the HTTP server's own errors (a port in use)
+  // as its own, and graphql-ws print a warning of its own about them. Upgrades are handed over here.
   const wss = new WebSocketServer({
-    server,
-    path: options.path,
+    noServer: true,
     maxPayload: options.maxPayloadBytes,
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }, done: VerifyDone) => {
       const address = req.socket.remoteAddress ?? '';
@@ -60,6 +62,13 @@ export function attachWebsocket(server: Server, app: App, options: WebsocketOpti
       }
       done(true);
     },
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((req.url ?? '').split('?')[0] !== options.path) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   const frames = createSharedFrames();
   wss.on('connection', (socket, req) => {

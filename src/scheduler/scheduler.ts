@@ -159,6 +159,15 @@ export function createScheduler<const J extends readonly Job[]>(options: Schedul
     log.info('monitoring stopped');
   }
 
+  // node-cron would print coloured lines of its own to the console: every log line is JSON. A
+  // missed second is no news (the next tick runs whatever is due), so it is debug.
+  const cronLogger = {
+    info: (message: string) => log.debug({ source: 'node-cron' }, message),
+    warn: (message: string) => log.debug({ source: 'node-cron' }, message),
+    error: (message: string | Error, err?: Error) => log.error({ source: 'node-cron', err: err ?? message }, String(message instanceof Error ? message.message : message)),
+    debug: (message: string | Error) => log.debug({ source: 'node-cron' }, String(message instanceof Error ? message.message : message)),
+  };
+
   return {
     start() {
       if (active) return;
@@ -172,7 +181,7 @@ export function createScheduler<const J extends readonly Job[]>(options: Schedul
         state.status.next_run_at = toIso(state.nextDueMs);
       }
       if (options.useCron !== false) {
-        task = cron.schedule('* * * * * *', tick, { name: 'meta-agent-scheduler', noOverlap: true });
+        task = cron.schedule('* * * * * *', tick, { name: 'meta-agent-scheduler', noOverlap: true, logger: cronLogger });
       }
       log.info({ jobs: [...states.keys()] }, 'monitoring started');
       tick();

@@ -37,16 +37,33 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
     db.pragma('cache_size = -32000');
     // A WAL that grew under a burst is not cut back by the commit that starts it over (on a disk
     // mounted with discard that costs a commit tens of milliseconds): the checkpoint thread trims it once writes pause.
+    assertNotLockedByAnother(db);
     migrate(db, options.migrations ?? MIGRATIONS);
   } catch (error) {
     db.close();
-    throw new DatabaseOpenError(`cannot use database ${file}: ${(error as Error).message}`);
+    const busy = /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code ?? ''));
+    const why = busy ? LOCKED_BY_ANOTHER : (error as Error).message;
+    throw new DatabaseOpenError(`cannot use database ${file}: ${why}`);
   }
   return db;
 }
 
+const LOCKED_BY_ANOTHER =
+  'another program holds a write lock on it (an open sqlite3 shell or a backup tool in a transaction?); every write would wait for it and fail. Close it and start again';
+
+/** A write lock held by another program would fail every job later, one by one: it is found now, within two seconds. */
+function assertNotLockedByAnother(db: Db): void {
+  db.pragma('busy_timeout = 2000');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+  } finally {
+    db.pragma('busy_timeout = 5000');
+  }
+}
+
 /** The data directory must exist (it is created) and take writes: say so plainly when it does not. */
-function assertWritableDirectory(dir: string): void {
+export function assertWritableDirectory(dir: string): void {
   try {
     ensureDirSync(dir);
     const probe = path.join(dir, `.write-test-${process.pid}`);
