@@ -66,7 +66,7 @@ describe('start-up refusals', () => {
     await third.exit();
   }, 40_000);
 
-  it('says at once that another program holds the database locked, instead of failing in a job later', async () => {
+  it('says at once that another program holds the database (in WAL mode, as a server left it) locked, instead of failing in a job later', async () => {
     const dataDir = tempDataDir();
     const first = await startServerProcess({ META_AGENT_DATA_DIR: dataDir, META_AGENT_LOG_FILE: '' });
     first.child.kill('SIGTERM');

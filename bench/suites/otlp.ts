@@ -64,29 +64,8 @@ export function exportBytes(client: number, k: number, start: number): Uint8Arra
   return ExportRequest.encode(ExportRequest.fromObject({ resourceMetrics })).finish();
 }
 
-/**
- * OTLP ingest against REST ingest of the same number of samples a request, on one server each,
- * 4 clients back to back: the receiver's decoding, mapping and stream differencing must not
- * make OpenTelemetry the slow way in.
- */
-export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
-  const durationMs = options.quick ? 4000 : 15_000;
-  const start = Date.now() - 3_600_000;
-  const rest = await startServer();
-  let restRate: number;
-  try {
-    restRate = (await batchedIngest(rest.url, options, start)).rate;
-  } finally {
-    await rest.stop();
-  }
-
-  // The bodies are encoded before the server starts: encoding one costs the client about 20 ms,
-  // which on a small machine would be taken from the server while it is measured.
-  const perClient = Math.ceil(((options.quick ? 60 : 80) * durationMs) / 1000 / CLIENTS);
-  // Their points end a minute ago: no point may be stamped in the future.
-  const otlpStart = Date.now() - (perClient * TIMES_PER_EXPORT + 60) * 1000;
-  const bodies = Array.from({ length: CLIENTS }, (_, c) => Array.from({ length: perClient }, (_, k) => exportBytes(c, k, otlpStart)));
-
+/** One client's run of pre-encoded exports into a fresh server: samples stored a second, checked against the server's own count. */
+async function otlpIngest(bodies: Uint8Array[][], durationMs: number): Promise<{ rate: number; accepted: number; stored: number; refused: number; exhausted: boolean }> {
   const server = await startServer();
   const http = createClient(server.url, CLIENTS);
   try {
@@ -106,24 +85,57 @@ export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
       }),
     );
     const elapsedMs = performance.now() - started;
-    const accepted = sent - refused;
     // What was stored, counted by the server: every export must have become its 1,000 samples.
     const status = await http.send('GET', '/api/agents/status');
     const stored = (JSON.parse(status.body).data as Array<{ sample_count: number }>).reduce((n, a) => n + a.sample_count, 0);
-    const otlpRate = stored / (elapsedMs / 1000);
-    return {
-      figure: 'OTLP ingestion, protobuf, 1000 samples (6,000 points)/export, 4 clients',
-      ours: round(otlpRate, 0),
-      unit: 'samples/s',
-      reference: round(restRate, 0),
-      referenceLabel: 'REST batched ingestion, 1000 samples/request, same run',
-      ratio: round(otlpRate / restRate, 2),
-      target: '>= 0.50 of reference',
-      pass: otlpRate / restRate >= 0.5 && refused === 0 && stored === accepted * SAMPLES_PER_EXPORT,
-      notes: `${accepted} exports stored as ${stored} samples, ${refused} refused or partial${sent === CLIENTS * perClient ? '; every pre-encoded export was sent before the time was up' : ''}`,
-    };
+    return { rate: stored / (elapsedMs / 1000), accepted: sent - refused, stored, refused, exhausted: sent === bodies.flat().length };
   } finally {
     http.close();
     await server.stop();
   }
+}
+
+/**
+ * OTLP ingest against REST ingest of the same number of samples a request, 4 clients back to
+ * back, each on a fresh server: the receiver's decoding, mapping and stream differencing must not
+ * make OpenTelemetry the slow way in. The machine is shared and noisy, so a full run alternates
+ * the two three times and reports the median ratio.
+ */
+export async function benchOtlpIngest(options: BenchOptions): Promise<Row> {
+  const durationMs = options.quick ? 4000 : 15_000;
+  const rounds = options.quick ? 1 : 3;
+  // The bodies are encoded before any server starts (and serve every round): encoding one costs
+  // the client about 20 ms, which on a small machine would be taken from the server measured.
+  const perClient = Math.ceil(((options.quick ? 60 : 80) * durationMs) / 1000 / CLIENTS);
+  // Their points end a minute ago: no point may be stamped in the future.
+  const otlpStart = Date.now() - (perClient * TIMES_PER_EXPORT + 60) * 1000;
+  const bodies = Array.from({ length: CLIENTS }, (_, c) => Array.from({ length: perClient }, (_, k) => exportBytes(c, k, otlpStart)));
+
+  const results: Array<{ rest: number; otlp: Awaited<ReturnType<typeof otlpIngest>> }> = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const rest = await startServer();
+    let restRate: number;
+    try {
+      restRate = (await batchedIngest(rest.url, options, Date.now() - 3_600_000)).rate;
+    } finally {
+      await rest.stop();
+    }
+    results.push({ rest: restRate, otlp: await otlpIngest(bodies, durationMs) });
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ratios = results.map((r) => r.otlp.rate / r.rest);
+  const ratio = median(ratios);
+  const mid = results[ratios.indexOf(ratio)]!;
+  const intact = results.every((r) => r.otlp.refused === 0 && r.otlp.stored === r.otlp.accepted * SAMPLES_PER_EXPORT);
+  return {
+    figure: 'OTLP ingestion, protobuf, 1000 samples (6,000 points)/export, 4 clients',
+    ours: round(mid.otlp.rate, 0),
+    unit: 'samples/s',
+    reference: round(mid.rest, 0),
+    referenceLabel: 'REST batched ingestion, 1000 samples/request, same run',
+    ratio: round(ratio, 2),
+    target: '>= 0.50 of reference',
+    pass: ratio >= 0.5 && intact,
+    notes: `${rounds > 1 ? `median of ${rounds} alternating rounds, ratios ${ratios.map((r) => round(r, 2)).join(', ')}; ` : ''}${mid.otlp.accepted} exports stored as ${mid.otlp.stored} samples, ${results.reduce((n, r) => n + r.otlp.refused, 0)} refused or partial${results.some((r) => r.otlp.exhausted) ? '; a round sent every pre-encoded export before its time was up' : ''}`,
+  };
 }

@@ -115,7 +115,7 @@ describe('crash safety', () => {
     const holder = new Database(path.join(dataDir, 'enhanced_meta_agent.db'));
     holder.exec('CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);');
     try {
-      await expect(startServerProcess(env(dataDir))).rejects.toThrow(/database is locked/);
+      await expect(startServerProcess(env(dataDir))).rejects.toThrow(/another program holds a write lock on it/);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
