@@ -62,7 +62,6 @@ export class Tally {
 }
 
 const MAX_REASONS = 10;
-const NS_PER_MS = 1_000_000n;
 
 /** Reads every point of an export into observations; refused and ignored points are counted in the tally. */
 export function collect(resources: readonly OtlpResource[], limits: SampleLimits, tally: Tally): Observation[] {
@@ -89,7 +88,7 @@ export function collect(resources: readonly OtlpResource[], limits: SampleLimits
         }
         const key = streamKeys({ resource: resource.attributes, scope: scope.name, scopeVersion: scope.version, metric: metric.name });
         for (const point of metric.points as Array<NumberPoint | HistogramPoint>) {
-          const ms = millis(point.timeNs);
+          const ms = point.timeMs;
           const problem = timeProblem(ms, limits) ?? valueProblem(point);
           if (problem) {
             tally.reject(1, `${metric.name}: ${problem}`);
@@ -143,13 +142,6 @@ function observe(
     sum,
     seconds,
   };
-}
-
-/** The last conversion, as in model.ts: the points of one collection share their time. */
-let lastTime = { ns: 0n, ms: 0 };
-function millis(ns: bigint): number {
-  if (ns !== lastTime.ns) lastTime = { ns, ms: Number(ns / NS_PER_MS) };
-  return lastTime.ms;
 }
 
 function readVersion(value: unknown, agent: string, tally: Tally): string | null {

@@ -9,7 +9,7 @@ import type { PipelineReply, PipelineRequest } from './pipeline-worker.js';
  * on the main thread's young generation they would be promoted and collected by full GCs. The
  * thread gets a young generation sized for exports of thousands of points.
  */
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 128;
 
 /**
  * The OTLP pipeline on a thread of its own: the main thread hands over an export's bytes and gets

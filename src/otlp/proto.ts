@@ -22,8 +22,12 @@ const UNREAD: Record<string, string[]> = {
   ExponentialHistogramDataPoint: ['scale', 'zeroCount', 'positive', 'negative', 'flags', 'exemplars', 'min', 'max', 'zeroThreshold'],
   SummaryDataPoint: ['quantileValues', 'flags'],
 };
-for (const [name, fields] of Object.entries(UNREAD)) {
-  const type = root.lookupType(`opentelemetry.proto.metrics.v1.${name}`);
+const UNREAD_ELSEWHERE: Record<string, string[]> = {
+  'opentelemetry.proto.common.v1.InstrumentationScope': ['attributes', 'droppedAttributesCount'],
+  'opentelemetry.proto.resource.v1.Resource': ['droppedAttributesCount', 'entityRefs'],
+};
+for (const [name, fields] of [...Object.entries(UNREAD).map(([type, unread]) => [`opentelemetry.proto.metrics.v1.${type}`, unread] as const), ...Object.entries(UNREAD_ELSEWHERE)]) {
+  const type = root.lookupType(name);
   for (const field of fields) type.remove(type.fields[field]!);
 }
 
