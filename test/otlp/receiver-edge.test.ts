@@ -106,6 +106,32 @@ describe('POST /v1/metrics', () => {
     expect((await raw(t, body, { ...JSON_TYPE, authorization: 'Bearer agent-token-0123456789' })).status).toBe(200);
   });
 
+  it('answers an export of metrics it has no mapping for with 200, storing and registering nothing', async () => {
+    const t = createTestApp();
+    const body = agentExport('jvm_service', [gauge('jvm.memory.used', [{ timeMs: t.clock.now(), value: 1e9 }]), gauge('http.client.open_connections', [{ timeMs: t.clock.now(), value: 3 }])]);
+    const response = await raw(t, JSON.stringify(body), JSON_TYPE);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.bytes.toString())).toEqual({});
+    expect(await storedSamples(t)).toBe(0);
+    expect((await t.get('/api/agents/status')).body.data).toEqual([]);
+    expect((await t.get('/metrics')).text).toMatch(/meta_agent_otlp_data_points_total\{outcome="ignored"\} 2/);
+  });
+
+  it('answers the rate limit with 429, Retry-After and a Status in the request encoding', async () => {
+    const t = createTestApp({ http: { rateLimit: { exemptLoopback: false, perAddressPerSecond: 1, burst: 2 } } });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof raw>> | undefined;
+    for (let i = 0; i < 4; i += 1) {
+      last = await raw(t, JSON.stringify(oneGauge(t)), JSON_TYPE);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(last!.bytes.toString())).toMatchObject({ code: 8, message: expect.stringMatching(/Too many requests/) });
+    // (The API itself is rate-limited now: counted inside.)
+    expect((await t.agent.services.agents.statuses()).reduce((n, a) => n + a.sample_count, 0)).toBe(2);
+  });
+
   it('tells a sender to come back (503, Retry-After) while 16 exports are in progress, storing nothing of it', async () => {
     const t = createTestApp();
     // Sixteen exports whose bodies have not finished arriving.
