@@ -16,7 +16,7 @@ async function cli(t: TestApp | undefined, argv: string[], env: Record<string, s
     env,
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    ...(t ? { fetch: ((url: URL, init?: RequestInit) => t.agent.fetch(url.toString(), init)) as typeof fetch } : {}),
+    ...(t ? { fetch: ((url: URL, init?: RequestInit) => t.agent.fetch(new Request(url, init))) as typeof fetch } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -45,13 +45,6 @@ export function createOtlpEndpoint({ otlp, maxBodyBytes, logger, authorize }: Ot
   const log = logger.child({ module: 'otlp' });
   let inFlight = 0;
 
-  async function receive(request: Request, encoding: Encoding): Promise<ExportOutcome> {
-    const principal = authorize(request);
-    const compressed = await readBodyBytes(request, maxBodyBytes);
-    const bytes = await inflate(compressed, request.headers.get('content-encoding'), maxBodyBytes);
-    return otlp.receive(bytes, encoding, { role: principal.role });
-  }
-
   return async function handle(request: Request): Promise<Response> {
     const encoding = encodingOf(request);
     try {
@@ -59,13 +52,17 @@ export function createOtlpEndpoint({ otlp, maxBodyBytes, logger, authorize }: Ot
       if (!encoding) {
         throw new AppError(ErrorCode.unsupportedMediaType, `Content-Type must be ${CONTENT_TYPES.protobuf} or ${CONTENT_TYPES.json} (an OTLP export), got ${(request.headers.get('content-type') ?? 'none').slice(0, 60)}`);
       }
+      const principal = authorize(request);
+      const compressed = await readBodyBytes(request, maxBodyBytes);
+      const bytes = await inflate(compressed, request.headers.get('content-encoding'), maxBodyBytes);
+      // Counted once the body is in, so senders trickling their bodies cannot hold the slots.
       if (inFlight >= MAX_EXPORTS_IN_FLIGHT) {
         throw new AppError(ErrorCode.unavailable, `The OTLP receiver is busy with ${inFlight} exports; nothing was stored. Send it again`, { retryAfterSeconds: 1 });
       }
       inFlight += 1;
       let outcome: ExportOutcome;
       try {
-        outcome = await receive(request, encoding);
+        outcome = await otlp.receive(bytes, encoding, { role: principal.role });
       } finally {
         inFlight -= 1;
       }

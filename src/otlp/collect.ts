@@ -108,7 +108,7 @@ function observe(
   agent: string,
   version: string | null,
   use: Observation['use'],
-  key: (attributes: Attributes) => string,
+  key: (attributes: Attributes, startNs: bigint) => string,
   ms: number,
 ): Observation {
   const histogram = 'count' in point;
@@ -133,7 +133,7 @@ function observe(
     histogram,
     attributes,
     reading,
-    key: reading === 'cumulative' ? key(attributes) : '',
+    key: reading === 'cumulative' ? key(attributes, startNs) : '',
     startNs,
     timeNs,
     ms,

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { AppError, badRequest, ErrorCode } from '../errors.js';
 
 /**
  * The parts of an OTLP metrics export the receiver uses, read from the plain object either
@@ -79,6 +79,7 @@ const field = (container: Obj, key: string): unknown => (Object.hasOwn(container
 /** Reads an ExportMetricsServiceRequest; throws a 400 AppError naming the first malformed field. */
 export function readExportRequest(body: unknown): OtlpResource[] {
   trie = {};
+  pointsRead = 0;
   const request = object(body, REQUEST);
   return list(request, 'resourceMetrics', REQUEST).map((raw, i) => {
     const where = at(at(REQUEST, 'resourceMetrics'), i);
@@ -117,14 +118,27 @@ function readMetric(raw: unknown, where: Where): OtlpMetric {
   }
   // A summary is cumulative by definition.
   const summary = optionalObject(metric, 'summary', where);
-  if (summary) return { name, kind: 'histogram', temporality: Temporality.cumulative, points: histogramPoints(summary, at(where, 'summary')) };
+  // Its sum is a plain double, left off the wire when 0 (a histogram's is optional: absent means unknown).
+  if (summary) return { name, kind: 'histogram', temporality: Temporality.cumulative, points: histogramPoints(summary, at(where, 'summary'), 0) };
   // No data, or a kind a later protocol version added: nothing to read.
   return { name, kind: 'gauge', points: [] };
 }
 
+/** Data points one export may hold, counted as they are read (an 8 MB body of empty points would be four million). */
+export const MAX_POINTS = 200_000;
+let pointsRead = 0;
+
+/** A metric's data points, counted against MAX_POINTS. */
+function dataPoints(container: Obj, where: Where): unknown[] {
+  const points = list(container, 'dataPoints', where);
+  pointsRead += points.length;
+  if (pointsRead > MAX_POINTS) throw new AppError(ErrorCode.payloadTooLarge, `The export holds more than ${MAX_POINTS} data points; send smaller exports`);
+  return points;
+}
+
 function numberPoints(container: Obj, where: Where): NumberPoint[] {
   const inPoints = at(where, 'dataPoints');
-  return list(container, 'dataPoints', where).map((raw, i) => {
+  return dataPoints(container, where).map((raw, i) => {
     const here = at(inPoints, i);
     const point = object(raw, here);
     const asDouble = field(point, 'asDouble');
@@ -139,9 +153,9 @@ function numberPoints(container: Obj, where: Where): NumberPoint[] {
   });
 }
 
-function histogramPoints(container: Obj, where: Where): HistogramPoint[] {
+function histogramPoints(container: Obj, where: Where, absentSum?: number): HistogramPoint[] {
   const inPoints = at(where, 'dataPoints');
-  return list(container, 'dataPoints', where).map((raw, i) => {
+  return dataPoints(container, where).map((raw, i) => {
     const here = at(inPoints, i);
     const point = object(raw, here);
     const rawCount = field(point, 'count');
@@ -153,7 +167,7 @@ function histogramPoints(container: Obj, where: Where): HistogramPoint[] {
       timeNs,
       timeMs: millis(field(point, 'timeUnixNano'), timeNs),
       count: rawCount === undefined || rawCount === null ? 0 : isLong(rawCount) && rawCount.unsigned ? Number(fromLong(rawCount)) : Number(int64(rawCount, at(here, 'count'))),
-      sum: rawSum === undefined || rawSum === null ? undefined : typeof rawSum === 'number' ? rawSum : double(rawSum, at(here, 'sum')),
+      sum: rawSum === undefined || rawSum === null ? absentSum : typeof rawSum === 'number' ? rawSum : double(rawSum, at(here, 'sum')),
     };
   });
 }
@@ -200,9 +214,13 @@ const NO_ATTRIBUTES: Attributes = { id: '', values: new Map() };
 const scratchKeys: string[] = [];
 const scratchValues: AttributeValue[] = [];
 
+/** More attributes on one resource or point than any instrumentation sends: refused, so sorting them stays cheap. */
+export const MAX_ATTRIBUTES = 128;
+
 function readAttributes(container: Obj, where: Where): Attributes {
   const pairs = list(container, 'attributes', where);
   if (pairs.length === 0) return NO_ATTRIBUTES;
+  if (pairs.length > MAX_ATTRIBUTES) throw badRequest(`${where()}.attributes holds ${pairs.length} attributes; at most ${MAX_ATTRIBUTES} are taken`);
   const keys = scratchKeys;
   const values = scratchValues;
   keys.length = 0;
@@ -215,7 +233,7 @@ function readAttributes(container: Obj, where: Where): Attributes {
     if (typeof key !== 'string') throw badRequest(`${where()}.attributes[${i}].key must be a string, got ${kind(key)}`);
     const value = anyValue(field(pair as Obj, 'value'), where, i);
     if (value === undefined) continue;
-    // Insertion sort by key: a point has a handful of attributes.
+    // Insertion sort by key: a point has a handful of attributes (at most MAX_ATTRIBUTES).
     let at = keys.length;
     while (at > 0 && keys[at - 1]! > key) at -= 1;
     keys.splice(at, 0, key);
@@ -274,7 +292,13 @@ function anyValue(raw: unknown, inList: Where, index: number): AttributeValue | 
   // Arrays, maps and bytes identify a stream by their JSON; nothing matches on them.
   for (const key of ['arrayValue', 'kvlistValue', 'bytesValue']) {
     const other = field(value, key);
-    if (other !== undefined) return JSON.stringify(other);
+    if (other === undefined) continue;
+    try {
+      return JSON.stringify(other);
+    } catch {
+      // JSON.parse takes nesting that JSON.stringify cannot walk back (a RangeError): not an attribute anyone sends.
+      throw badRequest(`${where()}.${key} is nested too deeply`);
+    }
   }
   return undefined;
 }
@@ -340,7 +364,7 @@ function int64(value: unknown, where: Where, signed = false): bigint {
   else if (typeof value === 'number' && Number.isSafeInteger(value)) parsed = BigInt(value);
   if (parsed === undefined) throw badRequest(`${where()} must be a 64-bit integer (a decimal string or a whole number), got ${kind(value)}`);
   if (!signed && parsed < 0n) throw badRequest(`${where()} must not be negative, got ${parsed}`);
-  if (parsed > 0xffffffffffffffffn || parsed < -0x8000000000000000n) throw badRequest(`${where()} is outside the 64-bit range`);
+  if (parsed > (signed ? 0x7fffffffffffffffn : 0xffffffffffffffffn) || parsed < -0x8000000000000000n) throw badRequest(`${where()} is outside the 64-bit range`);
   return parsed;
 }
 

@@ -60,18 +60,22 @@ export function difference(mark: LiveMark | undefined, point: LiveMark): Increme
 
 /**
  * Keys of one metric's streams: a short stable hash of the stream's identity (resource, scope,
- * metric, point attributes; attribute order does not change it). Points with the same
- * attributes share their key, computed once.
+ * metric, point attributes; attribute order does not change it) and its start time. With the
+ * start time in it, a restarted process is a new stream, counted from its start, and two
+ * processes that report under identical resource attributes (no service.instance.id) are two
+ * streams instead of one that would seem to reset at every export and be counted again each time.
+ * Points of one stream share their key, computed once.
  */
-export function streamKeys(parts: { resource: Attributes; scope: string; scopeVersion: string; metric: string }): (attributes: Attributes) => string {
+export function streamKeys(parts: { resource: Attributes; scope: string; scopeVersion: string; metric: string }): (attributes: Attributes, startNs: bigint) => string {
   const prefix = JSON.stringify([parts.resource.id, parts.scope, parts.scopeVersion, parts.metric]);
-  const keys = new Map<string, string>();
-  return (attributes) => {
-    const { id } = attributes;
-    let key = keys.get(id);
+  const keys = new Map<Attributes, Map<bigint, string>>();
+  return (attributes, startNs) => {
+    let byStart = keys.get(attributes);
+    if (!byStart) keys.set(attributes, (byStart = new Map()));
+    let key = byStart.get(startNs);
     if (key === undefined) {
-      key = createHash('sha256').update(prefix).update(id).digest('base64url');
-      keys.set(id, key);
+      key = createHash('sha256').update(prefix).update(attributes.id).update(`\u0000${startNs}`).digest('base64url');
+      byStart.set(startNs, key);
     }
     return key;
   };

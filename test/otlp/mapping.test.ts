@@ -121,6 +121,18 @@ describe('OTLP metrics become sample fields (the mapping table)', () => {
     expect((await samplesOf(t, 'restarting_bot')).map((s) => s.requests)).toEqual([50, 7, 3]);
   });
 
+  it('two processes under identical resource attributes (no service.instance.id) are counted apart, not as resets of one stream', async () => {
+    const t = createTestApp();
+    const now = t.clock.now();
+    const [startA, startB] = [now - 600_000, now - 300_000];
+    const calls = (startMs: number, minute: number, count: number) =>
+      agentExport('twin_process', [histogram('gen_ai.client.operation.duration', [{ startMs, timeMs: now - 240_000 + minute * 60_000, count, sum: count }])]);
+    // Their exports interleave: A counts 100, 105, 110; B counts 50, 52.
+    for (const body of [calls(startA, 0, 100), calls(startB, 0, 50), calls(startA, 1, 105), calls(startB, 1, 52), calls(startA, 2, 110)]) await send(t, body);
+    const total = (await samplesOf(t, 'twin_process')).reduce((n, s) => n + (s.requests as number), 0);
+    expect(total).toBe(162);
+  });
+
   it('two exports of the same streams at once are counted once', async () => {
     const t = createTestApp();
     const now = t.clock.now();

@@ -1,5 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ANONYMOUS_ADMIN } from '../../src/auth/tokens.js';
+import { createOtlpEndpoint } from '../../src/http/otlp.js';
+import { silentLogger } from '../../src/logger.js';
+import type { OtlpService } from '../../src/services/otlp.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { agentExport, gauge } from '../helpers/otlp.js';
 
@@ -57,6 +61,40 @@ describe('POST /v1/metrics', () => {
       else expect(response.bytes.toString()).toMatch(message);
     }
     expect(await storedSamples(t)).toBe(0);
+  });
+
+  it('refuses bodies built to cost: too many attributes, nesting too deep, too many points (400/413, quickly, storing nothing)', async () => {
+    const t = createTestApp();
+    const started = Date.now();
+    const manyAttributes = JSON.stringify({
+      resourceMetrics: [{ resource: { attributes: Array.from({ length: 20_000 }, (_, i) => ({ key: `k${20_000 - i}`, value: { stringValue: 'v' } })) }, scopeMetrics: [] }],
+    });
+    const tooMany = await raw(t, manyAttributes, JSON_TYPE);
+    expect(tooMany.status).toBe(400);
+    expect(JSON.parse(tooMany.bytes.toString()).message).toMatch(/resourceMetrics\[0\]\.resource\.attributes holds 20000 attributes; at most 128/);
+
+    const deep = `{"resourceMetrics":[{"resource":{"attributes":[{"key":"x","value":{"arrayValue":${'['.repeat(200_000)}${']'.repeat(200_000)}}}]}}]}`;
+    const nested = await raw(t, deep, JSON_TYPE);
+    expect(nested.status).toBe(400);
+    expect(JSON.parse(nested.bytes.toString()).message).toMatch(/arrayValue is nested too deeply/);
+
+    const points = `{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[${Array(200_001).fill('{}').join(',')}]}}]}]}]}`;
+    const flood = await raw(t, gzipSync(points), { ...JSON_TYPE, 'content-encoding': 'gzip' });
+    expect(flood.status).toBe(413);
+    expect(JSON.parse(flood.bytes.toString()).message).toMatch(/more than 200000 data points/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await storedSamples(t)).toBe(0);
+  });
+
+  it('takes a summary whose sum is 0 (proto3 leaves it off the wire)', async () => {
+    const t = createTestApp();
+    const now = t.clock.now();
+    const body = agentExport('summary_agent', [
+      { name: 'meta_agent.requests', summary: { dataPoints: [{ startTimeUnixNano: `${BigInt(now - 60_000) * 1_000_000n}`, timeUnixNano: `${BigInt(now) * 1_000_000n}`, count: '0' }] } },
+    ]);
+    const response = await raw(t, JSON.stringify(body), JSON_TYPE);
+    expect(JSON.parse(response.bytes.toString())).toEqual({});
+    expect(await storedSamples(t)).toBe(1);
   });
 
   it('decodes on its own thread in the server: the same 400 for a bad body, and the export stored after it', async () => {
@@ -132,23 +170,32 @@ describe('POST /v1/metrics', () => {
     expect((await t.agent.services.agents.statuses()).reduce((n, a) => n + a.sample_count, 0)).toBe(2);
   });
 
-  it('tells a sender to come back (503, Retry-After) while 16 exports are in progress, storing nothing of it', async () => {
-    const t = createTestApp();
-    // Sixteen exports whose bodies have not finished arriving.
-    const holds: Array<ReadableStreamDefaultController<Uint8Array>> = [];
-    const pending = Array.from({ length: 16 }, () =>
-      raw(t, new ReadableStream<Uint8Array>({ start: (controller) => void holds.push(controller) }), JSON_TYPE),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const refused = await raw(t, JSON.stringify(oneGauge(t, 'late_agent')), JSON_TYPE);
+  it('tells a sender to come back (503, Retry-After) while 16 exports are being stored; a body still arriving holds no slot', async () => {
+    // The edge alone, over a receiver whose stores are held open: exports stay in progress until released.
+    const releases: Array<() => void> = [];
+    const otlp = {
+      receive: () => new Promise((resolve) => releases.push(() => resolve({ rejectedDataPoints: 0, errorMessage: '' }))),
+      counts: () => ({ stored: 0, rejected: 0, ignored: 0 }),
+    } as unknown as OtlpService;
+    const handle = createOtlpEndpoint({ otlp, maxBodyBytes: 1_000_000, logger: silentLogger(), authorize: () => ANONYMOUS_ADMIN });
+    const post = (body: BodyInit) => handle(new Request('http://meta-agent.test/v1/metrics', { method: 'POST', headers: JSON_TYPE, body, duplex: 'half' } as RequestInit));
+
+    let trickling!: ReadableStreamDefaultController<Uint8Array>;
+    const slow = post(new ReadableStream<Uint8Array>({ start: (controller) => void (trickling = controller) }));
+    const pending = Array.from({ length: 16 }, () => post('{}'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(releases).toHaveLength(16);
+    const refused = await post('{}');
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
-    const body = new TextEncoder().encode(JSON.stringify(oneGauge(t)));
-    for (const controller of holds) {
-      controller.enqueue(body);
-      controller.close();
-    }
+    expect(await refused.json()).toMatchObject({ code: 14, message: expect.stringMatching(/busy with 16 exports; nothing was stored/) });
+
+    for (const release of releases.splice(0)) release();
     expect((await Promise.all(pending)).map((r) => r.status)).toEqual(Array(16).fill(200));
-    expect((await t.get('/api/agents/status')).body.data.map((a: { name: string }) => a.name)).toEqual(['edge_agent']);
+    trickling.enqueue(new TextEncoder().encode('{}'));
+    trickling.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    releases.splice(0).forEach((release) => release());
+    expect((await slow).status).toBe(200);
   });
 });

@@ -37,7 +37,7 @@ describe('a stream key', () => {
     const [read] = readExportRequest(body);
     const [readScope] = read!.scopes;
     const [readMetric] = readScope!.metrics;
-    return streamKeys({ resource: read!.attributes, scope: readScope!.name, scopeVersion: readScope!.version, metric: readMetric!.name })(readMetric!.points[0]!.attributes);
+    return streamKeys({ resource: read!.attributes, scope: readScope!.name, scopeVersion: readScope!.version, metric: readMetric!.name })(readMetric!.points[0]!.attributes, 0n);
   }
 
   it('does not depend on attribute order, and differs by metric, scope, attributes and their types', () => {
