@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServerProcess, tempDataDir } from './helpers/process.js';
@@ -36,6 +37,23 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
 }
 
 const everyLineIsJson = (text: string) => text.split('\n').filter(Boolean).every((line) => JSON.parse(line) !== null);
+
+describe('shutdown', () => {
+  it('on SIGTERM finishes every closing step before the process ends: WAL folded back, the data directory let go', async () => {
+    const dataDir = tempDataDir();
+    const server = await startServerProcess({ META_AGENT_DATA_DIR: dataDir, META_AGENT_LOG_FILE: '' });
+    const posted = await fetch(`${server.url}/api/agents/metrics`, { method: 'POST', body: JSON.stringify({ samples: [{ agent_name: 'last_word', response_time: 1 }] }) });
+    expect(posted.status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect((await server.exit()).code).toBe(0);
+    const left = readdirSync(dataDir);
+    expect(left).not.toContain('meta-agent.owner');
+    expect(left).not.toContain('enhanced_meta_agent.db-wal');
+    const db = new Database(path.join(dataDir, 'enhanced_meta_agent.db'), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM agent_performance_history WHERE agent_name = 'last_word'").get()).toEqual({ n: 1 });
+    db.close();
+  }, 30_000);
+});
 
 describe('start-up refusals', () => {
   it('says in one line that the port is in use, with no stack trace or websocket warning before it', async () => {

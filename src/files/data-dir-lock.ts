@@ -25,6 +25,8 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const db = new Database(path.join(dataDir, LOCK_FILE));
   try {
     db.pragma('busy_timeout = 0');
+    // Its content is of no interest: no journal file beside it.
+    db.pragma('journal_mode = MEMORY');
     // In exclusive locking mode a connection keeps every lock it takes until it closes: the first
     // write takes the exclusive one.
     db.pragma('locking_mode = EXCLUSIVE');

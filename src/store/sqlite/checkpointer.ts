@@ -65,7 +65,12 @@ export function startCheckpointer(
       db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
       const exited = once(w, 'exit');
       w.postMessage('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      // Referenced while it finishes: the thread is unref'd, and a shutdown with nothing else
+      // left open would otherwise end the process before the closing steps after this one.
+      w.ref();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       await w.terminate();
     },
   };

@@ -123,7 +123,12 @@ export function startSampleWriter(
       worker = undefined;
       const exited = once(w, 'exit');
       w.postMessage('stop' satisfies WriterRequest);
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      // Referenced while it finishes: the thread is unref'd, and a shutdown with nothing else
+      // left open would otherwise end the process before the closing steps after this one.
+      w.ref();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
       await w.terminate();
       for (const pending of waiting.values()) pending.reject(new AppError(ErrorCode.unavailable, 'The store closed before this write was confirmed; it may or may not be stored'));
       waiting.clear();
