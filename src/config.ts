@@ -286,11 +286,14 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return ConfigSchema.parse(overrides);
 }
 
+/** The SQLite database's file name in the data directory. */
+export const DATABASE_FILE = 'enhanced_meta_agent.db';
+
 export function resolveDataPaths(config: Config) {
   const dataDir = path.resolve(config.dataDir);
   return {
     dataDir,
-    database: path.join(dataDir, 'enhanced_meta_agent.db'),
+    database: path.join(dataDir, DATABASE_FILE),
     statusFile: path.join(dataDir, 'system_status.json'),
     reportsDir: path.join(dataDir, 'system_reports'),
   };

@@ -1,7 +1,6 @@
-import protobuf from 'protobufjs';
-import path from 'node:path';
 import { createClient } from '../lib/http-load.js';
-import { ROOT, startServer } from '../lib/server.js';
+import { loadOtlpProtos } from '../../src/otlp/proto.js';
+import { startServer } from '../lib/server.js';
 import { round, type Row } from '../lib/stats.js';
 import type { BenchOptions } from '../run.js';
 import { batchedIngest } from './ingest.js';
@@ -12,10 +11,7 @@ const AGENTS_PER_CLIENT = 25;
 const TIMES_PER_EXPORT = 40;
 const SAMPLES_PER_EXPORT = AGENTS_PER_CLIENT * TIMES_PER_EXPORT;
 
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => path.join(ROOT, 'proto', target);
-root.loadSync('opentelemetry/proto/collector/metrics/v1/metrics_service.proto');
-const ExportRequest = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+const ExportRequest = loadOtlpProtos().lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
 
 const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
 const attrs = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, value]) => ({ key, value: { stringValue: value } }));

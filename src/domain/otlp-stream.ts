@@ -15,6 +15,16 @@ export interface StreamMark {
   sum: number;
 }
 
+/** A stored mark as both stores' rows hold it. */
+export interface StreamMarkRow {
+  start_ns: string;
+  time_ns: string;
+  count: number;
+  sum: number;
+}
+
+export const markOfRow = (row: StreamMarkRow): StreamMark => ({ startNs: row.start_ns, timeNs: row.time_ns, count: row.count, sum: row.sum });
+
 /** A stream's stored mark, moved from `expected` (null: not stored yet) to `next` only if it still is `expected`. */
 export interface StreamAdvance {
   key: string;

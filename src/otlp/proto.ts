@@ -6,9 +6,15 @@ import protobuf from 'protobufjs';
  * proto/ (v1.11.0; see proto/LICENSE), so field numbers and types are the specification's own.
  */
 const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => PROTO_ROOT + target;
-root.loadSync('opentelemetry/proto/collector/metrics/v1/metrics_service.proto', { keepCase: false });
+
+/** The metrics service and every message it uses, whole: the benchmarks and tests encode exports with it. */
+export function loadOtlpProtos(): protobuf.Root {
+  const loaded = new protobuf.Root();
+  loaded.resolvePath = (_origin, target) => PROTO_ROOT + target;
+  return loaded.loadSync('opentelemetry/proto/collector/metrics/v1/metrics_service.proto', { keepCase: false });
+}
+
+const root = loadOtlpProtos();
 
 /**
  * Fields the receiver never reads, dropped from the decoder: a decoder skips a field it does not

@@ -1,13 +1,8 @@
-import path from 'node:path';
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { readExportRequest } from '../../src/otlp/model.js';
-import { decodeExportRequest } from '../../src/otlp/proto.js';
+import { decodeExportRequest, loadOtlpProtos } from '../../src/otlp/proto.js';
 
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => path.resolve(import.meta.dirname, '../../proto', target);
-root.loadSync('opentelemetry/proto/collector/metrics/v1/metrics_service.proto');
-const ExportRequest = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+const ExportRequest = loadOtlpProtos().lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
 
 /** A protobuf export of one gauge point at each of these times, read back. */
 function readTimes(times: bigint[]) {

@@ -1,8 +1,8 @@
-import type { StreamMark } from '../../domain/otlp-stream.js';
+import { markOfRow, type StreamMark, type StreamMarkRow } from '../../domain/otlp-stream.js';
 import type { OtlpStreamRepo } from '../store.js';
 import type { Db } from './open-db.js';
 
-type Row = { key: string; start_ns: string; time_ns: string; count: number; sum: number };
+type Row = StreamMarkRow & { key: string };
 
 /** SQLite allows 32,766 bound parameters; an export's streams are read in chunks well below that. */
 const CHUNK = 500;
@@ -22,11 +22,9 @@ export function createOtlpStreamRepo(db: Db): OtlpStreamRepo {
       const marks = new Map<string, StreamMark>();
       for (let i = 0; i < keys.length; i += CHUNK) {
         const chunk = keys.slice(i, i + CHUNK);
-        for (const row of select(chunk.length).all(chunk) as Row[]) marks.set(row.key, toMark(row));
+        for (const row of select(chunk.length).all(chunk) as Row[]) marks.set(row.key, markOfRow(row));
       }
       return marks;
     },
   };
 }
-
-export const toMark = (row: Row): StreamMark => ({ startNs: row.start_ns, timeNs: row.time_ns, count: row.count, sum: row.sum });
