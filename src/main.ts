@@ -55,20 +55,12 @@ async function main(): Promise<void> {
       logger.warn({ store: 'postgres', pubsub: 'memory' }, 'META_AGENT_DATABASE_URL without META_AGENT_REDIS_URL: live events (subscriptions) reach only the clients of the replica that published them');
     }
   }
-  let agent;
-  try {
-    agent = createMetaAgent(config, { logger, store, leadership, instanceId });
-  } catch (error) {
-    // The data directory held by another server, a database another program locks, a disk that takes no writes.
-    process.stderr.write(`Meta Agent failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    await leadership?.stop().catch(() => {});
-    await store?.close().catch(() => {});
-    return;
-  }
+  let agent: ReturnType<typeof createMetaAgent> | undefined;
   let address;
   try {
+    // Refused here: the data directory held by another server, a database another program locks,
+    // a disk that takes no writes, a port in use.
+    agent = createMetaAgent(config, { logger, store, leadership, instanceId });
     address = await agent.start();
   } catch (error) {
     process.stderr.write(`Meta Agent failed to start: ${startFailure(error, config)}\n`);
@@ -76,7 +68,8 @@ async function main(): Promise<void> {
     // Leader election, the database pool and Redis may be running: a replica that cannot serve must
     // not stay up holding the leader lock. Stopped, they let the process end; a deadline makes sure.
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    await agent.stop().catch(() => {});
+    if (agent) await agent.stop().catch(() => {});
+    else await Promise.all([leadership?.stop(), store?.close()].map((stopping) => stopping?.catch(() => {})));
     return;
   }
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -67,9 +67,9 @@ const MAX_REASONS = 10;
 export function collect(resources: readonly OtlpResource[], limits: SampleLimits, tally: Tally): Observation[] {
   const observations: Observation[] = [];
   for (const resource of resources) {
-    const points = resource.scopes.reduce((n, scope) => n + scope.metrics.reduce((m, metric) => m + metric.points.length, 0), 0);
     const name = resource.attributes.values.get('service.name');
     if (typeof name !== 'string' || !AGENT_NAME_PATTERN.test(name)) {
+      const points = resource.scopes.reduce((n, scope) => n + scope.metrics.reduce((m, metric) => m + metric.points.length, 0), 0);
       const why = name === undefined ? 'has no service.name attribute' : `has service.name ${JSON.stringify(String(name).slice(0, 80))}, which is not ${AGENT_NAME_RULE}`;
       if (points > 0) tally.reject(points, `a resource ${why}: the agent name is its service.name`);
       continue;
