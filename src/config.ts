@@ -2,7 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AGENT_NAME_PATTERN, AGENT_NAME_RULE } from './domain/agent-name.js';
 import type { Thresholds } from './domain/thresholds.js';
-import { Severity, SpecialistRole } from './domain/enums.js';
+import { ImprovementType, Priority, Severity, SpecialistRole } from './domain/enums.js';
+import { MATCHER_NAMES } from './domain/silence.js';
+import { regexProblem } from './inputs/silence.js';
 import { Role as AuthRole } from './auth/roles.js';
 
 /** What secretEnv / passwordEnv may name. */
@@ -29,6 +31,46 @@ const AgentTargetSchema = z.strictObject({
     .refine(isRegExp, 'must be a valid regular expression')
     .optional(),
   memoryLimitMb: z.number().positive().optional(),
+});
+
+/** A silence matcher, as in the API (domain/silence.ts). */
+const MatcherSchema = z
+  .strictObject({
+    name: z.enum(MATCHER_NAMES),
+    value: z.string().max(256),
+    isRegex: z.boolean().default(false),
+    isEqual: z.boolean().default(true),
+  })
+  .superRefine((m, ctx) => {
+    const problem = m.isRegex ? regexProblem(m.value) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['value'] });
+  });
+
+/** By default an agent gone offline says it all: its other notices wait until it is back. */
+const OFFLINE_SAYS_IT_ALL = {
+  source_matchers: [{ name: 'kind' as const, value: 'offline', isRegex: false, isEqual: true }],
+  target_matchers: [{ name: 'kind' as const, value: 'offline', isRegex: false, isEqual: false }],
+  equal: ['agent' as const],
+};
+
+const InhibitRuleSchema = z.strictObject({
+  source_matchers: z.array(MatcherSchema).min(1).max(32),
+  target_matchers: z.array(MatcherSchema).min(1).max(32),
+  equal: z.array(z.enum(MATCHER_NAMES)).max(MATCHER_NAMES.length).default([]),
+});
+
+const AutoApproveSchema = z.strictObject({
+  /** Recorded as the approver: policy:<name>. */
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, "_", "." or "-"'),
+  /** Improvement types it may approve; absent: any. */
+  types: z.array(z.enum(ImprovementType)).min(1).optional(),
+  /** The most urgent priority it may approve. */
+  maxPriority: z.enum(Priority).default('low'),
+  minConfidence: z.number().min(0).max(1).default(0.8),
+  /** Agents whose suggestions it may approve; absent: any. */
+  agents: z.array(z.string().regex(AGENT_NAME_PATTERN, `must be ${AGENT_NAME_RULE}`)).min(1).optional(),
+  /** Approvals per agent per UTC day, so a flapping detector cannot approve work in a loop. */
+  maxPerAgentPerDay: z.number().int().min(1).max(1000).default(3),
 });
 
 const Role = z.enum(SpecialistRole);
@@ -198,6 +240,18 @@ export const ConfigSchema = z.strictObject({
         .strictObject({ changes: z.number().int().min(2).max(100).default(4), windowMinutes: z.number().min(1).max(1440).default(60) })
         .prefault({}),
       digest: z.strictObject({ enabled: z.boolean().default(false), hourUtc: z.number().int().min(0).max(23).default(8) }).prefault({}),
+      /** Inhibition rules (Alertmanager's): [] turns inhibition off. */
+      inhibit: z.array(InhibitRuleSchema).max(100).default([OFFLINE_SAYS_IT_ALL]),
+      /** A deploy or restart event keeps its agent quiet this long (POST /api/agents/{name}/events). */
+      deployQuietMinutes: z.number().min(0).max(1440).default(10),
+    })
+    .prefault({}),
+  /** Who may approve what without a person, and what needs more than one. */
+  policies: z
+    .strictObject({
+      autoApprove: z.array(AutoApproveSchema).max(100).default([]),
+      /** Approvals from different operators a suggestion of this priority needs, e.g. {"critical": 2}. */
+      requireApprovals: z.partialRecord(z.enum(Priority), z.number().int().min(1).max(10)).default({}),
     })
     .prefault({}),
   reports: z.strictObject({ keep: z.number().int().min(1).max(100_000).default(288) }).prefault({}),

@@ -6,6 +6,7 @@ export class Refused extends Error {
 export interface ApiClient {
   get(path: string): Promise<Record<string, unknown>>;
   post(path: string, body?: unknown): Promise<Record<string, unknown>>;
+  delete(path: string): Promise<Record<string, unknown>>;
 }
 
 /** Calls the REST API with the token, if any; a 4xx/5xx or no answer is Refused, with the server's words. */
@@ -34,5 +35,5 @@ export function apiClient(baseUrl: string, token: string | undefined, fetchImpl:
     }
     return parsed;
   }
-  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body), delete: (path) => call('DELETE', path) };
 }

@@ -2,12 +2,25 @@ import type { ApiClient } from './client.js';
 import { backupSqlite } from './backup.js';
 import { Refused } from './client.js';
 import { table } from './table.js';
+import { parseDuration, parseMatcherArg } from './silence-args.js';
+import { formatMatcher, type Matcher } from '../domain/silence.js';
 
 export interface CommandContext {
   api: ApiClient;
   /** Positional arguments after the command's own words. */
   args: string[];
-  options: { status?: string; reason?: string; 'data-dir'?: string };
+  options: {
+    status?: string;
+    reason?: string;
+    'data-dir'?: string;
+    match?: string[];
+    for?: string;
+    until?: string;
+    starts?: string;
+    comment?: string;
+    'created-by'?: string;
+    state?: string;
+  };
   env: Record<string, string | undefined>;
   /** Prints for people, or the data as JSON with --json. */
   print(human: string, data: unknown): void;
@@ -110,6 +123,62 @@ export const COMMANDS: Command[] = [
     async run({ api, args, options, print }) {
       if (!options.reason) throw new UsageError('reject needs --reason: the audit trail keeps why');
       const answer = await api.post(`/api/meta-agent/improvements/${id(args[0]!)}/reject`, { reason: options.reason });
+      print(String(answer.message), answer.data);
+    },
+  },
+  {
+    words: ['silence', 'add'],
+    usage: 'silence add --match agent=x [--match …] (--for 30m | --until <time>) --comment …',
+    summary: 'Silence what the matchers match (name=value, !=, =~ regex, !~; names: agent, metric, kind, severity, type).',
+    args: 0,
+    async run({ api, options, print }) {
+      const matchers = (options.match ?? []).map((text) => {
+        const matcher = parseMatcherArg(text);
+        if (!matcher) throw new UsageError(`--match ${text} is not a matcher such as agent=trade_executor, kind!=trend or agent=~batch_.*`);
+        return matcher;
+      });
+      if (matchers.length === 0) throw new UsageError('silence add needs at least one --match');
+      if (!options.comment) throw new UsageError('silence add needs --comment: the audit trail keeps why');
+      if ((options.for === undefined) === (options.until === undefined)) throw new UsageError('silence add needs one of --for (e.g. 30m, 2h) and --until (an ISO-8601 time)');
+      const startsAt = options.starts ?? new Date().toISOString();
+      let endsAt = options.until;
+      if (options.for !== undefined) {
+        const ms = parseDuration(options.for);
+        if (ms === undefined) throw new UsageError(`--for ${options.for} is not a duration such as 90s, 30m, 2h, 1h30m or 1d`);
+        const from = Date.parse(startsAt);
+        if (Number.isNaN(from)) throw new UsageError(`--starts ${startsAt} is not an ISO-8601 time`);
+        endsAt = new Date(from + ms).toISOString();
+      }
+      const body = { matchers, startsAt, endsAt, comment: options.comment, ...(options['created-by'] ? { createdBy: options['created-by'] } : {}) };
+      const answer = await api.post('/api/meta-agent/silences', body);
+      print(`silence ${answer.silenceID} created, until ${endsAt}`, answer.data);
+    },
+  },
+  {
+    words: ['silence', 'list'],
+    usage: 'silence list [--state active|pending|expired]',
+    summary: 'Silences with their state, matchers, end and comment.',
+    args: 0,
+    async run({ api, options, print }) {
+      const query = options.state ? `?state=${id(options.state)}` : '';
+      const list = rows(await api.get(`/api/meta-agent/silences${query}`));
+      print(
+        table(
+          ['ID', 'STATE', 'MATCHERS', 'ENDS', 'CREATED BY', 'COMMENT'],
+          list.map((s) => [s.id as string, (s.status as Row).state as string, (s.matchers as Matcher[]).map(formatMatcher).join(' '), s.endsAt as string, s.createdBy as string, s.comment as string]),
+        ),
+        list,
+      );
+    },
+  },
+  {
+    words: ['silence', 'expire'],
+    usage: 'silence expire <id> [--reason …]',
+    summary: 'End a silence now; its record stays.',
+    args: 1,
+    async run({ api, args, options, print }) {
+      const query = options.reason ? `?reason=${encodeURIComponent(options.reason)}` : '';
+      const answer = await api.delete(`/api/meta-agent/silences/${id(args[0]!)}${query}`);
       print(String(answer.message), answer.data);
     },
   },

@@ -17,6 +17,13 @@ const OPTIONS = {
   status: { type: 'string' },
   reason: { type: 'string' },
   'data-dir': { type: 'string' },
+  match: { type: 'string', multiple: true },
+  for: { type: 'string' },
+  until: { type: 'string' },
+  starts: { type: 'string' },
+  comment: { type: 'string' },
+  'created-by': { type: 'string' },
+  state: { type: 'string' },
 } as const;
 
 const DEFAULT_URL = 'http://127.0.0.1:8081';

@@ -53,8 +53,8 @@ export function createLifecycle(deps: ServiceDeps, parts: LifecycleParts) {
   const leaseMs = config.coordination.leaseSeconds * 1000;
   const builtin = config.coordination.builtinPerformanceAnalyst;
 
-  function publish(kind: ImprovementEventKind, improvement: Improvement, actor: Actor, at: string): Improvement {
-    bus.publish('improvement:changed', [{ kind, at, actor: actor.id, improvement }]);
+  function publish(kind: ImprovementEventKind, improvement: Improvement, actor: Actor, at: string, silencedBy: readonly string[] = []): Improvement {
+    bus.publish('improvement:changed', [{ kind, at, actor: actor.id, improvement, ...(silencedBy.length > 0 ? { silenced_by: silencedBy } : {}) }]);
     return improvement;
   }
 
@@ -146,11 +146,14 @@ export function createLifecycle(deps: ServiceDeps, parts: LifecycleParts) {
       return publish(ImprovementEventKind.created, await store.improvements.create(draft, at, actor.id), actor, at);
     },
 
-    /** New evidence or numbers for an open suggestion; undefined when its status moved meanwhile. */
-    async refresh(existing: Improvement, patch: ImprovementPatch, actor: Actor): Promise<Improvement | undefined> {
+    /**
+     * New evidence or numbers for an open suggestion; undefined when its status moved meanwhile.
+     * `silencedBy`: the silences hiding its problem now, so the change notifies nobody.
+     */
+    async refresh(existing: Improvement, patch: ImprovementPatch, actor: Actor, silencedBy: readonly string[] = []): Promise<Improvement | undefined> {
       const at = toIso(clock.now());
       const updated = await store.improvements.patch(existing.id, patch, at, { status: existing.status });
-      return updated && publish(ImprovementEventKind.updated, updated, actor, at);
+      return updated && publish(ImprovementEventKind.updated, updated, actor, at, silencedBy);
     },
 
     /** The analysis no longer sees the problem of a pending suggestion. */

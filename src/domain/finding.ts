@@ -77,6 +77,8 @@ interface FindingBase<K extends FindingKind> {
   details: FindingDetailsByKind[K];
   /** Identifies the episode (e.g. one breach): later runs that see it again update this row. */
   episode_key: string;
+  /** The silences that covered this episode while the analysis saw it (it still counts for history and charts). */
+  silenced_by: string[];
   created_at: string;
   updated_at: string;
 }
@@ -85,4 +87,7 @@ interface FindingBase<K extends FindingKind> {
 export type Finding = { [K in FindingKind]: FindingBase<K> }[FindingKind];
 
 /** A finding as a detector proposes it; the store assigns id and times. */
-export type FindingDraft = { [K in FindingKind]: Omit<FindingBase<K>, 'id' | 'created_at' | 'updated_at'> }[FindingKind];
+export type FindingDraft = { [K in FindingKind]: Omit<FindingBase<K>, 'id' | 'created_at' | 'updated_at' | 'silenced_by'> }[FindingKind];
+
+/** A finding as stored: the draft with the silences that covered it (none when absent). */
+export type FindingRecord = FindingDraft & { silenced_by?: string[] };

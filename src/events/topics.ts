@@ -3,6 +3,7 @@ import type { AgentHealth } from '../domain/enums.js';
 import type { Finding } from '../domain/finding.js';
 import type { Improvement } from '../domain/improvement.js';
 import type { HealthSnapshot } from '../domain/snapshot.js';
+import type { SilenceView } from '../domain/silence.js';
 
 export const ImprovementEventKind = {
   created: 'created',
@@ -22,6 +23,16 @@ export interface ImprovementChange {
   at: string;
   actor: string;
   improvement: Improvement;
+  /** The silences that hid the problem when the analysis refreshed it: nobody is notified. */
+  silenced_by?: readonly string[];
+}
+
+/** A silence created, expired or extended, by whom. */
+export interface SilenceChange {
+  kind: 'created' | 'expired' | 'extended';
+  at: string;
+  actor: string;
+  silence: SilenceView;
 }
 
 /** One agent's status at a health tick, and what it was at the tick before. */
@@ -67,10 +78,11 @@ export type Topics = {
   'assignment:offered': readonly Improvement[];
   'finding:recorded': readonly FindingEvent[];
   'agent:retired': readonly AgentRetirement[];
+  'silence:changed': readonly SilenceChange[];
 };
 
 /** Every topic's name, for those that carry all of them (the Redis bridge). */
-export const TOPIC_NAMES = ['health:snapshot', 'agent:status', 'improvement:changed', 'assignment:offered', 'finding:recorded', 'agent:retired'] as const satisfies ReadonlyArray<keyof Topics>;
+export const TOPIC_NAMES = ['health:snapshot', 'agent:status', 'improvement:changed', 'assignment:offered', 'finding:recorded', 'agent:retired', 'silence:changed'] as const satisfies ReadonlyArray<keyof Topics>;
 // A topic added to Topics but not to TOPIC_NAMES fails to compile here.
 const everyTopicNamed: Exclude<keyof Topics, (typeof TOPIC_NAMES)[number]> extends never ? true : never = true;
 void everyTopicNamed;

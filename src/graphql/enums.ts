@@ -10,6 +10,7 @@ import {
   Severity,
 } from '../domain/enums.js';
 import { Outcome } from '../domain/improvement.js';
+import { MATCHER_NAMES, SilenceOrigin, SilenceState } from '../domain/silence.js';
 import { ImprovementEventKind } from '../events/topics.js';
 import { builder } from './builder.js';
 
@@ -34,3 +35,9 @@ export const ResolutionEnum = builder.enumType('Resolution', {
 export const ImprovementEventKindEnum = builder.enumType('ImprovementEventKind', { values: asEnum(ImprovementEventKind) });
 export const OutcomeEnum = builder.enumType('Outcome', { values: asEnum(Outcome) });
 export const SpecialistRoleEnum = builder.enumType('SpecialistRole', { values: asEnum(SpecialistRole) });
+export const SilenceStateEnum = builder.enumType('SilenceState', { values: asEnum(SilenceState) });
+export const SilenceOriginEnum = builder.enumType('SilenceOrigin', { values: asEnum(SilenceOrigin) });
+export const MatcherNameEnum = builder.enumType('MatcherName', {
+  description: 'The label a silence matcher tests: the agent, the metric, the finding kind, the severity, or the improvement type.',
+  values: asEnum(Object.fromEntries(MATCHER_NAMES.map((n) => [n, n])) as { [K in (typeof MATCHER_NAMES)[number]]: K }),
+});

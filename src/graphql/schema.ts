@@ -9,6 +9,7 @@ import './types/health-snapshot.js';
 import './types/improvements.js';
 import './types/reports.js';
 import './types/samples.js';
+import './types/silences.js';
 import './types/status.js';
 import './types/system-metrics.js';
 import './types/work.js';

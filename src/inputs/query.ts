@@ -1,3 +1,4 @@
+import { SilenceState } from '../domain/silence.js';
 import { LEGACY_AGENT_NAME_PATTERN } from '../domain/agent-name.js';
 import { enumValues, FindingKind, ImprovementStatus } from '../domain/enums.js';
 import { badRequest } from '../errors.js';
@@ -58,6 +59,14 @@ export const improvementStatus: Input<ImprovementStatus | undefined> = {
   enum: enumValues(ImprovementStatus),
   description: 'Only improvements in this status (omitted: all).',
   parse: (value) => parseEnum('status', value, enumValues(ImprovementStatus)),
+};
+
+export const silenceState: Input<SilenceState | undefined> = {
+  name: 'state',
+  type: 'string',
+  enum: enumValues(SilenceState),
+  description: 'Only silences in this state now (omitted: all; ended ones, the latest 1000).',
+  parse: (value) => parseEnum('state', value, enumValues(SilenceState)),
 };
 
 export const findingKind: Input<FindingKind | undefined> = {

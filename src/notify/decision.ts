@@ -4,7 +4,8 @@ import { MINUTE } from '../domain/units.js';
 import type { NotificationState } from '../store/store.js';
 import { SEVERITY_RANK, type Notification } from './notification.js';
 
-export type Verdict = 'sent' | 'cooldown' | 'flapping' | 'unchanged';
+/** `muted`: held back by a silence or an inhibition rule, and decided again once that ends. */
+export type Verdict = 'sent' | 'cooldown' | 'flapping' | 'unchanged' | 'muted';
 
 export interface DecisionRules {
   cooldownMinutes: number;

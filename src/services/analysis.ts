@@ -15,6 +15,9 @@ import type { Lifecycle } from '../coordination/lifecycle.js';
 import type { FindingEvent } from '../events/topics.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { HOUR } from '../domain/units.js';
+import { silencedBy, type Silence } from '../domain/silence.js';
+import { findingLabels } from '../analysis/labels.js';
+import type { SilenceService } from './silences.js';
 
 export interface AnalysisResult {
   started_at: string;
@@ -26,6 +29,8 @@ export interface AnalysisResult {
   improvements_updated: Improvement[];
   /** Pending suggestions whose problem is no longer seen. */
   improvements_cleared: Improvement[];
+  /** Problems that would have raised a suggestion but every finding of which a silence hides. */
+  suggestions_silenced: Array<{ problem: string; silenced_by: string[] }>;
 }
 
 const ANALYST: Actor = { id: 'meta-agent:analysis' };
@@ -65,7 +70,7 @@ export function analysisInit(config: ServiceDeps['config'], source: AnalysisSour
   };
 }
 
-export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, runner: AnalysisRunner) {
+export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, runner: AnalysisRunner, silences: Pick<SilenceService, 'active'>) {
   const { store, config, clock, logger, bus } = deps;
   const log = logger.child({ module: 'analysis' });
   let running: Promise<AnalysisResult> | undefined;
@@ -86,14 +91,16 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
     else folding.catch((error: unknown) => log.error({ err: error }, 'folding rows into the rollups failed'));
     mark('rollups', t);
     t = performance.now();
-    const [{ findings: drafts, timings, rows_read }, recent] = await Promise.all([
+    const [{ findings: drafts, timings, rows_read }, recent, active] = await Promise.all([
       runner.run(started, groups),
       store.findings.list({ sinceIso: toIso(started - continuationMs), limit: 100_000 }),
+      silences.active(started),
     ]);
     mark('worker', t);
     t = performance.now();
     const at = toIso(started);
-    const findings = await store.findings.upsert(continueEpisodes(drafts, recent, config.intervals.analysis * 2000), at);
+    const { records, silencedNow } = withSilences(continueEpisodes(drafts, recent, config.intervals.analysis * 2000), recent, active);
+    const findings = await store.findings.upsert(records, at);
     publishFindingChanges(findings, recent, at);
     mark('store_findings', t);
 
@@ -105,9 +112,11 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
       improvements_created: [],
       improvements_updated: [],
       improvements_cleared: [],
+      suggestions_silenced: [],
     };
+    const silencedById = new Map(findings.flatMap((f) => (silencedNow.has(f.episode_key) ? [[f.id, silencedNow.get(f.episode_key)!] as const] : [])));
     const proposed = proposeImprovements(findings);
-    for (const proposal of proposed) await applyProposal(proposal, at, result);
+    for (const proposal of proposed) await applyProposal(proposal, at, result, hiddenBy(proposal, silencedById));
     // Only a run of every detector can tell that a problem is gone.
     if (groups.length === ALL_GROUPS.length) {
       await markCleared(new Set(proposed.filter((p) => p.active).map((p) => p.draft.fingerprint!)), at, result);
@@ -124,6 +133,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
         created: result.improvements_created.length,
         updated: result.improvements_updated.length,
         cleared: result.improvements_cleared.length,
+        silenced: result.suggestions_silenced.length,
         duration_ms: result.duration_ms,
         main_thread_max_delay_ms: result.main_thread_max_delay_ms,
         phases,
@@ -154,12 +164,17 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
    * still going on. A rejected one stays quiet for its quiet period unless the problem got
    * clearly worse. A new suggestion after a closed one names it and links it (follow_up_of).
    */
-  async function applyProposal(proposal: Proposal, at: string, result: AnalysisResult): Promise<void> {
+  async function applyProposal(proposal: Proposal, at: string, result: AnalysisResult, silencedBy: string[]): Promise<void> {
     let draft = await withTrackRecord(proposal.draft);
     proposal = { ...proposal, draft };
     const existing = await store.improvements.latestByFingerprint(draft.fingerprint!);
     const fresh = draft.evidence.filter((id) => !existing?.evidence.includes(id));
     if (!existing || !OPEN.includes(existing.status)) {
+      // Hidden by a silence: nothing new is raised; once it ends, the next run raises it if the problem is still there.
+      if (silencedBy.length > 0) {
+        result.suggestions_silenced.push({ problem: draft.fingerprint!, silenced_by: silencedBy });
+        return;
+      }
       if (existing) {
         const again = recurrence(existing, proposal);
         if (!again) return;
@@ -180,7 +195,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
       (existing.status === ImprovementStatus.pending && existing.priority !== draft.priority) ||
       existing.estimated_impact.current_value !== proposal.value ||
       existing.confidence !== draft.confidence;
-    if (changed) await refresh(existing, proposal, [...existing.evidence, ...fresh], at, result);
+    if (changed) await refresh(existing, proposal, [...existing.evidence, ...fresh], at, result, silencedBy);
   }
 
   /** Why a closed suggestion's problem deserves a new one, or undefined when it does not. */
@@ -196,7 +211,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
     return `Again after ${closed.id} was ${closed.status} at ${closedAt}: ${recurred.length} new episode${recurred.length === 1 ? '' : 's'} since.`;
   }
 
-  async function refresh(existing: Improvement, proposal: Proposal, evidence: number[], at: string, result: AnalysisResult) {
+  async function refresh(existing: Improvement, proposal: Proposal, evidence: number[], at: string, result: AnalysisResult, silencedBy: string[]) {
     const { draft } = proposal;
     const updated = await lifecycle.refresh(
       existing,
@@ -213,6 +228,7 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
         problem_cleared_at: proposal.active ? null : existing.problem_cleared_at,
       },
       ANALYST,
+      silencedBy,
     );
     if (updated) result.improvements_updated.push(updated);
   }
@@ -293,6 +309,33 @@ function continueEpisodes(drafts: FindingDraft[], stored: readonly Finding[], ga
     const started_at = match.started_at < draft.started_at ? match.started_at : draft.started_at;
     return { ...draft, episode_key: match.episode_key, started_at };
   });
+}
+
+/**
+ * Each finding with the silences that cover it now (silencedNow, by episode) and, in its record,
+ * every silence that ever covered the episode: history keeps the mark after the silence ends.
+ */
+function withSilences(drafts: FindingDraft[], stored: readonly Finding[], active: readonly Silence[]) {
+  const before = new Map(stored.map((f) => [f.episode_key, f.silenced_by]));
+  const silencedNow = new Map<string, string[]>();
+  const records = drafts.map((draft) => {
+    const now = active.length > 0 ? silencedBy(active, findingLabels(draft)) : [];
+    if (now.length > 0) silencedNow.set(draft.episode_key, now);
+    const earlier = before.get(draft.episode_key) ?? [];
+    return { ...draft, silenced_by: [...new Set([...earlier, ...now])] };
+  });
+  return { records, silencedNow };
+}
+
+/** The silences hiding a problem: those over its findings, when every one of them is hidden; else none. */
+function hiddenBy(proposal: Proposal, silencedById: ReadonlyMap<number, readonly string[]>): string[] {
+  const ids = new Set<string>();
+  for (const { id } of proposal.episodes) {
+    const by = silencedById.get(id);
+    if (!by) return [];
+    for (const silence of by) ids.add(silence);
+  }
+  return [...ids];
 }
 
 /** Worse severity than when rejected, or the headline value 50 % further past its threshold. */

@@ -26,6 +26,10 @@ export function createEventService({ bus, config }: ServiceDeps) {
           : (event: FindingEvent) => (agentName === undefined || event.finding.agent_name === agentName) && (kind === undefined || event.finding.kind === kind);
       return bus.subscribe('finding:recorded', fifoBuffer(backlog, accepts), lagMessage('findings', backlog, 'the findings'));
     },
+    /** Silences created, extended and expired. */
+    silenceChanges() {
+      return bus.subscribe('silence:changed', fifoBuffer(backlog), lagMessage('silence events', backlog, 'the silences'));
+    },
     improvementChanges(kinds?: readonly ImprovementEventKind[]) {
       const accepts = kinds && kinds.length > 0 ? (change: ImprovementChange) => kinds.includes(change.kind) : undefined;
       return bus.subscribe('improvement:changed', fifoBuffer(backlog, accepts), lagMessage('improvement events', backlog, 'the improvements'));

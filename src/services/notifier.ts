@@ -1,23 +1,21 @@
 import { toIso } from '../clock.js';
 import type { Deliverer } from '../coordination/deliverer.js';
-import { AgentHealth, Priority, Severity } from '../domain/enums.js';
+import { AgentHealth, Severity } from '../domain/enums.js';
+import type { Labels } from '../domain/silence.js';
+import { improvementLabels, SEVERITY_OF_PRIORITY } from '../analysis/labels.js';
+import { muteReason } from '../notify/mute.js';
+import type { SilenceService } from './silences.js';
 import type { Improvement } from '../domain/improvement.js';
 import { createChannel } from '../notify/channels.js';
 import { SEVERITY_RANK, type Notification } from '../notify/notification.js';
 import { decideNotification, type Decision, type Verdict } from '../notify/decision.js';
-import type { AgentRetirement, AgentStatusChange, ImprovementChange } from '../events/topics.js';
+import type { AgentRetirement, AgentStatusChange, AgentStatusTick, ImprovementChange } from '../events/topics.js';
 import { yieldToEventLoop } from '../yield.js';
 import type { ServiceDeps } from './deps.js';
 import { MINUTE } from '../domain/units.js';
 
 const DECISIONS_PER_SLICE = 50;
 const DECISION_ATTEMPTS = 5;
-const SEVERITY_OF: Record<Priority, Severity> = {
-  critical: Severity.critical,
-  high: Severity.warning,
-  medium: Severity.info,
-  low: Severity.info,
-};
 const HEALTH_SEVERITY: Partial<Record<AgentHealth, Severity>> = {
   failing: Severity.critical,
   offline: Severity.critical,
@@ -25,6 +23,15 @@ const HEALTH_SEVERITY: Partial<Record<AgentHealth, Severity>> = {
 };
 
 export type { Verdict };
+
+const healthKey = (agent: string) => `agent:${agent}:health`;
+
+/** An agent's health notice: `offline` (the same kind as the offline finding) or `health`. */
+function healthLabels(agent: string, health: AgentHealth, severity: Severity): Labels {
+  return health === AgentHealth.offline
+    ? { agent, kind: 'offline', metric: 'availability', severity }
+    : { agent, kind: 'health', metric: 'health', severity };
+}
 export type NotifierService = ReturnType<typeof createNotifierService>;
 
 /**
@@ -32,8 +39,10 @@ export type NotifierService = ReturnType<typeof createNotifierService>;
  * after the cooldown or when it gets more severe, with a "resolved" notice when it clears.
  * A key that keeps changing state is flapping: one notice says so and the rest are held back.
  * Channels are chosen by severity; delivery retries and never blocks the caller.
+ * A notice an active silence or an inhibition rule mutes is held, newest per key, and decided
+ * again at each health tick and silence change: once nothing mutes it, it goes out as usual.
  */
-export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
+export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, silences: Pick<SilenceService, 'active'>) {
   const { store, config, clock, bus, logger } = deps;
   const log = logger.child({ module: 'notifier' });
   const n = config.notifications;
@@ -44,6 +53,9 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
   // costs one entry per key, and decisions run in the background in slices that let requests in.
   const queued = new Map<string, Notification>();
   let draining: Promise<void> | undefined;
+  // Muted notices, newest per key; and the problems holding now, by key (inhibition's sources).
+  const held = new Map<string, Notification>();
+  const problems = new Map<string, Labels>();
 
   function dispatch(notification: Notification): Promise<boolean[]> {
     const targets = channels.filter(
@@ -72,11 +84,46 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     return { verdict: 'cooldown' };
   }
 
+  /** Holds the notice back when a silence or an inhibition rule mutes it; answers whether it did. */
+  async function muted(notification: Notification): Promise<boolean> {
+    const reason = muteReason(notification, await silences.active(), n.inhibit, problems);
+    if (!reason) {
+      held.delete(notification.key);
+      return false;
+    }
+    held.set(notification.key, notification);
+    log.debug({ key: notification.key, state: notification.state, ...reason }, 'notification muted');
+    return true;
+  }
+
   /** Decides and hands the notice to its channels; resolves once delivered (after retries). */
   async function notify(notification: Notification): Promise<Verdict> {
-    const { verdict, send } = await decide(notification);
+    trackProblem(notification);
+    const { verdict, send } = await decideUnlessMuted(notification);
     if (send) await track(dispatch(send));
     return verdict;
+  }
+
+  async function decideUnlessMuted(notification: Notification): Promise<Decision> {
+    return (await muted(notification)) ? { verdict: 'muted' } : decide(notification);
+  }
+
+  /** Keeps the problems holding now up to date; answers whether one ended (what it inhibited may go out). */
+  function trackProblem(notification: Notification): boolean {
+    if (!notification.labels) return false;
+    if (notification.state === 'problem') problems.set(notification.key, notification.labels);
+    else if (notification.state === 'resolved') return problems.delete(notification.key);
+    return false;
+  }
+
+  /** Every agent's health at this tick is a problem holding, or not (so a restart learns the offline agents at once). */
+  function trackHealth(tick: AgentStatusTick): void {
+    for (const { agent } of tick.statuses) {
+      const key = healthKey(agent.name);
+      const severity = HEALTH_SEVERITY[agent.health];
+      if (severity) problems.set(key, healthLabels(agent.name, agent.health, severity));
+      else problems.delete(key);
+    }
   }
 
   const track = <T>(promise: Promise<T>) => {
@@ -87,9 +134,16 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
 
   function fromImprovement(change: ImprovementChange): Notification | undefined {
     const i: Improvement = change.improvement;
-    const base = { key: i.fingerprint ?? i.id, agent: i.affected_components[0] ?? null, at: change.at, link: `/api/meta-agent/improvements/${i.id}` };
+    const base = {
+      key: i.fingerprint ?? i.id,
+      agent: i.affected_components[0] ?? null,
+      at: change.at,
+      link: `/api/meta-agent/improvements/${i.id}`,
+      labels: improvementLabels(i),
+      ...(change.silenced_by ? { silenced_by: change.silenced_by } : {}),
+    };
     if (change.kind === 'created' || (change.kind === 'updated' && !i.problem_cleared_at)) {
-      return { ...base, state: 'problem', severity: SEVERITY_OF[i.priority], title: `[${i.priority}] ${i.title}`, text: i.description };
+      return { ...base, state: 'problem', severity: SEVERITY_OF_PRIORITY[i.priority], title: `[${i.priority}] ${i.title}`, text: i.description };
     }
     if (change.kind === 'updated' && i.problem_cleared_at) {
       return { ...base, state: 'resolved', severity: Severity.info, title: `Resolved: ${i.title}`, text: `The problem behind ${i.id} is no longer seen (since ${i.problem_cleared_at}).` };
@@ -100,10 +154,14 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
   function fromAgent(change: AgentStatusChange): Notification | undefined {
     const { agent, previous_health: before } = change;
     if (before === agent.health) return undefined;
-    const base = { key: `agent:${agent.name}:health`, agent: agent.name, at: change.at, link: '/api/agents/status' };
     const severity = HEALTH_SEVERITY[agent.health];
+    const base = { key: healthKey(agent.name), agent: agent.name, at: change.at, link: '/api/agents/status', labels: healthLabels(agent.name, agent.health, severity ?? Severity.info) };
     if (severity) return { ...base, state: 'problem', severity, title: `${agent.name} is ${agent.health}`, text: agent.health_reason };
-    if (before !== null) return { ...base, state: 'resolved', severity: Severity.info, title: `${agent.name} is healthy again`, text: agent.health_reason };
+    if (before !== null) {
+      // The "back" notice matches what the problem notice matched (an offline agent's silence covers its return).
+      const labels = before === AgentHealth.offline ? healthLabels(agent.name, before, Severity.info) : base.labels;
+      return { ...base, labels, state: 'resolved', severity: Severity.info, title: `${agent.name} is healthy again`, text: agent.health_reason };
+    }
     return undefined;
   }
 
@@ -121,13 +179,22 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
   }
 
   function enqueue<T>(events: readonly T[], toNotification: (event: T) => Notification | undefined): void {
+    let ended = false;
     for (const event of events) {
       const notification = toNotification(event);
       if (!notification) continue;
+      ended = trackProblem(notification) || ended;
       queued.delete(notification.key);
       queued.set(notification.key, notification);
     }
+    if (ended) retryHeld();
     if (queued.size > 0) draining ??= track(drain()).finally(() => (draining = undefined));
+  }
+
+  /** Muted notices are decided again: those nothing mutes any more go out (unless a newer one for the key is queued). */
+  function retryHeld(): void {
+    const waiting = [...held.values()].filter((notice) => !queued.has(notice.key));
+    if (waiting.length > 0) enqueue(waiting, (notice) => notice);
   }
 
   /** Decisions in order (they update per-key state); deliveries in the background. */
@@ -136,7 +203,7 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     for (let next = queued.entries().next(); !next.done; next = queued.entries().next()) {
       const [key, notification] = next.value;
       queued.delete(key);
-      const decided = await decide(notification).catch((error: unknown) => {
+      const decided = await decideUnlessMuted(notification).catch((error: unknown) => {
         log.error({ err: error }, 'notification failed');
         return { verdict: 'unchanged' as Verdict, send: undefined };
       });
@@ -152,7 +219,14 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
       if (unlisten.length > 0) return;
       unlisten.push(
         bus.listen('improvement:changed', (changes) => enqueue(changes, fromImprovement)),
-        bus.listen('agent:status', (tick) => enqueue(tick.changes, fromAgent)),
+        bus.listen('agent:status', (tick) => {
+          trackHealth(tick);
+          retryHeld();
+          enqueue(tick.changes, fromAgent);
+        }),
+        bus.listen('silence:changed', (changes) => {
+          if (changes.some((c) => c.kind !== 'created')) retryHeld();
+        }),
         bus.listen('agent:retired', (retired) => enqueue(retired, fromRetirement)),
       );
     },
@@ -187,6 +261,7 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer) {
     async stop() {
       for (const remove of unlisten.splice(0)) remove();
       queued.clear();
+      held.clear();
       await draining;
       for (const channel of channels) channel.close();
     },

@@ -23,6 +23,7 @@ import { createStatusService, type MonitoringView } from './status.js';
 import { createVerificationService } from './verification.js';
 import { createWatchState } from './watch.js';
 import { createWorkService } from './work.js';
+import { createSilenceService } from './silences.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
 
@@ -45,7 +46,9 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   const status = createStatusService(deps, agents, monitoring, collectors.runtime);
   const ingest = createIngestService(deps);
   const otlp = createOtlpService(deps, ingest, otlpPipeline);
+  const silences = createSilenceService(deps);
   return {
+    silences,
     ingest,
     otlp,
     agents,
@@ -56,13 +59,13 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     reportWriter: createReportWriterService(deps, { agents, health, reports, status }),
     retention: createRetentionService(deps),
     findings: createFindingService(deps),
-    analysis: createAnalysisService(deps, lifecycle, analysisRunner),
+    analysis: createAnalysisService(deps, lifecycle, analysisRunner, silences),
     status,
     control: createControlService(deps, monitoring),
     events: createEventService(deps),
     work,
     verification: createVerificationService(deps, lifecycle),
-    notifier: createNotifierService(deps, deliverer),
+    notifier: createNotifierService(deps, deliverer, silences),
     prometheus: createPrometheusService(deps, { agents, health, monitoring, otlp }),
   };
 }

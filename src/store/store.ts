@@ -3,7 +3,7 @@ import type { ProblemFamily } from '../domain/problem.js';
 import type { RawRow, RollupRow } from '../domain/analysis-rows.js';
 import type { AgentRecord } from '../domain/agent.js';
 import type { ImprovementStatus } from '../domain/enums.js';
-import type { Finding, FindingDraft } from '../domain/finding.js';
+import type { Finding, FindingRecord } from '../domain/finding.js';
 import type { WindowAggregate } from '../domain/health.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../domain/improvement.js';
 import type { VersionChange } from '../domain/version.js';
@@ -11,6 +11,8 @@ import type { ReportSummary } from '../domain/report.js';
 import type { AgentSample } from '../domain/sample.js';
 import type { StreamAdvance, StreamMark } from '../domain/otlp-stream.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
+import type { Silence, SilenceEvent } from '../domain/silence.js';
+import type { AgentEvent } from '../domain/agent-event.js';
 
 /**
  * What the services need from persistence. Every method returns a Promise even over
@@ -28,6 +30,8 @@ export interface Store {
   notificationState: NotificationStateRepo;
   monitoring: MonitoringSwitchRepo;
   otlpStreams: OtlpStreamRepo;
+  silences: SilenceRepo;
+  agentEvents: AgentEventRepo;
   /**
    * Reports kept in the database, where several replicas share it (PostgreSQL): every replica
    * lists and serves them. Absent for SQLite, whose single process keeps them as files only.
@@ -150,6 +154,30 @@ export interface ImprovementRepo {
   trackRecord(family: ProblemFamily): Promise<{ improved: number; no_effect: number; regressed: number }>;
 }
 
+export interface SilenceRepo {
+  /** Stores a new silence with its `created` audit row, in one transaction. */
+  create(silence: Silence, event: SilenceEvent): Promise<void>;
+  get(id: string): Promise<Silence | undefined>;
+  /** Silences not ended at nowIso (active and pending), soonest end first. */
+  current(nowIso: string): Promise<Silence[]>;
+  /** Silences ended at nowIso, the latest end first. */
+  ended(nowIso: string, limit: number): Promise<Silence[]>;
+  /**
+   * Sets its end (and start, for one not begun) with its audit row, only if it has not ended by
+   * `event.at`: undefined when it had (or is unknown).
+   */
+  reschedule(id: string, times: { startsAt: string; endsAt: string }, event: SilenceEvent): Promise<Silence | undefined>;
+  /** The audit trail of one silence, oldest first. */
+  events(id: string): Promise<SilenceEvent[]>;
+}
+
+export interface AgentEventRepo {
+  /** Stores the event; answers it with its id. */
+  record(event: Omit<AgentEvent, 'id'>): Promise<AgentEvent>;
+  /** Events at or after sinceIso, newest first, of one agent or all. */
+  list(query: { agentName?: string | undefined; sinceIso: string; limit: number }): Promise<AgentEvent[]>;
+}
+
 export interface FindingQuery {
   kind?: string | undefined;
   agentName?: string | undefined;
@@ -160,7 +188,7 @@ export interface FindingQuery {
 
 export interface FindingRepo {
   /** Inserts new episodes and updates the ones already stored (same episode_key). */
-  upsert(findings: FindingDraft[], at: string): Promise<Finding[]>;
+  upsert(findings: FindingRecord[], at: string): Promise<Finding[]>;
   /** Newest first by ended_at. */
   list(query: FindingQuery): Promise<Finding[]>;
 }

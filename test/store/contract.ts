@@ -4,6 +4,7 @@ import { aggregatesContract } from './contract/aggregates.js';
 import { coordinationContract } from './contract/coordination.js';
 import { improvementsContract } from './contract/improvements.js';
 import { samplesContract } from './contract/samples.js';
+import { silencesContract } from './contract/silences.js';
 
 /**
  * What every Store must do, through its interface only: each repo's behaviour, ordering, limits,
@@ -24,5 +25,6 @@ export function storeContract(name: string, open: () => Promise<Store>) {
     improvementsContract(current);
     aggregatesContract(current);
     coordinationContract(current);
+    silencesContract(current);
   });
 }

@@ -19,6 +19,7 @@ export const FindingRef = builder.objectRef<Finding>('Finding').implement({
     expected: t.exposeFloat('expected', { nullable: true }),
     message: t.exposeString('message'),
     details: t.expose('details', { type: 'JSONObject' }),
+    silencedBy: t.exposeStringList('silenced_by', { description: 'The silences that covered it while the analysis saw it: it notified nobody and raised no suggestion then.' }),
     createdAt: t.expose('created_at', { type: 'DateTime' }),
   }),
 });

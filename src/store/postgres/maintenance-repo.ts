@@ -33,6 +33,10 @@ export function createPgMaintenanceRepo(pool: Pool): MaintenanceRepo {
         findings: await drain(pool, chunked('findings', 'ended_at < $1'), [c.findingsBeforeIso]),
         // An OpenTelemetry stream unheard of for the raw retention is forgotten (its process is long gone).
         otlp_streams: await drain(pool, `DELETE FROM otlp_streams WHERE key IN (SELECT key FROM otlp_streams WHERE updated_at < $1 LIMIT ${CHUNK})`, [c.rawBeforeIso]),
+        // Silences and agents' events are kept as long as the findings they explain.
+        silence_events: await drain(pool, chunked('silence_events', 'silence_id IN (SELECT id FROM silences WHERE ends_at < $1)'), [c.findingsBeforeIso]),
+        silences: await drain(pool, `DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE ends_at < $1 LIMIT ${CHUNK})`, [c.findingsBeforeIso]),
+        agent_events: await drain(pool, chunked('agent_events', 'at < $1'), [c.findingsBeforeIso]),
       };
     },
     // PostgreSQL checkpoints its own WAL, which is not this process's file; autovacuum keeps the statistics.

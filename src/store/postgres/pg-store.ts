@@ -3,6 +3,8 @@ import { createPgAgentRepo } from './agent-repo.js';
 import { createPgDeliveryRepo, createPgNotificationStateRepo } from './delivery-repo.js';
 import { createPgMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { createPgOtlpStreamRepo } from './otlp-stream-repo.js';
+import { createPgSilenceRepo } from './silence-repo.js';
+import { createPgAgentEventRepo } from './agent-event-repo.js';
 import { createPgFindingRepo } from './finding-repo.js';
 import { createPgImprovementRepo } from './improvement-repo.js';
 import { createPgMaintenanceRepo } from './maintenance-repo.js';
@@ -84,6 +86,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     notificationState: translated(createPgNotificationStateRepo(pool)),
     monitoring: translated(createPgMonitoringSwitchRepo(pool)),
     otlpStreams: translated(createPgOtlpStreamRepo(pool)),
+    silences: translated(createPgSilenceRepo(pool)),
+    agentEvents: translated(createPgAgentEventRepo(pool)),
     reports: translated(createPgReportRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),
     identity: async () => `postgres:${(await one<{ id: string }>(pool, 'SELECT id FROM cluster_identity'))!.id}`,

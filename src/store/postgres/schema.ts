@@ -291,6 +291,50 @@ CREATE TABLE otlp_streams (
 CREATE INDEX idx_otlp_streams_updated ON otlp_streams (updated_at);
 `;
 
+/** Silences and their audit trail, findings' silences, agents' deploy and restart events, approvals toward a quorum. */
+const V9 = `
+CREATE TABLE silences (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  matchers JSONB NOT NULL,
+  starts_at TEXT COLLATE "C" NOT NULL,
+  ends_at TEXT COLLATE "C" NOT NULL,
+  created_by TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  origin TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX idx_silences_ends ON silences (ends_at);
+CREATE TABLE silence_events (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  silence_id TEXT COLLATE "C" NOT NULL,
+  action TEXT COLLATE "C" NOT NULL,
+  at TEXT COLLATE "C" NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX idx_silence_events_silence ON silence_events (silence_id, id);
+ALTER TABLE findings ADD COLUMN silenced_by JSONB NOT NULL DEFAULT '[]';
+CREATE TABLE agent_events (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  agent_name TEXT COLLATE "C" NOT NULL,
+  kind TEXT COLLATE "C" NOT NULL,
+  version TEXT COLLATE "C",
+  at TEXT COLLATE "C" NOT NULL,
+  recorded_at TEXT COLLATE "C" NOT NULL,
+  actor TEXT NOT NULL,
+  silence_id TEXT COLLATE "C"
+);
+CREATE INDEX idx_agent_events_agent_at ON agent_events (agent_name, at);
+CREATE INDEX idx_agent_events_at ON agent_events (at);
+CREATE TABLE improvement_approvals (
+  improvement_id TEXT COLLATE "C" NOT NULL,
+  actor TEXT COLLATE "C" NOT NULL,
+  at TEXT COLLATE "C" NOT NULL,
+  reason TEXT,
+  PRIMARY KEY (improvement_id, actor)
+);
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
@@ -300,6 +344,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: 
   { version: 6, name: 'window buckets', sql: V6 },
   { version: 7, name: 'tokens', sql: V7 },
   { version: 8, name: 'otlp streams', sql: V8 },
+  { version: 9, name: 'silences', sql: V9 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

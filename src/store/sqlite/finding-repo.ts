@@ -1,23 +1,23 @@
-import type { Finding, FindingDraft } from '../../domain/finding.js';
+import type { Finding, FindingRecord } from '../../domain/finding.js';
 import type { FindingQuery, FindingRepo } from '../store.js';
 import type { Db } from './open-db.js';
 
-type FindingRow = Omit<Finding, 'details'> & { details: string };
+type FindingRow = Omit<Finding, 'details' | 'silenced_by'> & { details: string; silenced_by: string };
 
 // The details were written from a finding of the same kind, so they read back as that kind's.
-const fromRow = (row: FindingRow): Finding => ({ ...row, details: JSON.parse(row.details) }) as Finding;
+const fromRow = (row: FindingRow): Finding => ({ ...row, details: JSON.parse(row.details), silenced_by: JSON.parse(row.silenced_by) }) as Finding;
 
 export function createFindingRepo(db: Db): FindingRepo {
   const upsert = db.prepare(`INSERT INTO findings
-    (kind, agent_name, metric, severity, score, started_at, ended_at, value, expected, message, details, episode_key, created_at, updated_at)
-    VALUES (@kind, @agent_name, @metric, @severity, @score, @started_at, @ended_at, @value, @expected, @message, @details, @episode_key, @at, @at)
+    (kind, agent_name, metric, severity, score, started_at, ended_at, value, expected, message, details, episode_key, silenced_by, created_at, updated_at)
+    VALUES (@kind, @agent_name, @metric, @severity, @score, @started_at, @ended_at, @value, @expected, @message, @details, @episode_key, @silenced_by, @at, @at)
     ON CONFLICT (episode_key) DO UPDATE SET
       severity = excluded.severity, score = excluded.score, started_at = excluded.started_at,
       ended_at = excluded.ended_at, value = excluded.value, expected = excluded.expected,
-      message = excluded.message, details = excluded.details, updated_at = excluded.updated_at
+      message = excluded.message, details = excluded.details, silenced_by = excluded.silenced_by, updated_at = excluded.updated_at
     RETURNING *`);
-  const upsertAll = db.transaction((drafts: FindingDraft[], at: string) =>
-    drafts.map((draft) => fromRow(upsert.get({ ...draft, details: JSON.stringify(draft.details), at }) as FindingRow)),
+  const upsertAll = db.transaction((drafts: FindingRecord[], at: string) =>
+    drafts.map((draft) => fromRow(upsert.get({ ...draft, details: JSON.stringify(draft.details), silenced_by: JSON.stringify(draft.silenced_by ?? []), at }) as FindingRow)),
   );
   const statements = new Map<string, ReturnType<Db['prepare']>>();
 

@@ -20,6 +20,11 @@ export function createMaintenanceRepo(db: Db, file: string, samplesPruned: (befo
     findings: db.prepare(`DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE ended_at < @before LIMIT ${CHUNK})`),
     // An OpenTelemetry stream unheard of for the raw retention is forgotten (its process is long gone).
     otlp_streams: db.prepare(`DELETE FROM otlp_streams WHERE key IN (SELECT key FROM otlp_streams WHERE updated_at < @before LIMIT ${CHUNK})`),
+    // Silences and agents' events are kept as long as the findings they explain.
+    silence_events: db.prepare(`DELETE FROM silence_events WHERE id IN (SELECT id FROM silence_events
+      WHERE silence_id IN (SELECT id FROM silences WHERE ends_at < @before) LIMIT ${CHUNK})`),
+    silences: db.prepare(`DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE ends_at < @before LIMIT ${CHUNK})`),
+    agent_events: db.prepare(`DELETE FROM agent_events WHERE id IN (SELECT id FROM agent_events WHERE at < @before LIMIT ${CHUNK})`),
   };
 
   async function drain(statement: (typeof deletes)[keyof typeof deletes], params: Record<string, unknown>): Promise<number> {
@@ -47,6 +52,9 @@ export function createMaintenanceRepo(db: Db, file: string, samplesPruned: (befo
         system_rollups_1h: await drain(deletes.system_rollups_1h, { before: c.hourlyBeforeIso }),
         findings: await drain(deletes.findings, { before: c.findingsBeforeIso }),
         otlp_streams: await drain(deletes.otlp_streams, { before: c.rawBeforeIso }),
+        silence_events: await drain(deletes.silence_events, { before: c.findingsBeforeIso }),
+        silences: await drain(deletes.silences, { before: c.findingsBeforeIso }),
+        agent_events: await drain(deletes.agent_events, { before: c.findingsBeforeIso }),
       };
     },
     async checkpoint() {

@@ -8,6 +8,8 @@ import { createImprovementRepo } from './improvement-repo.js';
 import { createMaintenanceRepo } from './maintenance-repo.js';
 import { createMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { createOtlpStreamRepo } from './otlp-stream-repo.js';
+import { createSilenceRepo } from './silence-repo.js';
+import { createAgentEventRepo } from './agent-event-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
 import { createSampleRepo } from './sample-repo.js';
@@ -59,6 +61,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     notificationState: withStorageErrors(createNotificationStateRepo(db), writer.lockWaiters),
     monitoring: withStorageErrors(createMonitoringSwitchRepo(db), writer.lockWaiters),
     otlpStreams: withStorageErrors(createOtlpStreamRepo(db), writer.lockWaiters),
+    silences: withStorageErrors(createSilenceRepo(db), writer.lockWaiters),
+    agentEvents: withStorageErrors(createAgentEventRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
     identity: async () => `sqlite:${path.resolve(file)}`,
     async info(): Promise<StoreInfo> {

@@ -7,6 +7,7 @@ import * as versions from './006-versions.js';
 import * as monitoringSwitch from './007-monitoring-switch.js';
 import * as tokens from './008-tokens.js';
 import * as otlpStreams from './009-otlp-streams.js';
+import * as silences from './010-silences.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'monitoring-switch', sql: monitoringSwitch.sql },
   { version: 8, name: 'tokens', sql: tokens.sql },
   { version: 9, name: 'otlp-streams', sql: otlpStreams.sql },
+  { version: 10, name: 'silences', sql: silences.sql },
 ];

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { toIso } from '../clock.js';
+import { SilenceOrigin, SilenceState, silenceState, withState, type Silence, type SilenceDraft, type SilenceEvent, type SilenceView } from '../domain/silence.js';
+import { AppError, conflict, ErrorCode, notFound, quoted } from '../errors.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { parseSilenceDraft } from '../inputs/silence.js';
+
+/** At most this many silences active or pending at once (made by people and tools; quiet periods are one per agent). */
+export const MAX_CURRENT_SILENCES = 1000;
+/** How long a read of the current silences is reused: another replica's new silence applies within this. */
+const CACHE_MS = 2000;
+const ENDED_LISTED = 1000;
+
+export type SilenceService = ReturnType<typeof createSilenceService>;
+
+/**
+ * Silences: created, listed, expired, and asked "what is active now" by the analysis and the
+ * notifier. Every change is audited (who, when, why) and published on `silence:changed`.
+ */
+export function createSilenceService({ store, clock, bus, logger }: ServiceDeps) {
+  const log = logger.child({ module: 'silences' });
+  let cached: { readAt: number; silences: Silence[] } | undefined;
+
+  /** Silences not ended (active and pending), from a read at most CACHE_MS old. */
+  async function current(): Promise<Silence[]> {
+    const now = clock.now();
+    if (!cached || now - cached.readAt >= CACHE_MS || now < cached.readAt) {
+      cached = { readAt: now, silences: await store.silences.current(toIso(now)) };
+    }
+    return cached.silences;
+  }
+
+  function changed(kind: 'created' | 'expired' | 'extended', silence: Silence, actor: Actor, at: string): SilenceView {
+    cached = undefined;
+    const view = withState(silence, at);
+    bus.publish('silence:changed', [{ kind, at, actor: actor.id, silence: view }]);
+    return view;
+  }
+
+  async function get(id: string): Promise<Silence> {
+    const silence = await store.silences.get(id);
+    if (!silence) throw notFound(`Silence ${quoted(id)} not found`);
+    return silence;
+  }
+
+  const audit = (silence_id: string, action: SilenceEvent['action'], at: string, actor: Actor, reason: string | null): SilenceEvent => ({ silence_id, action, at, actor: actor.id, reason });
+
+  async function create(draft: SilenceDraft, actor: Actor, origin: SilenceOrigin = SilenceOrigin.manual): Promise<SilenceView> {
+    const at = toIso(clock.now());
+    if (origin === SilenceOrigin.manual) {
+      const open = (await store.silences.current(at)).filter((s) => s.origin === SilenceOrigin.manual).length;
+      if (open >= MAX_CURRENT_SILENCES) {
+        throw new AppError(ErrorCode.conflict, `${open} silences are active or pending, the most there may be (${MAX_CURRENT_SILENCES}); expire some first`);
+      }
+    }
+    const silence: Silence = { id: randomUUID(), ...draft, origin, updatedAt: at };
+    await store.silences.create(silence, audit(silence.id, 'created', at, actor, draft.comment));
+    log.info({ id: silence.id, actor: actor.id, origin, matchers: silence.matchers, starts_at: silence.startsAt, ends_at: silence.endsAt }, 'silence created');
+    return changed('created', silence, actor, at);
+  }
+
+  return {
+    /** Silences active at `at` (default now). */
+    async active(at = clock.now()): Promise<Silence[]> {
+      const iso = toIso(at);
+      return (await current()).filter((s) => silenceState(s, iso) === SilenceState.active);
+    },
+
+    /** A silence as a person or tool sent it (the REST body, the GraphQL input): validated here, with this clock. */
+    createFromInput(body: unknown, actor: Actor): Promise<SilenceView> {
+      return create(parseSilenceDraft(body, clock.now(), actor.id), actor);
+    },
+
+    create,
+
+    /** Newest end last for current ones; ended ones, the latest 1000, after them. */
+    async list(state?: SilenceState): Promise<SilenceView[]> {
+      const at = toIso(clock.now());
+      const rows = state === SilenceState.expired ? [] : await store.silences.current(at);
+      const ended = state === undefined || state === SilenceState.expired ? await store.silences.ended(at, ENDED_LISTED) : [];
+      return [...rows, ...ended].map((s) => withState(s, at)).filter((s) => state === undefined || s.status.state === state);
+    },
+
+    async get(id: string): Promise<SilenceView> {
+      return withState(await get(id), toIso(clock.now()));
+    },
+
+    history: (id: string) => get(id).then(() => store.silences.events(id)),
+
+    /** Ends it now (a pending one never starts); the record stays. A 409 when it has already ended. */
+    async expire(id: string, actor: Actor, reason: string | null): Promise<SilenceView> {
+      const silence = await get(id);
+      const at = toIso(clock.now());
+      const times = { startsAt: silence.startsAt < at ? silence.startsAt : at, endsAt: at };
+      const expired = await store.silences.reschedule(id, times, audit(id, 'expired', at, actor, reason));
+      if (!expired) throw conflict(`Silence ${quoted(id)} already ended at ${silence.endsAt}`);
+      log.info({ id, actor: actor.id, reason }, 'silence expired');
+      return changed('expired', expired, actor, at);
+    },
+
+    /** Moves a current silence's end to `endsAt` (a later deploy of the same agent); undefined once it has ended. */
+    async extend(id: string, endsAt: string, actor: Actor, reason: string): Promise<SilenceView | undefined> {
+      const silence = await get(id);
+      const at = toIso(clock.now());
+      const extended = await store.silences.reschedule(id, { startsAt: silence.startsAt, endsAt }, audit(id, 'extended', at, actor, reason));
+      return extended && changed('extended', extended, actor, at);
+    },
+  };
+}
