@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './enums.js';
 import './types/agents.js';
+import './types/agent-events.js';
 import './types/analysis.js';
 import './types/control.js';
 import './types/findings.js';

@@ -24,6 +24,7 @@ import { createVerificationService } from './verification.js';
 import { createWatchState } from './watch.js';
 import { createWorkService } from './work.js';
 import { createSilenceService } from './silences.js';
+import { createAgentEventService } from './agent-events.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
 
@@ -49,6 +50,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   const silences = createSilenceService(deps);
   return {
     silences,
+    agentEvents: createAgentEventService(deps, silences),
     ingest,
     otlp,
     agents,

@@ -1,5 +1,5 @@
 import { Permission } from '../../auth/roles.js';
-import { agentName } from '../../inputs/query.js';
+import { agentName, agentNameFilter, hours, limit } from '../../inputs/query.js';
 import { parseBatch } from '../../inputs/samples.js';
 import type { Route } from '../router.js';
 
@@ -25,6 +25,31 @@ export const agentRoutes: Route[] = [
     async handle({ services, params, actor }) {
       const removed = await services.agents.forget(agentName.parse(params.name), actor);
       return { message: `Agent '${removed.name}' removed from the registry`, data: { name: removed.name, samples_kept: removed.sample_count } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/agents/{name}/events',
+    permission: Permission.report,
+    summary:
+      "Record a deploy or restart of the agent. It opens a quiet period for the agent (notifications.deployQuietMinutes, default 10): a silence, or the agent's current one moved later. A deploy's version joins the versions shifts are blamed on.",
+    body: { required: true, description: '{kind: "deploy" | "restart", version?, at? (ISO-8601, default now)}', example: { kind: 'deploy', version: '2.4.0' } },
+    returns: 'data: {event, silence}',
+    async handle({ services, params, body, actor }) {
+      const name = agentName.parse(params.name);
+      return { data: await services.agentEvents.record(name, await body(), actor) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/agents/events',
+    permission: Permission.read,
+    summary: 'Deploy and restart events of the last `hours`, newest first, of one agent or all.',
+    query: [agentNameFilter, hours, limit],
+    returns: 'data: [{id, agent_name, kind, version, at, recorded_at, actor, silence_id}], count',
+    async handle({ services, query, maxRows }) {
+      const rows = await services.agentEvents.list({ agentName: agentNameFilter.parse(query.agent_name), hours: hours.parse(query.hours), limit: limit.parse(query.limit, maxRows) });
+      return { data: rows, count: rows.length };
     },
   },
   {

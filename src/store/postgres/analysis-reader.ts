@@ -4,6 +4,7 @@ import type { VersionChange } from '../../domain/version.js';
 import type { AnalysisReader } from '../store.js';
 import { createPool, inTransaction, rows } from './pool.js';
 import { VERSION_CHANGES } from './version-log.js';
+import { byTime, deployedVersionChanges } from '../deployed-versions.js';
 
 const RAW = `id, agent_name, timestamp, ${RAW_COLUMNS.join(', ')}`;
 const SUMS = SUM_COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]).join(', ');
@@ -13,7 +14,11 @@ export function openPgAnalysisReader(url: string): AnalysisReader {
   const pool = createPool(url, 2);
   return {
     agents: () => rows<AgentRecord>(pool, 'SELECT name, first_seen, last_seen, registered_at, sample_count FROM agents ORDER BY name'),
-    versionChanges: (sinceIso) => rows<VersionChange>(pool, `SELECT * FROM (${VERSION_CHANGES}) changes WHERE at >= $1 ORDER BY at`, [sinceIso]),
+    versionChanges: async (sinceIso) =>
+      byTime(
+        await rows<VersionChange>(pool, `SELECT * FROM (${VERSION_CHANGES}) changes WHERE at >= $1 ORDER BY at`, [sinceIso]),
+        await rows<VersionChange>(pool, deployedVersionChanges('$1'), [sinceIso]),
+      ),
     // One snapshot for all the reads, so no fold lands between them.
     seed: ({ rawSinceIso, fiveMinuteSinceIso, hourlySinceIso }) =>
       inTransaction(pool, async (client) => {

@@ -4,6 +4,7 @@ import type { AgentRecord } from '../../domain/agent.js';
 import type { VersionChange } from '../../domain/version.js';
 import type { AnalysisReader } from '../store.js';
 import { VERSION_CHANGES } from './version-log.js';
+import { byTime, deployedVersionChanges } from '../deployed-versions.js';
 
 const RAW = `id, agent_name, timestamp, ${RAW_COLUMNS.join(', ')}`;
 const SUMS = SUM_COLUMNS.flatMap((c) => [`${c}_sum`, `${c}_n`]).join(', ');
@@ -23,6 +24,7 @@ export function openSqliteAnalysisReader(file: string): AnalysisReader {
     'SELECT timestamp, system_cpu_usage, system_memory_usage FROM system_metrics WHERE timestamp >= ? ORDER BY timestamp',
   );
   const versions = db.prepare(`SELECT * FROM (${VERSION_CHANGES}) WHERE at >= ? ORDER BY at`);
+  const deployed = db.prepare(deployedVersionChanges('?'));
   // A read transaction: one snapshot of the database for all four reads.
   const seed = db.transaction((rawSince: string, fiveMinuteSince: string, hourlySince: string) => {
     const last = (cursor.get() as number | undefined) ?? 0;
@@ -35,7 +37,7 @@ export function openSqliteAnalysisReader(file: string): AnalysisReader {
   });
   return {
     agents: async () => agents.all() as AgentRecord[],
-    versionChanges: async (sinceIso) => versions.all(sinceIso) as VersionChange[],
+    versionChanges: async (sinceIso) => byTime(versions.all(sinceIso) as VersionChange[], deployed.all(sinceIso) as VersionChange[]),
     seed: async ({ rawSinceIso, fiveMinuteSinceIso, hourlySinceIso }) => seed(rawSinceIso, fiveMinuteSinceIso, hourlySinceIso),
     samplesAfter: async (afterId, limit) => after.all(afterId, limit) as RawRow[],
     hostSince: async (sinceIso) =>

@@ -1,0 +1,65 @@
+import { toIso } from '../clock.js';
+import type { AgentEvent } from '../domain/agent-event.js';
+import { SilenceOrigin, type Silence, type SilenceView } from '../domain/silence.js';
+import { MINUTE } from '../domain/units.js';
+import { parseAgentEvent } from '../inputs/agent-event.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import type { SilenceService } from './silences.js';
+
+export type AgentEventService = ReturnType<typeof createAgentEventService>;
+
+/** A quiet period is the silence of exactly this agent that a deploy or restart opened. */
+const isQuietPeriodOf = (agent: string) => (s: Silence) =>
+  (s.origin === SilenceOrigin.deploy || s.origin === SilenceOrigin.restart) &&
+  s.matchers.length === 1 &&
+  s.matchers[0]!.name === 'agent' &&
+  !s.matchers[0]!.isRegex &&
+  s.matchers[0]!.isEqual &&
+  s.matchers[0]!.value === agent;
+
+/**
+ * Deploys and restarts, as operators' tools report them: recorded (a deploy's version joins the
+ * versions the analysis blames shifts on), each opening a quiet period for its agent
+ * (notifications.deployQuietMinutes): a silence, or the agent's current one moved later.
+ */
+export function createAgentEventService({ store, clock, config, logger }: ServiceDeps, silences: SilenceService) {
+  const log = logger.child({ module: 'agent-events' });
+  const quietMs = config.notifications.deployQuietMinutes * MINUTE;
+
+  async function quietPeriod(agent: string, event: { kind: AgentEvent['kind']; version: string | null; at: number }, actor: Actor): Promise<SilenceView | undefined> {
+    const endsAt = event.at + quietMs;
+    if (quietMs === 0 || endsAt <= clock.now()) return undefined;
+    const what = `${event.kind} of ${agent}${event.version ? ` (version ${event.version})` : ''}`;
+    const comment = `quiet for ${config.notifications.deployQuietMinutes} min after the ${what} at ${toIso(event.at)}`;
+    const open = (await silences.list()).find((s) => s.status.state !== 'expired' && isQuietPeriodOf(agent)(s));
+    if (open) {
+      if (open.endsAt >= toIso(endsAt)) return open;
+      const extended = await silences.extend(open.id, toIso(endsAt), actor, comment);
+      if (extended) return extended;
+    }
+    const origin = event.kind === 'deploy' ? SilenceOrigin.deploy : SilenceOrigin.restart;
+    const matchers = [{ name: 'agent' as const, value: agent, isRegex: false, isEqual: true }];
+    return silences.create({ matchers, startsAt: toIso(Math.min(event.at, clock.now())), endsAt: toIso(endsAt), createdBy: actor.id, comment }, actor, origin);
+  }
+
+  return {
+    /** Records `body` (validated here) for the agent; answers the event and the quiet period it opened, if any. */
+    async record(agent: string, body: unknown, actor: Actor): Promise<{ event: AgentEvent; silence: SilenceView | null }> {
+      const input = parseAgentEvent(body, clock.now());
+      const silence = await quietPeriod(agent, input, actor);
+      const event = await store.agentEvents.record({
+        agent_name: agent,
+        kind: input.kind,
+        version: input.version,
+        at: toIso(input.at),
+        recorded_at: toIso(clock.now()),
+        actor: actor.id,
+        silence_id: silence?.id ?? null,
+      });
+      log.info({ agent, kind: event.kind, version: event.version, at: event.at, actor: actor.id, silence: event.silence_id }, 'agent event recorded');
+      return { event, silence: silence ?? null };
+    },
+    list: (query: { agentName?: string | undefined; hours: number; limit: number }) =>
+      store.agentEvents.list({ agentName: query.agentName, sinceIso: toIso(clock.now() - query.hours * 60 * MINUTE), limit: query.limit }),
+  };
+}
