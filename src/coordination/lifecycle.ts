@@ -58,6 +58,8 @@ export function createLifecycle(deps: ServiceDeps, parts: LifecycleParts) {
     return improvement;
   }
 
+  const approvalsRequired = (improvement: Pick<Improvement, 'priority'>) => config.policies.requireApprovals[improvement.priority] ?? 1;
+
   /** Approved work goes to subscribers of its role now, and to the role's webhook if there is one. */
   function offer(improvement: Improvement): Improvement {
     bus.publish('assignment:offered', [improvement]);
@@ -170,21 +172,43 @@ export function createLifecycle(deps: ServiceDeps, parts: LifecycleParts) {
     async approve(id: string, actor: Actor, reason: string | null): Promise<Improvement> {
       const current = await store.improvements.get(id);
       if (!current) throw notFound(`Improvement ${quoted(id)} not found`);
+      const required = approvalsRequired(current);
+      if (required > 1) {
+        const at = toIso(clock.now());
+        const recorded = await store.improvements.addApproval({ id, actor: actor.id, at, reason, required });
+        if (!recorded.ok) throw conflict(`Improvement ${quoted(id)} is ${recorded.current}, not pending; only a pending improvement can be approved`);
+        if (recorded.approvals.length < required) {
+          log.info({ id, actor: actor.id, approvals: recorded.approvals.length, required }, 'approval recorded toward the quorum');
+          return publish(ImprovementEventKind.approval_recorded, (await store.improvements.get(id)) ?? current, actor, at);
+        }
+        reason = `approved by ${recorded.approvals.map((a) => a.actor).join(' and ')}${reason ? `: ${reason}` : ''}`;
+      }
       const route = await routeImprovement(current, config, parts.statuses);
       const at = toIso(clock.now());
-      const approved = await move({
-        verb: 'approve',
-        id,
-        actor,
-        reason,
-        at,
-        patch: { decided_by: actor.id, decided_at: at, decision_reason: reason, assigned_agent: route.role, routing_reason: route.reason },
-      });
+      let approved: Improvement;
+      try {
+        approved = await move({
+          verb: 'approve',
+          id,
+          actor,
+          reason,
+          at,
+          patch: { decided_by: actor.id, decided_at: at, decision_reason: reason, assigned_agent: route.role, routing_reason: route.reason },
+        });
+      } catch (error) {
+        // The quorum's other approval moved it first: this one counted, and the work is under way.
+        const now = required > 1 ? await store.improvements.get(id) : undefined;
+        if (now && now.status !== ImprovementStatus.pending && now.status !== ImprovementStatus.rejected) return now;
+        throw error;
+      }
       log.info({ id, to: approved.status, role: route.role, routing: route.reason, actor: actor.id, reason }, 'improvement approved and routed');
       publish(ImprovementEventKind.approved, approved, actor, at);
       if (builtin.enabled && route.role === SpecialistRole.performance_analyst) return analyseAndHandOn(approved);
       return offer(approved);
     },
+
+    /** How many approvals from different operators it needs (policies.requireApprovals; 1 by default). */
+    approvalsRequired,
 
     async reject(id: string, actor: Actor, reason: string | null): Promise<Improvement> {
       const at = toIso(clock.now());

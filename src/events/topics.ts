@@ -9,6 +9,8 @@ export const ImprovementEventKind = {
   created: 'created',
   updated: 'updated',
   approved: 'approved',
+  /** One approval of a quorum (policies.requireApprovals), the suggestion still pending. */
+  approval_recorded: 'approval_recorded',
   rejected: 'rejected',
   claimed: 'claimed',
   released: 'released',

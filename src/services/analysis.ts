@@ -18,6 +18,7 @@ import { HOUR } from '../domain/units.js';
 import { silencedBy, type Silence } from '../domain/silence.js';
 import { findingLabels } from '../analysis/labels.js';
 import type { SilenceService } from './silences.js';
+import type { PolicyService } from './policies.js';
 
 export interface AnalysisResult {
   started_at: string;
@@ -70,7 +71,12 @@ export function analysisInit(config: ServiceDeps['config'], source: AnalysisSour
   };
 }
 
-export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, runner: AnalysisRunner, silences: Pick<SilenceService, 'active'>) {
+export function createAnalysisService(
+  deps: ServiceDeps,
+  lifecycle: Lifecycle,
+  runner: AnalysisRunner,
+  { silences, policies }: { silences: Pick<SilenceService, 'active'>; policies: Pick<PolicyService, 'review'> },
+) {
   const { store, config, clock, logger, bus } = deps;
   const log = logger.child({ module: 'analysis' });
   let running: Promise<AnalysisResult> | undefined;
@@ -182,7 +188,8 @@ export function createAnalysisService(deps: ServiceDeps, lifecycle: Lifecycle, r
         draft = { ...draft, follow_up_of: existing.id, description: `${again} ${draft.description}` };
       }
       try {
-        result.improvements_created.push(await lifecycle.suggest(draft, ANALYST));
+        const created = await lifecycle.suggest(draft, ANALYST);
+        result.improvements_created.push((await policies.review(created)) ?? created);
       } catch (error) {
         // Raised meanwhile by another writer (a verification's follow-up): that one stands, and the next run refreshes it.
         if (!isAppError(error) || error.code !== ErrorCode.conflict) throw error;

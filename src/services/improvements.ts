@@ -1,6 +1,6 @@
 import { toIso } from '../clock.js';
 import type { Lifecycle } from '../coordination/lifecycle.js';
-import type { ImprovementStatus } from '../domain/enums.js';
+import { ImprovementStatus } from '../domain/enums.js';
 import type { Improvement, ImprovementEvent } from '../domain/improvement.js';
 import { notFound, quoted } from '../errors.js';
 import { HOUR } from '../domain/units.js';
@@ -24,15 +24,22 @@ export function createImprovementService({ store, clock }: ServiceDeps, lifecycl
 
   async function decide(id: string, actor: Actor, reason: string | null, verb: 'approve' | 'reject'): Promise<Decision> {
     const improvement = await lifecycle[verb](id, actor, reason);
-    const message =
-      verb === 'approve' ? `Improvement '${improvement.title}' approved for implementation` : `Improvement '${improvement.title}' rejected`;
-    return { improvement, message, reason };
+    if (verb === 'reject') return { improvement, message: `Improvement '${improvement.title}' rejected`, reason };
+    if (improvement.status !== ImprovementStatus.pending) return { improvement, message: `Improvement '${improvement.title}' approved for implementation`, reason };
+    const have = (await store.improvements.approvals(id)).length;
+    const need = lifecycle.approvalsRequired(improvement);
+    return { improvement, message: `Approval ${have} of ${need} recorded for '${improvement.title}'; it needs ${need - have} more from ${need - have === 1 ? 'a different operator' : 'different operators'}`, reason };
   }
 
   return {
     get,
     async list(status: ImprovementStatus | undefined): Promise<Improvement[]> {
       return store.improvements.list(status);
+    },
+    /** The approvals toward its quorum, and how many it needs (1 unless policies.requireApprovals says more). */
+    async approvals(id: string) {
+      const improvement = await get(id);
+      return { required: lifecycle.approvalsRequired(improvement), approvals: await store.improvements.approvals(id) };
     },
     async history(id: string): Promise<ImprovementEvent[]> {
       await get(id);

@@ -25,6 +25,7 @@ import { createWatchState } from './watch.js';
 import { createWorkService } from './work.js';
 import { createSilenceService } from './silences.js';
 import { createAgentEventService } from './agent-events.js';
+import { createPolicyService } from './policies.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
 
@@ -48,7 +49,9 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
   const ingest = createIngestService(deps);
   const otlp = createOtlpService(deps, ingest, otlpPipeline);
   const silences = createSilenceService(deps);
+  const policies = createPolicyService(deps, lifecycle);
   return {
+    policies,
     silences,
     agentEvents: createAgentEventService(deps, silences),
     ingest,
@@ -61,7 +64,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     reportWriter: createReportWriterService(deps, { agents, health, reports, status }),
     retention: createRetentionService(deps),
     findings: createFindingService(deps),
-    analysis: createAnalysisService(deps, lifecycle, analysisRunner, silences),
+    analysis: createAnalysisService(deps, lifecycle, analysisRunner, { silences, policies }),
     status,
     control: createControlService(deps, monitoring),
     events: createEventService(deps),

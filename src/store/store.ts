@@ -150,6 +150,14 @@ export interface ImprovementRepo {
   expiredLeases(nowIso: string): Promise<Improvement[]>;
   /** Completed at or before iso and not yet verified. */
   completedBefore(iso: string): Promise<Improvement[]>;
+  /**
+   * Records `actor`'s approval of a pending improvement toward its quorum (once per actor: a
+   * second is not counted) with an audit row (pending → pending); answers every approval so far,
+   * or the status when it is not pending (nothing recorded).
+   */
+  addApproval(request: { id: string; actor: string; at: string; reason: string | null; required: number }): Promise<{ ok: true; approvals: Approval[] } | { ok: false; current: ImprovementStatus | null }>;
+  /** The approvals recorded toward an improvement's quorum, oldest first. */
+  approvals(id: string): Promise<Approval[]>;
   /** How the verified improvements of one problem family (fingerprint without its agent) turned out. */
   trackRecord(family: ProblemFamily): Promise<{ improved: number; no_effect: number; regressed: number }>;
 }
@@ -177,6 +185,16 @@ export interface AgentEventRepo {
   /** Events at or after sinceIso, newest first, of one agent or all. */
   list(query: { agentName?: string | undefined; sinceIso: string; limit: number }): Promise<AgentEvent[]>;
 }
+
+/** One operator's approval toward a quorum (policies.requireApprovals). */
+export interface Approval {
+  actor: string;
+  at: string;
+  reason: string | null;
+}
+
+/** The audit trail's words for an approval toward a quorum. */
+export const approvalNote = (count: number, required: number, reason: string | null) => `approval ${count} of ${required}${reason ? `: ${reason}` : ''}`;
 
 export interface FindingQuery {
   kind?: string | undefined;

@@ -1,6 +1,7 @@
 import type { Improvement, ImprovementEvent } from '../../domain/improvement.js';
 import type { ImprovementChange } from '../../events/topics.js';
 import type { Decision } from '../../services/improvements.js';
+import type { Approval } from '../../store/store.js';
 import { ProblemFamily } from '../../domain/problem.js';
 import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
@@ -14,6 +15,14 @@ export const ImprovementEventRef = builder.objectRef<ImprovementEvent>('Improvem
     actor: t.exposeString('actor'),
     fromStatus: t.expose('from_status', { type: ImprovementStatusEnum, nullable: true }),
     toStatus: t.expose('to_status', { type: ImprovementStatusEnum }),
+    reason: t.exposeString('reason', { nullable: true }),
+  }),
+});
+
+const ApprovalRef = builder.objectRef<Approval>('Approval').implement({
+  fields: (t) => ({
+    actor: t.exposeString('actor'),
+    at: t.expose('at', { type: 'DateTime' }),
     reason: t.exposeString('reason', { nullable: true }),
   }),
 });
@@ -63,6 +72,15 @@ export const ImprovementRef = builder.objectRef<Improvement>('Improvement').impl
       type: [ImprovementEventRef],
       resolve: (improvement, _, { services }) => services.improvements.history(improvement.id),
     }),
+    approvalsRequired: t.int({
+      description: 'Approvals from different operators it needs before it moves to approved (policies.requireApprovals; 1 by default).',
+      resolve: async (improvement, _, { services }) => (await services.improvements.approvals(improvement.id)).required,
+    }),
+    approvals: t.field({
+      type: [ApprovalRef],
+      description: 'The approvals recorded toward its quorum, oldest first (empty when one approval is enough).',
+      resolve: async (improvement, _, { services }) => (await services.improvements.approvals(improvement.id)).approvals,
+    }),
   }),
 });
 
@@ -84,6 +102,12 @@ const ImprovementChangeRef = builder.objectRef<ImprovementChange>('ImprovementEv
 });
 
 builder.queryFields((t) => ({
+  policies: t.field({
+    authScopes: { read: true },
+    type: 'JSONObject',
+    description: 'The approval policies in force: {autoApprove, requireApprovals}.',
+    resolve: (_, __, { services }) => services.policies.view() as unknown as Record<string, unknown>,
+  }),
   auditTrail: t.field({
     authScopes: { read: true },
     type: [ImprovementEventRef],

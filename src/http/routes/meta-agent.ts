@@ -62,11 +62,12 @@ export const metaAgentRoutes: Route[] = [
     method: 'GET',
     path: '/api/meta-agent/improvements/{id}',
     permission: Permission.read,
-    summary: 'One improvement with its history (every status change: who, when, from, to, why).',
-    returns: 'data: improvement with history',
+    summary: 'One improvement with its history (every status change: who, when, from, to, why) and the approvals toward its quorum.',
+    returns: 'data: improvement with history, approvals_required, approvals: [{actor, at, reason}]',
     async handle({ services, params }) {
       const improvement = await services.improvements.get(params.id!);
-      return { data: { ...improvement, history: await services.improvements.history(improvement.id) } };
+      const { required, approvals } = await services.improvements.approvals(improvement.id);
+      return { data: { ...improvement, history: await services.improvements.history(improvement.id), approvals_required: required, approvals } };
     },
   },
   {
@@ -98,6 +99,16 @@ export const metaAgentRoutes: Route[] = [
         reason: decision.reason,
         data: decision.improvement,
       };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/policies',
+    permission: Permission.read,
+    summary: 'The approval policies in force: autoApprove rules (approved as policy:<name>, rate-limited per agent per day) and requireApprovals (approvals from different operators per priority).',
+    returns: 'data: {autoApprove, requireApprovals}',
+    async handle({ services }) {
+      return { data: services.policies.view() };
     },
   },
   {

@@ -1,7 +1,7 @@
 import { ImprovementStatus } from '../../domain/enums.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../../domain/improvement.js';
 import { conflict } from '../../errors.js';
-import type { ImprovementPatch, ImprovementRepo } from '../store.js';
+import { approvalNote, type Approval, type ImprovementPatch, type ImprovementRepo } from '../store.js';
 import { inTransaction, one, rows, type Queryable, type Pool } from './pool.js';
 
 const JSON_COLUMNS = new Set(['affected_components', 'estimated_impact', 'implementation_plan', 'evidence', 'result', 'analysis', 'outcome_details']);
@@ -71,6 +71,16 @@ export function createPgImprovementRepo(pool: Pool): ImprovementRepo {
         if (guard && (current.status !== guard.status || (guard.leaseOwner !== undefined && current.lease_owner !== guard.leaseOwner))) return undefined;
         return update(client, id, patch, at);
       }),
+    addApproval: (request) =>
+      inTransaction(pool, async (client) => {
+        const current = await one<{ status: Improvement['status'] }>(client, 'SELECT status FROM system_improvements WHERE id = $1 FOR UPDATE', [request.id]);
+        if (current?.status !== ImprovementStatus.pending) return { ok: false as const, current: current?.status ?? null };
+        const inserted = await client.query('INSERT INTO improvement_approvals (improvement_id, actor, at, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [request.id, request.actor, request.at, request.reason]);
+        const approvals = await rows<Approval>(client, 'SELECT actor, at, reason FROM improvement_approvals WHERE improvement_id = $1 ORDER BY at, actor', [request.id]);
+        if ((inserted.rowCount ?? 0) > 0) await recordEvent(client, request.id, request.at, request.actor, current.status, current.status, approvalNote(approvals.length, request.required, request.reason));
+        return { ok: true as const, approvals };
+      }),
+    approvals: (id) => rows<Approval>(pool, 'SELECT actor, at, reason FROM improvement_approvals WHERE improvement_id = $1 ORDER BY at, actor', [id]),
     events: (id) => rows<ImprovementEvent>(pool, 'SELECT * FROM improvement_events WHERE improvement_id = $1 ORDER BY id', [id]),
     eventsSince: (sinceIso, limit) => rows<ImprovementEvent>(pool, 'SELECT * FROM improvement_events WHERE at >= $1 ORDER BY id DESC LIMIT $2', [sinceIso, limit]),
     latestByFingerprint: (fingerprint) => one<Improvement>(pool, 'SELECT * FROM system_improvements WHERE fingerprint = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [fingerprint]),

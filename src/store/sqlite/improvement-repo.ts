@@ -1,6 +1,6 @@
 import { ImprovementStatus } from '../../domain/enums.js';
 import type { Improvement, ImprovementDraft, ImprovementEvent } from '../../domain/improvement.js';
-import type { ImprovementPatch, ImprovementRepo, TransitionRequest, TransitionResult } from '../store.js';
+import { approvalNote, type Approval, type ImprovementPatch, type ImprovementRepo, type TransitionRequest, type TransitionResult } from '../store.js';
 import type { Db } from './open-db.js';
 import { conflict } from '../../errors.js';
 
@@ -101,6 +101,18 @@ export function createImprovementRepo(db: Db): ImprovementRepo {
     return { ok: true, improvement: fromRow(get.get(request.id) as Row) };
   });
 
+  const insertApproval = db.prepare('INSERT INTO improvement_approvals (improvement_id, actor, at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const approvals = db.prepare('SELECT actor, at, reason FROM improvement_approvals WHERE improvement_id = ? ORDER BY at, actor');
+  const addApproval = db.transaction((request: { id: string; actor: string; at: string; reason: string | null; required: number }) => {
+    const current = statusOf.get(request.id) as Improvement['status'] | undefined;
+    if (current !== ImprovementStatus.pending) return { ok: false as const, current: current ?? null };
+    if (insertApproval.run(request.id, request.actor, request.at, request.reason).changes > 0) {
+      const count = (approvals.all(request.id) as Approval[]).length;
+      recordEvent.run(request.id, request.at, request.actor, current, current, approvalNote(count, request.required, request.reason));
+    }
+    return { ok: true as const, approvals: approvals.all(request.id) as Approval[] };
+  });
+
   const patchOne = db.transaction((id: string, patch: ImprovementPatch, at: string, guard?: { status: string; leaseOwner?: string }) => {
     let where = '';
     const params: Row = {};
@@ -153,6 +165,12 @@ export function createImprovementRepo(db: Db): ImprovementRepo {
     },
     async completedBefore(iso) {
       return (unverified.all(iso) as Row[]).map(fromRow);
+    },
+    async addApproval(request) {
+      return addApproval.immediate(request);
+    },
+    async approvals(id) {
+      return approvals.all(id) as Approval[];
     },
     async trackRecord(family) {
       const result: Record<string, number> = { improved: 0, no_effect: 0, regressed: 0 };
