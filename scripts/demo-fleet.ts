@@ -36,6 +36,12 @@ const fleet = demoFleet(start, healed);
 async function call(method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await response.json().catch(() => ({}));
+  if (response.status === 401 || response.status === 403) {
+    // No point going on: every later call would be refused the same way.
+    console.error(`${method} ${path} was refused (${response.status}): ${json.message ?? response.statusText}`);
+    console.error('The demo reports metrics (agent role), triggers analysis and decides suggestions (operator role): give it an admin token with --token or META_AGENT_TOKEN.');
+    process.exit(1);
+  }
   if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${json.message ?? ''}`);
   return json;
 }

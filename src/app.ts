@@ -54,8 +54,10 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     maxRequestBodySize: config.limits.maxBodyBytes,
     multipart: false,
     landingPage: false,
-    // A bare liveness probe for load balancers; Yoga's default (/health) would shadow /api/meta-agent/health.
-    healthCheckEndpoint: '/healthz',
+    // Yoga answers an empty 200 for every URL ending in this; /healthz is ours (use-rest.ts), with a
+    // body. No request URL holds a '#', so this turns Yoga's check off (its default, /health,
+    // would shadow /api/meta-agent/health).
+    healthCheckEndpoint: '#',
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),

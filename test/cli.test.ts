@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { runCli } from '../src/cli/run.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { suggestionFor } from './helpers/improvements.js';
 import { series } from './helpers/samples.js';
+import { startServerProcess, tempDataDir } from './helpers/process.js';
 
 /** `npx meta-agent …` against a running server (its fetch handler), as an operator types it. */
 async function cli(t: TestApp | undefined, argv: string[], env: Record<string, string | undefined> = {}) {
@@ -94,5 +95,53 @@ describe('meta-agent CLI', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'agents', '--help'], { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: meta-agent agents/);
+  });
+});
+
+describe('meta-agent CLI and demo as real processes against a real server', () => {
+  const root = path.resolve(import.meta.dirname, '..');
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('adds, lists and expires a silence', async () => {
+    const server = await startServerProcess({ META_AGENT_DATA_DIR: tempDataDir() });
+    const env = { META_AGENT_URL: server.url };
+    const added = await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=trade_executor', '--match', 'kind!=offline', '--for', '30m', '--comment', 'deploying 2.4'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const id = /silence (\S+) created, until (\S+)/.exec(added.stdout)![1]!;
+
+    const listed = await run(['src/cli/main.ts', 'silence', 'list', '--state', 'active'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+MATCHERS\s+ENDS\s+CREATED BY\s+COMMENT$/);
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+active\\s+agent=trade_executor kind!=offline`));
+
+    const expired = await run(['src/cli/main.ts', 'silence', 'expire', id, '--reason', 'deploy done', '--json'], env);
+    expect(expired.code).toBe(0);
+    expect(JSON.parse(expired.stdout)).toMatchObject({ id, status: { state: 'expired' } });
+    expect((await run(['src/cli/main.ts', 'silence', 'expire', id], env))).toMatchObject({ code: 1, stderr: expect.stringMatching(/^409 .*already ended/) });
+    expect((await run(['src/cli/main.ts', 'silence', 'add', '--match', 'host=x', '--for', '1h', '--comment', 'x'], env)).code).toBe(2);
+    expect((await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=x', '--for', 'soon', '--comment', 'x'], env)).code).toBe(2);
+    const bad = await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=~(a+)+', '--for', '1h', '--comment', 'x'], env);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/^400 .*matchers\[0\]\.value: .*exponential/) });
+    server.child.kill('SIGTERM');
+    await server.exit();
+  });
+
+  it('stops the demo at the first refusal, naming the role it needs, with a non-zero exit', async () => {
+    const viewer = 'viewer-token-0123456789abcdef';
+    const server = await startServerProcess({ META_AGENT_DATA_DIR: tempDataDir(), META_AGENT_API_TOKENS: `viewer:${viewer}` });
+    const demo = await run(['scripts/demo-fleet.ts', '--url', server.url, '--token', viewer, '--history', '1', '--duration', '5'], {});
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toMatch(/refused \(403\): Role viewer may not/);
+    expect(demo.stderr).toMatch(/admin token/);
+    server.child.kill('SIGTERM');
+    await server.exit();
   });
 });

@@ -10,6 +10,23 @@ describe('HTTP edges', () => {
     expect(res.body).toEqual({ status: 'error', code: 'NOT_FOUND', message: expect.stringMatching(/No endpoint at GET \/api\/meta-agent\/nope/) });
   });
 
+  it('answers liveness with a short JSON body', async () => {
+    const t = createTestApp();
+    const res = await t.get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('treats an empty query parameter as absent, as a table URL or an HTML form sends it', async () => {
+    const t = createTestApp();
+    const res = await t.get('/api/meta-agent/metrics?limit=&hours=&resolution=');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ time_period_hours: 24 });
+    expect((await t.get('/api/meta-agent/improvements?status=')).body.filtered_by_status).toBeNull();
+    expect((await t.get('/api/meta-agent/metrics?nope=')).status).toBe(400);
+  });
+
   it('answers a wrong method with 405 naming the right one', async () => {
     const t = createTestApp();
     const res = await t.request('DELETE', '/api/meta-agent/status');
@@ -24,7 +41,6 @@ describe('HTTP edges', () => {
     ['/api/meta-agent/metrics?hours=abc', /hours/],
     ['/api/meta-agent/metrics?hours=0', /hours/],
     ['/api/meta-agent/metrics?hours=8761', /at most 8760/],
-    ['/api/meta-agent/metrics?hours=', /hours/],
     ['/api/meta-agent/metrics?hours=1e400', /hours/],
     ['/api/meta-agent/agent-performance?hours=NaN', /hours/],
     ['/api/meta-agent/agent-performance?agent_name=%27%3B%20DROP%20TABLE%20agents%3B--', /agent_name must be/],

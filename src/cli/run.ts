@@ -34,6 +34,7 @@ function overview(): string {
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(52)} ${c.summary}`),
+    `  ${'serve'.padEnd(52)} Run the built server as it is (npm run serve); configured by META_AGENT_* and the config file.`,
     '',
     'Options:',
     `  --url <url>      the server (default: META_AGENT_URL, else ${DEFAULT_URL})`,

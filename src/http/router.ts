@@ -93,7 +93,7 @@ export function createRouter(routes: readonly Route[]) {
   };
 }
 
-/** Query parameters as a plain object; unknown or repeated names are a 400 naming them. */
+/** Query parameters as a plain object; unknown or repeated names are a 400 naming them; empty values are absent. */
 export function parseQuery(url: URL, route: Route): Record<string, string> {
   const allowed = new Set((route.query ?? []).map((p) => p.name));
   const query: Record<string, string> = {};
@@ -102,6 +102,8 @@ export function parseQuery(url: URL, route: Route): Record<string, string> {
       const known = allowed.size > 0 ? `; known parameters: ${[...allowed].join(', ')}` : '; it takes none';
       throw new AppError(ErrorCode.badRequest, `Unknown query parameter '${name.slice(0, 64)}' for ${route.path}${known}`);
     }
+    // A table's URL with an empty field (?limit=) means "not given", as an HTML form sends it.
+    if (value === '') continue;
     if (name in query) throw new AppError(ErrorCode.badRequest, `Query parameter '${name}' is given more than once`);
     query[name] = value;
   }

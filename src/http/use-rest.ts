@@ -53,6 +53,8 @@ export function useRestApi(options: RestOptions): Plugin {
     const { pathname } = url;
     if (pathname === OTLP_METRICS_PATH) return otlp(request);
     if (request.method === 'GET' || request.method === 'HEAD') {
+      // Liveness for load balancers and orchestrators: open to all, and says nothing more than that it answers.
+      if (pathname === '/healthz') return new Response(request.method === 'HEAD' ? null : '{"status":"ok"}\n', { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
       if (pathname === '/docs' || pathname === '/docs/') return html(docsPage);
       if (pathname === '/docs/openapi.json') return new Response(openapi, { headers: { 'content-type': 'application/json' } });
       if (!pathname.startsWith('/api/')) {
