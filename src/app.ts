@@ -9,7 +9,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { agentRoutes } from './http/routes/agents.js';
 import { metaAgentRoutes } from './http/routes/meta-agent.js';
-import { silenceRoutes } from './http/routes/silences.js';
+import { maintenanceWindowRoutes, silenceRoutes } from './http/routes/silences.js';
 import { workRoutes } from './http/routes/work.js';
 import { graphqlProtections } from './graphql/plugins.js';
 import { principalOf, useGuard } from './http/guard.js';
@@ -21,7 +21,7 @@ import type { Services } from './services/services.js';
 import { VERSION } from './version.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
-export const REST_ROUTES = [...metaAgentRoutes, ...silenceRoutes, ...workRoutes, ...agentRoutes];
+export const REST_ROUTES = [...metaAgentRoutes, ...silenceRoutes, ...maintenanceWindowRoutes, ...workRoutes, ...agentRoutes];
 
 export interface AppDeps {
   config: Config;

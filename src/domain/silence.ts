@@ -45,7 +45,7 @@ export type SilenceDraft = Pick<Silence, 'matchers' | 'startsAt' | 'endsAt' | 'c
 /** One change to a silence, for the audit trail. */
 export interface SilenceEvent {
   silence_id: string;
-  action: 'created' | 'expired' | 'extended';
+  action: 'created' | 'expired' | 'extended' | 'updated' | 'deleted';
   at: string;
   actor: string;
   reason: string | null;

@@ -11,6 +11,7 @@ import './types/improvements.js';
 import './types/reports.js';
 import './types/samples.js';
 import './types/silences.js';
+import './types/maintenance-windows.js';
 import './types/status.js';
 import './types/system-metrics.js';
 import './types/work.js';

@@ -27,7 +27,7 @@ export interface RestContext {
 
 /** One REST endpoint: its contract (for the router and the OpenAPI document) and its handler. */
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   summary: string;
   /** What the caller's role must allow (see src/auth/roles.ts). */

@@ -105,9 +105,17 @@ function parseTime(value: unknown, field: string, fail: (field: string, message:
   return ms;
 }
 
-function parseText(value: unknown, field: string, max: number, required: boolean, fail: (field: string, message: string) => void): string | undefined {
+/** Free text of at most `max` characters; undefined when absent (reported when required) or bad. */
+export function parseText(
+  value: unknown,
+  field: string,
+  max: number,
+  required: boolean,
+  fail: (field: string, message: string) => void,
+  missing = 'is required: say why (it is kept in the audit trail)',
+): string | undefined {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    if (required) fail(field, 'is required: say why (it is kept in the audit trail)');
+    if (required) fail(field, missing);
     return undefined;
   }
   if (typeof value !== 'string') fail(field, `must be a string (got ${show(value)})`);

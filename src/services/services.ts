@@ -26,6 +26,7 @@ import { createWorkService } from './work.js';
 import { createSilenceService } from './silences.js';
 import { createAgentEventService } from './agent-events.js';
 import { createPolicyService } from './policies.js';
+import { createMaintenanceWindowService } from './maintenance-windows.js';
 
 export type Monitoring = MonitoringControl & MonitoringView;
 
@@ -54,6 +55,7 @@ export function createServices(deps: ServiceDeps, monitoring: Monitoring, { coll
     policies,
     silences,
     agentEvents: createAgentEventService(deps, silences),
+    maintenanceWindows: createMaintenanceWindowService(deps, silences),
     ingest,
     otlp,
     agents,

@@ -4,6 +4,7 @@ import { SilenceOrigin, SilenceState, silenceState, withState, type Silence, typ
 import { AppError, conflict, ErrorCode, notFound, quoted } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseSilenceDraft } from '../inputs/silence.js';
+import { currentOccurrence, occurrenceSilence, parseOccurrenceId, previousStart, type MaintenanceWindow } from '../domain/maintenance-window.js';
 
 /** At most this many silences active or pending at once (made by people and tools; quiet periods are one per agent). */
 export const MAX_CURRENT_SILENCES = 1000;
@@ -19,15 +20,32 @@ export type SilenceService = ReturnType<typeof createSilenceService>;
  */
 export function createSilenceService({ store, clock, bus, logger }: ServiceDeps) {
   const log = logger.child({ module: 'silences' });
-  let cached: { readAt: number; silences: Silence[] } | undefined;
+  let cached: { readAt: number; silences: Silence[]; windows: MaintenanceWindow[] } | undefined;
 
-  /** Silences not ended (active and pending), from a read at most CACHE_MS old. */
-  async function current(): Promise<Silence[]> {
+  /** Silences not ended (active and pending) and the maintenance windows, from a read at most CACHE_MS old. */
+  async function current(): Promise<{ silences: Silence[]; windows: MaintenanceWindow[] }> {
     const now = clock.now();
     if (!cached || now - cached.readAt >= CACHE_MS || now < cached.readAt) {
-      cached = { readAt: now, silences: await store.silences.current(toIso(now)) };
+      const [silences, windows] = await Promise.all([store.silences.current(toIso(now)), store.maintenanceWindows.list()]);
+      cached = { readAt: now, silences, windows };
     }
-    return cached.silences;
+    return cached;
+  }
+
+  /** The maintenance windows' occurrences going on at `at`, as silences. */
+  const occurrencesAt = (windows: readonly MaintenanceWindow[], at: number): Silence[] =>
+    windows.flatMap((w) => {
+      const occurrence = currentOccurrence(w, at);
+      return occurrence ? [occurrenceSilence(w, occurrence)] : [];
+    });
+
+  /** A window's occurrence by its id (`<window>:<start seconds>`), if that window does start then. */
+  async function occurrence(id: string): Promise<{ window: MaintenanceWindow; silence: Silence } | undefined> {
+    const parsed = parseOccurrenceId(id);
+    const window = parsed && (await store.maintenanceWindows.get(parsed.windowId));
+    if (!parsed || !window) return undefined;
+    if (previousStart(window, parsed.start) !== parsed.start) return undefined;
+    return { window, silence: occurrenceSilence(window, { start: parsed.start, end: parsed.start + window.durationMinutes * 60_000 }) };
   }
 
   function changed(kind: 'created' | 'expired' | 'extended', silence: Silence, actor: Actor, at: string): SilenceView {
@@ -38,7 +56,7 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
   }
 
   async function get(id: string): Promise<Silence> {
-    const silence = await store.silences.get(id);
+    const silence = (await store.silences.get(id)) ?? (await occurrence(id))?.silence;
     if (!silence) throw notFound(`Silence ${quoted(id)} not found`);
     return silence;
   }
@@ -63,7 +81,13 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     /** Silences active at `at` (default now). */
     async active(at = clock.now()): Promise<Silence[]> {
       const iso = toIso(at);
-      return (await current()).filter((s) => silenceState(s, iso) === SilenceState.active);
+      const { silences, windows } = await current();
+      return [...silences.filter((s) => silenceState(s, iso) === SilenceState.active), ...occurrencesAt(windows, at)];
+    },
+
+    /** A maintenance window changed: the next read sees it. */
+    invalidate(): void {
+      cached = undefined;
     },
 
     /** A silence as a person or tool sent it (the REST body, the GraphQL input): validated here, with this clock. */
@@ -75,10 +99,12 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
 
     /** Newest end last for current ones; ended ones, the latest 1000, after them. */
     async list(state?: SilenceState): Promise<SilenceView[]> {
-      const at = toIso(clock.now());
+      const now = clock.now();
+      const at = toIso(now);
       const rows = state === SilenceState.expired ? [] : await store.silences.current(at);
+      const windows = state === undefined || state === SilenceState.active ? occurrencesAt(await store.maintenanceWindows.list(), now) : [];
       const ended = state === undefined || state === SilenceState.expired ? await store.silences.ended(at, ENDED_LISTED) : [];
-      return [...rows, ...ended].map((s) => withState(s, at)).filter((s) => state === undefined || s.status.state === state);
+      return [...rows, ...windows, ...ended].map((s) => withState(s, at)).filter((s) => state === undefined || s.status.state === state);
     },
 
     async get(id: string): Promise<SilenceView> {
@@ -90,6 +116,9 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     /** Ends it now (a pending one never starts); the record stays. A 409 when it has already ended. */
     async expire(id: string, actor: Actor, reason: string | null): Promise<SilenceView> {
       const silence = await get(id);
+      if (silence.origin === SilenceOrigin.window) {
+        throw conflict(`Silence ${quoted(id)} is an occurrence of a maintenance window: edit or delete the window (/api/meta-agent/maintenance-windows)`);
+      }
       const at = toIso(clock.now());
       const times = { startsAt: silence.startsAt < at ? silence.startsAt : at, endsAt: at };
       const expired = await store.silences.reschedule(id, times, audit(id, 'expired', at, actor, reason));

@@ -13,6 +13,7 @@ import type { StreamAdvance, StreamMark } from '../domain/otlp-stream.js';
 import type { SystemMetrics } from '../domain/system-metrics.js';
 import type { Silence, SilenceEvent } from '../domain/silence.js';
 import type { AgentEvent } from '../domain/agent-event.js';
+import type { MaintenanceWindow } from '../domain/maintenance-window.js';
 
 /**
  * What the services need from persistence. Every method returns a Promise even over
@@ -31,6 +32,7 @@ export interface Store {
   monitoring: MonitoringSwitchRepo;
   otlpStreams: OtlpStreamRepo;
   silences: SilenceRepo;
+  maintenanceWindows: MaintenanceWindowRepo;
   agentEvents: AgentEventRepo;
   /**
    * Reports kept in the database, where several replicas share it (PostgreSQL): every replica
@@ -177,6 +179,18 @@ export interface SilenceRepo {
   reschedule(id: string, times: { startsAt: string; endsAt: string }, event: SilenceEvent): Promise<Silence | undefined>;
   /** The audit trail of one silence, oldest first. */
   events(id: string): Promise<SilenceEvent[]>;
+}
+
+/** Maintenance windows; each change is stored with its audit row (SilenceEvent, by the window's id) in one transaction. */
+export interface MaintenanceWindowRepo {
+  create(window: MaintenanceWindow, event: SilenceEvent): Promise<void>;
+  /** Replaces it; undefined when there is none with its id. */
+  update(window: MaintenanceWindow, event: SilenceEvent): Promise<MaintenanceWindow | undefined>;
+  /** Removes it, keeping the audit trail; false when there was none. */
+  delete(id: string, event: SilenceEvent): Promise<boolean>;
+  get(id: string): Promise<MaintenanceWindow | undefined>;
+  /** By name. */
+  list(): Promise<MaintenanceWindow[]>;
 }
 
 export interface AgentEventRepo {

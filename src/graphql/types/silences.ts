@@ -4,7 +4,7 @@ import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { MatcherNameEnum, SilenceOriginEnum, SilenceStateEnum } from '../enums.js';
 
-const MatcherRef = builder.objectRef<Matcher>('Matcher').implement({
+export const MatcherRef = builder.objectRef<Matcher>('Matcher').implement({
   description: 'One label test: name = value (isEqual false: not equal); isRegex: value is a regular expression matching the whole label.',
   fields: (t) => ({
     name: t.expose('name', { type: MatcherNameEnum }),
@@ -14,7 +14,7 @@ const MatcherRef = builder.objectRef<Matcher>('Matcher').implement({
   }),
 });
 
-const SilenceEventRef = builder.objectRef<SilenceEvent>('SilenceHistoryEntry').implement({
+export const SilenceEventRef = builder.objectRef<SilenceEvent>('SilenceHistoryEntry').implement({
   description: 'One change of a silence: who, when, what and why.',
   fields: (t) => ({
     action: t.exposeString('action', { description: 'created, extended or expired.' }),
@@ -40,7 +40,7 @@ export const SilenceRef = builder.objectRef<SilenceView>('Silence').implement({
   }),
 });
 
-const MatcherInput = builder.inputType('MatcherInput', {
+export const MatcherInput = builder.inputType('MatcherInput', {
   fields: (t) => ({
     name: t.field({ type: MatcherNameEnum, required: true }),
     value: t.string({ required: true }),
@@ -112,6 +112,6 @@ builder.subscriptionField('silenceEvents', (t) =>
 );
 
 /** GraphQL gives absent optional fields as null; the input rules read absent as undefined. */
-function withoutNulls(value: object): Record<string, unknown> {
+export function withoutNulls(value: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
 }

@@ -61,3 +61,78 @@ export const silenceRoutes: Route[] = [
     },
   },
 ];
+
+const WINDOW_EXAMPLE = {
+  name: 'nightly-batch-restart',
+  weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+  time: '02:00',
+  durationMinutes: 20,
+  timeZone: 'Europe/London',
+  matchers: [{ name: 'agent', value: 'batch_.*', isRegex: true, isEqual: true }],
+  comment: 'batch agents restart every night',
+};
+const WINDOW_BODY = {
+  required: true,
+  description: '{name, cron ("0 2 * * *") | weekdays (sun..sat) + time ("02:00"), durationMinutes (1..10080), timeZone (IANA), matchers, comment, createdBy?}',
+  example: WINDOW_EXAMPLE,
+};
+
+/** Recurring maintenance windows: each occurrence acts as a silence. */
+export const maintenanceWindowRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/api/meta-agent/maintenance-windows',
+    permission: Permission.operate,
+    summary: 'Create a recurring maintenance window: while an occurrence goes on it acts as a silence of its matchers, and is listed among the silences.',
+    body: WINDOW_BODY,
+    returns: 'data: window with next_start and active',
+    async handle({ services, actor, body }) {
+      return { data: await services.maintenanceWindows.create(await body(), actor) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/maintenance-windows',
+    permission: Permission.read,
+    summary: 'Maintenance windows by name, each with its next start and the occurrence going on now (active: {silence_id, until} or null).',
+    returns: 'data: [window], count',
+    async handle({ services }) {
+      const windows = await services.maintenanceWindows.list();
+      return { data: windows, count: windows.length };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/meta-agent/maintenance-windows/{id}',
+    permission: Permission.read,
+    summary: 'One maintenance window with its audit trail.',
+    returns: 'data: window with history',
+    async handle({ services, params }) {
+      const window = await services.maintenanceWindows.get(params.id!);
+      return { data: { ...window, history: await services.maintenanceWindows.history(window.id) } };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/meta-agent/maintenance-windows/{id}',
+    permission: Permission.operate,
+    summary: 'Replace a maintenance window (the same body as to create it); audited.',
+    body: WINDOW_BODY,
+    returns: 'data: window',
+    async handle({ services, params, actor, body }) {
+      return { data: await services.maintenanceWindows.update(params.id!, await body(), actor) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/meta-agent/maintenance-windows/{id}',
+    permission: Permission.operate,
+    summary: 'Delete a maintenance window (an occurrence going on ends with it); its audit trail stays.',
+    query: [input.reason],
+    returns: 'message, data: window',
+    async handle({ services, params, actor, query }) {
+      const window = await services.maintenanceWindows.delete(params.id!, actor, input.reason.parse(query.reason));
+      return { message: `Maintenance window ${window.name} deleted`, data: window };
+    },
+  },
+];

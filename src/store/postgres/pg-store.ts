@@ -4,6 +4,7 @@ import { createPgDeliveryRepo, createPgNotificationStateRepo } from './delivery-
 import { createPgMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { createPgOtlpStreamRepo } from './otlp-stream-repo.js';
 import { createPgSilenceRepo } from './silence-repo.js';
+import { createPgMaintenanceWindowRepo } from './maintenance-window-repo.js';
 import { createPgAgentEventRepo } from './agent-event-repo.js';
 import { createPgFindingRepo } from './finding-repo.js';
 import { createPgImprovementRepo } from './improvement-repo.js';
@@ -87,6 +88,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     monitoring: translated(createPgMonitoringSwitchRepo(pool)),
     otlpStreams: translated(createPgOtlpStreamRepo(pool)),
     silences: translated(createPgSilenceRepo(pool)),
+    maintenanceWindows: translated(createPgMaintenanceWindowRepo(pool)),
     agentEvents: translated(createPgAgentEventRepo(pool)),
     reports: translated(createPgReportRepo(pool)),
     analysisSource: () => ({ engine: 'postgres', url }),

@@ -335,6 +335,22 @@ CREATE TABLE improvement_approvals (
 );
 `;
 
+/** Recurring maintenance windows; their changes are audited in silence_events. */
+const V10 = `
+CREATE TABLE maintenance_windows (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT NOT NULL,
+  schedule JSONB NOT NULL,
+  duration_minutes INTEGER NOT NULL,
+  time_zone TEXT NOT NULL,
+  matchers JSONB NOT NULL,
+  comment TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL
+);
+`;
+
 export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'cluster identity', sql: V2 },
@@ -345,6 +361,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: 
   { version: 7, name: 'tokens', sql: V7 },
   { version: 8, name: 'otlp streams', sql: V8 },
   { version: 9, name: 'silences', sql: V9 },
+  { version: 10, name: 'maintenance windows', sql: V10 },
 ];
 
 /** Any fixed number: the advisory lock under which one replica at a time migrates. */

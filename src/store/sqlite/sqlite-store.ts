@@ -9,6 +9,7 @@ import { createMaintenanceRepo } from './maintenance-repo.js';
 import { createMonitoringSwitchRepo } from './monitoring-switch-repo.js';
 import { createOtlpStreamRepo } from './otlp-stream-repo.js';
 import { createSilenceRepo } from './silence-repo.js';
+import { createMaintenanceWindowRepo } from './maintenance-window-repo.js';
 import { createAgentEventRepo } from './agent-event-repo.js';
 import { openDb, schemaVersion, type OpenDbOptions } from './open-db.js';
 import { createRollupRepo } from './rollup-repo.js';
@@ -62,6 +63,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     monitoring: withStorageErrors(createMonitoringSwitchRepo(db), writer.lockWaiters),
     otlpStreams: withStorageErrors(createOtlpStreamRepo(db), writer.lockWaiters),
     silences: withStorageErrors(createSilenceRepo(db), writer.lockWaiters),
+    maintenanceWindows: withStorageErrors(createMaintenanceWindowRepo(db), writer.lockWaiters),
     agentEvents: withStorageErrors(createAgentEventRepo(db), writer.lockWaiters),
     analysisSource: () => ({ engine: 'sqlite', file }),
     identity: async () => `sqlite:${path.resolve(file)}`,

@@ -8,6 +8,7 @@ import * as monitoringSwitch from './007-monitoring-switch.js';
 import * as tokens from './008-tokens.js';
 import * as otlpStreams from './009-otlp-streams.js';
 import * as silences from './010-silences.js';
+import * as maintenanceWindows from './011-maintenance-windows.js';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'tokens', sql: tokens.sql },
   { version: 9, name: 'otlp-streams', sql: otlpStreams.sql },
   { version: 10, name: 'silences', sql: silences.sql },
+  { version: 11, name: 'maintenance-windows', sql: maintenanceWindows.sql },
 ];

@@ -1,0 +1,83 @@
+import { CronExpressionParser } from 'cron-parser';
+import { WEEKDAYS, type MaintenanceWindowDraft, type Weekday, type WindowSchedule } from '../domain/maintenance-window.js';
+import { validationFailed, type FieldError } from '../errors.js';
+import { parseMatchers, parseText } from './silence.js';
+import { show } from './text.js';
+
+const FIELDS = ['name', 'cron', 'weekdays', 'time', 'durationMinutes', 'timeZone', 'matchers', 'comment', 'createdBy'];
+const MAX_DURATION_MINUTES = 7 * 24 * 60;
+
+/**
+ * A maintenance window as POST and PUT /api/meta-agent/maintenance-windows take it:
+ * {name, cron | weekdays + time, durationMinutes, timeZone, matchers, comment, createdBy?},
+ * every problem named by its field.
+ */
+export function parseMaintenanceWindow(body: unknown, caller: string): MaintenanceWindowDraft {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => errors.push({ field, message });
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw validationFailed('A maintenance window is a JSON object', [{ field: 'body', message: `must be an object, got ${show(body)}` }]);
+  }
+  const input = body as Record<string, unknown>;
+  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(key.slice(0, 64), `is not a field of a maintenance window; accepted: ${FIELDS.join(', ')}`);
+  const name = parseText(input.name, 'name', 100, true, fail, 'is required: a name people will recognise, e.g. nightly-batch-restart');
+  const schedule = parseSchedule(input, fail);
+  const duration = input.durationMinutes;
+  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_MINUTES) {
+    fail('durationMinutes', `must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (got ${show(duration)})`);
+  }
+  const timeZone = parseTimeZone(input.timeZone, fail);
+  const matchers = parseMatchers(input.matchers, 'matchers', fail);
+  const comment = parseText(input.comment, 'comment', 2000, true, fail);
+  const createdBy = parseText(input.createdBy, 'createdBy', 128, false, fail) ?? caller;
+  if (errors.length > 0 || !name || !schedule || !timeZone || !matchers || !comment) {
+    throw validationFailed(`The maintenance window is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+  }
+  return { name, schedule, durationMinutes: duration as number, timeZone, matchers, comment, createdBy };
+}
+
+function parseSchedule(input: Record<string, unknown>, fail: (field: string, message: string) => void): WindowSchedule | undefined {
+  const hasCron = input.cron !== undefined && input.cron !== null;
+  const hasDays = input.weekdays !== undefined || input.time !== undefined;
+  if (hasCron === hasDays) {
+    fail('cron', 'give either cron (e.g. "0 2 * * *") or weekdays and time (e.g. ["mon","fri"] and "02:00"), not both and not neither');
+    return undefined;
+  }
+  if (hasCron) {
+    if (typeof input.cron !== 'string' || input.cron.trim().split(/\s+/).length !== 5) {
+      fail('cron', `must be a cron expression of 5 fields: minute hour day-of-month month day-of-week (got ${show(input.cron)})`);
+      return undefined;
+    }
+    try {
+      CronExpressionParser.parse(input.cron, { strict: false });
+    } catch (error) {
+      fail('cron', `is not a valid cron expression: ${(error as Error).message}`);
+      return undefined;
+    }
+    return { cron: input.cron.trim() };
+  }
+  const weekdays = input.weekdays;
+  let ok = true;
+  if (!Array.isArray(weekdays) || weekdays.length === 0 || weekdays.some((d) => !(WEEKDAYS as readonly unknown[]).includes(d)) || new Set(weekdays).size !== weekdays.length) {
+    fail('weekdays', `must be a non-empty list of different days among ${WEEKDAYS.join(', ')} (got ${show(JSON.stringify(weekdays))})`);
+    ok = false;
+  }
+  if (typeof input.time !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time)) {
+    fail('time', `must be a time of day HH:MM from 00:00 to 23:59 (got ${show(input.time)})`);
+    ok = false;
+  }
+  return ok ? { weekdays: weekdays as Weekday[], time: input.time as string } : undefined;
+}
+
+function parseTimeZone(value: unknown, fail: (field: string, message: string) => void): string | undefined {
+  if (typeof value !== 'string' || value === '') {
+    fail('timeZone', `is required: an IANA time zone such as Europe/London or UTC (got ${show(value)})`);
+    return undefined;
+  }
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    fail('timeZone', `is not an IANA time zone such as Europe/London or UTC (got ${show(value)})`);
+    return undefined;
+  }
+}
