@@ -188,7 +188,19 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, s
       queued.set(notification.key, notification);
     }
     if (ended) retryHeld();
-    if (queued.size > 0) draining ??= track(drain()).finally(() => (draining = undefined));
+    startDraining();
+  }
+
+  /**
+   * One drain at a time. A notice queued after the drain's last look but before it is marked
+   * done would wait for the next event: the end of a drain starts another for it.
+   */
+  function startDraining(): void {
+    if (queued.size === 0 || draining) return;
+    draining = track(drain()).finally(() => {
+      draining = undefined;
+      startDraining();
+    });
   }
 
   /** Muted notices are decided again: those nothing mutes any more go out (unless a newer one for the key is queued). */
