@@ -155,6 +155,31 @@ describe.runIf(haveBrowser)('dashboard in Chromium', () => {
     await shot('report');
   });
 
+  it('creates a silence from an agent page with one click and a duration, and expires it', async () => {
+    await page.goto(base + '/#/agents/trade_executor');
+    await page.locator('a', { hasText: 'Silence this agent' }).click();
+    await page.waitForFunction(() => location.hash.startsWith('#/silences?agent=trade_executor'));
+    const form = page.locator('form.silence-form');
+    expect(await form.locator('input[name="value"]').inputValue()).toBe('trade_executor');
+    await form.locator('select[name="duration"]').selectOption({ label: '2 hours' });
+    await form.locator('input[name="comment"]').fill('deploying from the browser test');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('main [role="status"]', { hasText: /Silence \S+ created/ }).waitFor();
+    const row = page.locator('section[data-state="active"] tbody tr').first();
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/agent=trade_executor[\s\S]*deploying from the browser test/);
+    await shot('silences');
+
+    const listed = (await (await fetch(`${base}/api/meta-agent/silences?state=active`)).json()).data;
+    expect(listed).toEqual([expect.objectContaining({ matchers: [{ name: 'agent', value: 'trade_executor', isRegex: false, isEqual: true }], comment: 'deploying from the browser test' })]);
+    const hours = (Date.parse(listed[0].endsAt) - Date.parse(listed[0].startsAt)) / 3_600_000;
+    expect(hours).toBeCloseTo(2, 2);
+
+    await row.locator('button', { hasText: 'Expire' }).click();
+    await page.locator('section[data-state="expired"] tbody tr').first().waitFor();
+    expect((await (await fetch(`${base}/api/meta-agent/silences?state=active`)).json()).count).toBe(0);
+  });
+
   it('works from the keyboard, in dark mode and on a narrow screen', async () => {
     await page.goto(base + '/');
     await page.keyboard.press('Tab'); // skip link

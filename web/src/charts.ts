@@ -18,6 +18,8 @@ const SEVERITY_COLOUR: Record<string, string> = {
   CRITICAL: 'rgba(220, 38, 38, 0.22)',
   WARNING: 'rgba(234, 179, 8, 0.25)',
   INFO: 'rgba(59, 130, 246, 0.15)',
+  /** A finding a silence covered: recorded, but it told nobody. */
+  SILENCED: 'rgba(128, 128, 128, 0.22)',
 };
 
 /**
@@ -76,6 +78,30 @@ export function lineChart(target: HTMLElement, title: string, xs: number[], ys: 
       },
     },
     [xs, ys],
+    target,
+  );
+}
+
+/** Several series on one time axis over a fixed range (seconds), each with its own colour (e.g. agents by health). */
+export function multiLineChart(
+  target: HTMLElement,
+  title: string,
+  xs: number[],
+  series: Array<{ label: string; ys: Array<number | null>; colour: string }>,
+  unit: string,
+  range: [from: number, to: number],
+): uPlot {
+  const axis = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#666';
+  return new uPlot(
+    {
+      title,
+      width: Math.max(280, target.clientWidth || 600),
+      height: 200,
+      scales: { x: { time: true, range: () => range } },
+      axes: [{ stroke: axis, grid: { stroke: 'rgba(128,128,128,0.15)' } }, { stroke: axis, grid: { stroke: 'rgba(128,128,128,0.15)' }, label: unit }],
+      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.5, spanGaps: false, points: { show: xs.length < 60 } }))],
+    },
+    [xs, ...series.map((s) => s.ys)],
     target,
   );
 }

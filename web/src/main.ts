@@ -7,6 +7,7 @@ import { agentsPage } from './pages/agents';
 import { improvementsPage, STATUSES } from './pages/improvements';
 import { overviewPage } from './pages/overview';
 import { reportPage, reportsPage } from './pages/reports';
+import { silencesPage } from './pages/silences';
 import './style.css';
 
 const Whoami = graphql(`query Whoami { whoami { id role permissions } }`);
@@ -53,7 +54,7 @@ document.querySelector('#token-button')!.addEventListener('click', () => {
   tokenPrompt('The token is kept in this browser only (localStorage) and sent as a bearer token.');
 });
 
-/** Hash routes: #/, #/agents, #/agents/NAME?hours=24, #/improvements?status=PENDING, #/reports, #/reports/FILE. */
+/** Hash routes: #/, #/agents, #/agents/NAME?hours=24, #/improvements?status=PENDING, #/silences?agent=NAME, #/reports, #/reports/FILE. */
 function route(): void {
   cleanup();
   const [path = '/', query = ''] = location.hash.replace(/^#/, '').split('?');
@@ -68,7 +69,8 @@ function route(): void {
     else if (parts[0] === 'improvements') {
       const status = (params.get('status') ?? 'PENDING') as ImprovementStatus;
       cleanup = improvementsPage(main, STATUSES.includes(status) ? status : 'PENDING', permissions.includes('operate'));
-    } else if (parts[0] === 'reports' && parts[1]) cleanup = reportPage(main, parts[1]);
+    } else if (parts[0] === 'silences') cleanup = silencesPage(main, params, permissions.includes('operate'));
+    else if (parts[0] === 'reports' && parts[1]) cleanup = reportPage(main, parts[1]);
     else if (parts[0] === 'reports') cleanup = reportsPage(main);
     else cleanup = overviewPage(main);
   } catch (error) {

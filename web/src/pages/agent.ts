@@ -8,8 +8,9 @@ const AgentDetail = graphql(`
   query AgentDetail($name: String!, $hours: Float!) {
     agent(name: $name) { name health healthReason firstSeen lastSeen sampleCount inputTokensTotal outputTokensTotal }
     agentPerformance(agentName: $name, hours: $hours) { timestamp samples responseTime successRate errorCount requests cpuUsage memoryUsage inputTokens outputTokens }
-    findings(agentName: $name, hours: $hours) { id kind metric severity startedAt endedAt message }
+    findings(agentName: $name, hours: $hours) { id kind metric severity startedAt endedAt message silencedBy }
     versionChanges(agentName: $name, hours: $hours) { at from to }
+    agentEvents(agentName: $name, hours: $hours) { kind version at }
   }
 `);
 
@@ -40,8 +41,9 @@ function tokensPerRequest(r: Row): number | null {
 
 /**
  * One agent: charts of its metrics over a chosen range (long ranges come from rollups), with
- * findings shaded and version changes marked on them, and every finding of the range listed
- * (those that led to no suggestion too).
+ * findings shaded (grey where a silence covered them) and version changes, deploys and restarts
+ * marked on them, and every finding of the range listed (those that led to no suggestion too),
+ * each with a link that opens a silence for it.
  */
 export function agentPage(main: HTMLElement, name: string, hours: number): () => void {
   const charts = h('div', { class: 'charts' });
@@ -63,9 +65,14 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
   );
   const charted: Array<{ destroy(): void }> = [];
   void request(AgentDetail, { name, hours })
-    .then(({ agent, agentPerformance, findings: found, versionChanges }) => {
-      const marks: Mark[] = versionChanges.map((c) => ({ at: Date.parse(c.at) / 1000, label: c.from ? `${c.from} → ${c.to}` : c.to }));
-      header.append(pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples${agent.inputTokensTotal + agent.outputTokensTotal > 0 ? ` · ${fmt.count(agent.inputTokensTotal)} input and ${fmt.count(agent.outputTokensTotal)} output tokens in all` : ''}`));
+    .then(({ agent, agentPerformance, findings: found, versionChanges, agentEvents }) => {
+      const marks: Mark[] = [
+        ...versionChanges.map((c) => ({ at: Date.parse(c.at) / 1000, label: c.from ? `${c.from} → ${c.to}` : c.to })),
+        ...agentEvents.map((e) => ({ at: Date.parse(e.at) / 1000, label: `${e.kind}${e.version ? ` ${e.version}` : ''}` })),
+      ];
+      header.append(
+        h('a', { href: `#/silences?agent=${encodeURIComponent(name)}`, class: 'button' }, 'Silence this agent'),
+        ' ',pill(agent.health), h('p', { class: 'muted' }, `${agent.healthReason} · first seen ${fmt.time(agent.firstSeen)} · last seen ${fmt.ago(agent.lastSeen)} · ${agent.sampleCount} samples${agent.inputTokensTotal + agent.outputTokensTotal > 0 ? ` · ${fmt.count(agent.inputTokensTotal)} input and ${fmt.count(agent.outputTokensTotal)} output tokens in all` : ''}`));
       const rows = [...agentPerformance].reverse();
       const xs = rows.map((r) => Date.parse(r.timestamp) / 1000);
       for (const metric of METRICS) {
@@ -73,7 +80,7 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
         if (ys.every((v) => v === null)) continue;
         const bands: Band[] = found
           .filter((f: Finding) => metric.findingMetrics.includes(f.metric))
-          .map((f) => ({ from: Date.parse(f.startedAt) / 1000, to: Date.parse(f.endedAt) / 1000, severity: f.severity, label: f.message }));
+          .map((f) => ({ from: Date.parse(f.startedAt) / 1000, to: Date.parse(f.endedAt) / 1000, severity: f.silencedBy.length > 0 ? 'SILENCED' : f.severity, label: f.message }));
         const box = h('figure', { class: 'chart', 'aria-label': `${metric.title} of ${name}` });
         charts.append(box);
         charted.push(lineChart(box, metric.title, xs, ys, bands, metric.unit, marks));
@@ -87,7 +94,23 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
       findings.append(
         found.length === 0
           ? h('p', { class: 'muted' }, 'None.')
-          : h('ul', { class: 'findings' }, ...found.map((f) => h('li', {}, pill(f.severity), ' ', h('strong', {}, f.kind.toLowerCase()), ` ${f.message}`))),
+          : h(
+              'ul',
+              { class: 'findings' },
+              ...found.map((f) =>
+                h(
+                  'li',
+                  {},
+                  pill(f.severity),
+                  ' ',
+                  f.silencedBy.length > 0 ? h('span', { class: 'pill pill-silenced', title: `silenced by ${f.silencedBy.join(', ')}` }, 'silenced') : null,
+                  ' ',
+                  h('strong', {}, f.kind.toLowerCase()),
+                  ` ${f.message} `,
+                  h('a', { href: `#/silences?agent=${encodeURIComponent(name)}&metric=${encodeURIComponent(f.metric)}&kind=${f.kind.toLowerCase()}`, class: 'muted' }, 'silence'),
+                ),
+              ),
+            ),
       );
     })
     .catch((error: unknown) => main.append(errorBox(error)));

@@ -9,6 +9,7 @@ const Improvements = graphql(`
       id type priority title description status confidence createdAt affectedComponents
       estimatedImpact implementationPlan evidence occurrences lastSeenAt problemClearedAt
       assignedAgent routingReason leaseOwner decidedBy decisionReason outcome outcomeDetails result
+      approvalsRequired approvals { actor at }
       history { at actor fromStatus toStatus reason }
     }
   }
@@ -53,6 +54,17 @@ function decisionForm(i: Improvement, done: (message: string) => void): HTMLElem
   );
 }
 
+/** Who approved it (a person, or the policy that did), or the approvals it still needs. */
+function decision(i: Improvement): HTMLElement | null {
+  if (i.decidedBy?.startsWith('policy:')) return h('p', { class: 'policy' }, `Approved by policy ${i.decidedBy.slice('policy:'.length)}: ${i.decisionReason ?? ''}`);
+  if (i.decidedBy) return h('p', {}, `Decided by ${i.decidedBy}${i.decisionReason ? `: ${i.decisionReason}` : ''}`);
+  if (i.status === 'PENDING' && i.approvalsRequired > 1) {
+    const have = i.approvals.map((a) => `${a.actor} (${fmt.ago(a.at)})`);
+    return h('p', { class: 'quorum' }, `Needs ${i.approvalsRequired} approvals from different operators; ${have.length} so far${have.length ? `: ${have.join(', ')}` : ''}.`);
+  }
+  return null;
+}
+
 function item(i: Improvement, canDecide: boolean, done: (message: string) => void): HTMLElement {
   const plan = i.implementationPlan as { owner?: string; steps?: string[]; verification?: string };
   return h(
@@ -77,6 +89,7 @@ function item(i: Improvement, canDecide: boolean, done: (message: string) => voi
       h('ol', {}, ...(plan.steps ?? []).map((s) => h('li', {}, s))),
       plan.verification ? h('p', { class: 'muted' }, `Verified by: ${plan.verification}`) : null,
       h('p', { class: 'muted' }, `Evidence: ${i.evidence.length} finding(s), seen ${i.occurrences}× (last ${fmt.ago(i.lastSeenAt)})`),
+      decision(i),
       i.assignedAgent ? h('p', {}, `Assigned to ${i.assignedAgent}${i.leaseOwner ? `, worked on by ${i.leaseOwner}` : ''}: ${i.routingReason ?? ''}`) : null,
       i.outcome ? h('p', {}, 'Outcome: ', pill(i.outcome), ` ${String((i.outcomeDetails as { reason?: string } | null)?.reason ?? '')}`) : null,
       h('h3', {}, 'History'),
