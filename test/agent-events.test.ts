@@ -93,11 +93,11 @@ describe('deploy and restart events', () => {
 describe('deploy events over GraphQL', () => {
   it('records one and lists it', async () => {
     const t = createTestApp();
-    const made = await t.gql(`mutation { recordAgentEvent(agentName: "alpha", kind: "restart") { event { kind agentName } silence { origin state } } }`);
-    expect(made.data.recordAgentEvent).toEqual({ event: { kind: 'restart', agentName: 'alpha' }, silence: { origin: 'RESTART', state: 'ACTIVE' } });
+    const made = await t.gql(`mutation { recordAgentEvent(agentName: "alpha", kind: RESTART) { event { kind agentName } silence { origin state } } }`);
+    expect(made.data.recordAgentEvent).toEqual({ event: { kind: 'RESTART', agentName: 'alpha' }, silence: { origin: 'RESTART', state: 'ACTIVE' } });
     const listed = await t.gql(`{ agentEvents(agentName: "alpha") { kind } }`);
-    expect(listed.data.agentEvents).toEqual([{ kind: 'restart' }]);
-    const bad = await t.gql(`mutation { recordAgentEvent(agentName: "alpha", kind: "oops") { event { id } } }`);
+    expect(listed.data.agentEvents).toEqual([{ kind: 'RESTART' }]);
+    const bad = await t.gql(`mutation { recordAgentEvent(agentName: "alpha", kind: RESTART, at: "soon") { event { id } } }`);
     expect(bad.errors[0].extensions.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -119,7 +119,7 @@ describe('the README', () => {
     const example = readme.slice(from + '```json'.length, readme.indexOf('```', from + 7));
     const config = loadConfig({ META_AGENT_CONFIG: file(example), EDITOR_HOOK_SECRET: 'secret' });
     const defaults = loadConfig({});
-    for (const key of ['limits', 'http', 'registry', 'intervals', 'health', 'retention', 'analysis', 'graphql'] as const) {
+    for (const key of ['limits', 'http', 'registry', 'intervals', 'health', 'retention', 'analysis', 'graphql', 'notifications', 'policies'] as const) {
       expect(config[key]).toEqual(defaults[key]);
     }
   });

@@ -11,6 +11,7 @@ import {
 } from '../domain/enums.js';
 import { Outcome } from '../domain/improvement.js';
 import { MATCHER_NAMES, SilenceOrigin, SilenceState } from '../domain/silence.js';
+import { AgentEventKind } from '../domain/agent-event.js';
 import { ImprovementEventKind } from '../events/topics.js';
 import { builder } from './builder.js';
 
@@ -41,3 +42,4 @@ export const MatcherNameEnum = builder.enumType('MatcherName', {
   description: 'The label a silence matcher tests: the agent, the metric, the finding kind, the severity, or the improvement type.',
   values: asEnum(Object.fromEntries(MATCHER_NAMES.map((n) => [n, n])) as { [K in (typeof MATCHER_NAMES)[number]]: K }),
 });
+export const AgentEventKindEnum = builder.enumType('AgentEventKind', { values: asEnum(AgentEventKind) });

@@ -3,13 +3,14 @@ import type { SilenceView } from '../../domain/silence.js';
 import * as input from '../../inputs/query.js';
 import { builder } from '../builder.js';
 import { SilenceRef } from './silences.js';
+import { AgentEventKindEnum } from '../enums.js';
 
 const AgentEventRef = builder.objectRef<AgentEvent>('AgentEvent').implement({
   description: 'A deploy or restart of an agent, as reported.',
   fields: (t) => ({
     id: t.exposeInt('id'),
     agentName: t.exposeString('agent_name'),
-    kind: t.exposeString('kind', { description: 'deploy or restart.' }),
+    kind: t.expose('kind', { type: AgentEventKindEnum }),
     version: t.exposeString('version', { nullable: true }),
     at: t.expose('at', { type: 'DateTime' }),
     recordedAt: t.expose('recorded_at', { type: 'DateTime' }),
@@ -43,7 +44,7 @@ builder.mutationField('recordAgentEvent', (t) =>
     description: "Records a deploy or restart; it opens the agent's quiet period (notifications.deployQuietMinutes).",
     args: {
       agentName: t.arg.string({ required: true }),
-      kind: t.arg.string({ required: true, description: 'deploy or restart.' }),
+      kind: t.arg({ type: AgentEventKindEnum, required: true }),
       version: t.arg.string(),
       at: t.arg.string({ description: 'ISO-8601; now when omitted.' }),
     },

@@ -68,7 +68,7 @@ export function agentPage(main: HTMLElement, name: string, hours: number): () =>
     .then(({ agent, agentPerformance, findings: found, versionChanges, agentEvents }) => {
       const marks: Mark[] = [
         ...versionChanges.map((c) => ({ at: Date.parse(c.at) / 1000, label: c.from ? `${c.from} → ${c.to}` : c.to })),
-        ...agentEvents.map((e) => ({ at: Date.parse(e.at) / 1000, label: `${e.kind}${e.version ? ` ${e.version}` : ''}` })),
+        ...agentEvents.map((e) => ({ at: Date.parse(e.at) / 1000, label: `${e.kind.toLowerCase()}${e.version ? ` ${e.version}` : ''}` })),
       ];
       header.append(
         h('a', { href: `#/silences?agent=${encodeURIComponent(name)}`, class: 'button' }, 'Silence this agent'),
