@@ -13,6 +13,7 @@ async function slow(t: TestApp, agent: string) {
 describe('deploy and restart events', () => {
   it('records a deploy and keeps its agent quiet for the quiet period, then lets the analysis suggest', async () => {
     const t = createTestApp();
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
     const res = await t.post('/api/agents/alpha/events', { kind: 'deploy', version: '2.4.0' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const { event, silence } = res.body.data;
@@ -35,9 +36,12 @@ describe('deploy and restart events', () => {
     expect((await t.get('/api/agents/events?agent_name=alpha')).body.data).toEqual([event]);
   });
 
-  it('moves the quiet period of a second deploy later instead of adding a silence', async () => {
+  it('moves the quiet period of a second deploy later instead of adding a silence, also when they come at once', async () => {
     const t = createTestApp({ notifications: { deployQuietMinutes: 15 } } as never);
-    const first = (await t.post('/api/agents/alpha/events', { kind: 'deploy', version: '1' })).body.data.silence;
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
+    const together = await Promise.all([1, 2, 3].map((v) => t.post('/api/agents/alpha/events', { kind: 'deploy', version: String(v) })));
+    expect(new Set(together.map((r) => r.body.data.silence.id)).size).toBe(1);
+    const first = together[0]!.body.data.silence;
     t.clock.advance(5 * MIN);
     const second = (await t.post('/api/agents/alpha/events', { kind: 'restart' })).body.data.silence;
     expect(second.id).toBe(first.id);
@@ -47,11 +51,15 @@ describe('deploy and restart events', () => {
     expect((await t.get('/api/meta-agent/silences?state=active')).body.count).toBe(1);
   });
 
-  it('opens no quiet period for an event already past it, or with deployQuietMinutes 0', async () => {
+  it('opens no quiet period for an agent the registry does not know, an event already past it, or with deployQuietMinutes 0', async () => {
     const t = createTestApp();
+    const unknown = await t.post('/api/agents/ghost/events', { kind: 'deploy' });
+    expect(unknown.body.data).toMatchObject({ event: { agent_name: 'ghost' }, silence: null });
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
     const old = await t.post('/api/agents/alpha/events', { kind: 'restart', at: iso(t.clock.now() - 30 * MIN) });
     expect(old.body.data.silence).toBeNull();
     const off = createTestApp({ notifications: { deployQuietMinutes: 0 } } as never);
+    await off.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
     expect((await off.post('/api/agents/alpha/events', { kind: 'deploy' })).body.data.silence).toBeNull();
   });
 
@@ -70,9 +78,13 @@ describe('deploy and restart events', () => {
     expect((await t.get('/api/meta-agent/silences')).body.count).toBe(0);
   });
 
-  it('refuses a bad agent name', async () => {
+  it('refuses a bad agent name, and an agent token: a quiet period is an operator\'s call', async () => {
     const t = createTestApp();
     expect((await t.post('/api/agents/a%20b/events', { kind: 'deploy' })).status).toBe(400);
+    const agentToken = 'agent-token-0123456789ab';
+    const secured = createTestApp({ auth: { tokens: [{ role: 'agent', token: agentToken }] } } as never);
+    const refused = await secured.request('POST', '/api/agents/alpha/events', { kind: 'deploy' }, { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' });
+    expect(refused.status).toBe(403);
   });
 
   it('blames a shift on a reported deploy when the samples carry no version', async () => {
@@ -93,6 +105,7 @@ describe('deploy and restart events', () => {
 describe('deploy events over GraphQL', () => {
   it('records one and lists it', async () => {
     const t = createTestApp();
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
     const made = await t.gql(`mutation { recordAgentEvent(agentName: "alpha", kind: RESTART) { event { kind agentName } silence { origin state } } }`);
     expect(made.data.recordAgentEvent).toEqual({ event: { kind: 'RESTART', agentName: 'alpha' }, silence: { origin: 'RESTART', state: 'ACTIVE' } });
     const listed = await t.gql(`{ agentEvents(agentName: "alpha") { kind } }`);

@@ -128,8 +128,8 @@ describe('meta-agent CLI and demo as real processes against a real server', () =
     expect((await run(['src/cli/main.ts', 'silence', 'expire', id], env))).toMatchObject({ code: 1, stderr: expect.stringMatching(/^409 .*already ended/) });
     expect((await run(['src/cli/main.ts', 'silence', 'add', '--match', 'host=x', '--for', '1h', '--comment', 'x'], env)).code).toBe(2);
     expect((await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=x', '--for', 'soon', '--comment', 'x'], env)).code).toBe(2);
-    const bad = await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=~(a+)+', '--for', '1h', '--comment', 'x'], env);
-    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/^400 .*matchers\[0\]\.value: .*exponential/) });
+    const bad = await run(['src/cli/main.ts', 'silence', 'add', '--match', 'agent=~(a', '--for', '1h', '--comment', 'x'], env);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/^400 .*matchers\[0\]\.value: .*missing closing/) });
     server.child.kill('SIGTERM');
     await server.exit();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentOccurrence, type Weekday } from '../src/domain/maintenance-window.js';
+import { currentOccurrence, nextStart, type Weekday } from '../src/domain/maintenance-window.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createFakeClock } from './helpers/clock.js';
 import { series } from './helpers/samples.js';
@@ -30,6 +30,15 @@ describe('maintenance window occurrences', () => {
     // Back to winter time on 25 October: Monday the 26th at 02:00 local is 02:00 UTC again.
     expect(currentOccurrence(win, at('2026-10-26T02:10:00Z'))).toBeDefined();
     expect(currentOccurrence(win, at('2026-10-26T01:10:00Z'))).toBeUndefined();
+  });
+
+  it('open where their next start said, also when the schedule falls in the hour a DST change skips', () => {
+    // 01:30 on Sunday 29 March 2026 does not exist in London (01:00 GMT becomes 02:00 BST): it opens at 02:30 BST, 01:30 UTC.
+    const win = { schedule: { weekdays: ['sun'] as Weekday[], time: '01:30' }, durationMinutes: 30, timeZone: 'Europe/London' };
+    const next = nextStart(win, at('2026-03-28T12:00:00Z'));
+    expect(new Date(next).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(currentOccurrence(win, next + 60_000)).toEqual({ start: next, end: next + 30 * 60_000 });
+    expect(currentOccurrence(win, next - 60_000)).toBeUndefined();
   });
 
   it('start exactly at their start and end exactly at their end', () => {
@@ -105,7 +114,7 @@ describe('maintenance windows over REST', () => {
 
   it('refuse a cron expression that is not one', async () => {
     const t = createTestApp();
-    for (const cron of ['0 2 * *', '61 2 * * *', 'every night at two']) {
+    for (const cron of ['0 2 * *', '61 2 * * *', 'every night at two', 'H 2 * * *', '0 0 31 4 *', '* * * 2 5#5', '* 2 * * *']) {
       const res = await t.post('/api/meta-agent/maintenance-windows', { ...NIGHTLY, weekdays: undefined, time: undefined, cron });
       expect(res.status, cron).toBe(400);
       expect(res.body.errors[0].field).toBe('cron');

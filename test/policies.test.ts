@@ -84,8 +84,8 @@ describe('auto-approval policies', () => {
     };
     expect(problems({ policies: { autoApprove: [{ name: 'x y' }] } })).toMatch(/policies\.autoApprove\.0\.name/);
     expect(problems({ policies: { requireApprovals: { urgent: 2 } } })).toMatch(/policies\.requireApprovals/);
-    expect(problems({ notifications: { inhibit: [{ source_matchers: [{ name: 'agent', value: '(a+)+', isRegex: true }], target_matchers: [{ name: 'kind', value: 'x' }] }] } })).toMatch(
-      /notifications\.inhibit\.0\.source_matchers\.0\.value.*exponential/,
+    expect(problems({ notifications: { inhibit: [{ source_matchers: [{ name: 'agent', value: '(a', isRegex: true }], target_matchers: [{ name: 'kind', value: 'x' }] }] } })).toMatch(
+      /notifications\.inhibit\.0\.source_matchers\.0\.value.*RE2 syntax/,
     );
   });
 });

@@ -95,10 +95,11 @@ describe('silences over REST (Alertmanager v2 shape)', () => {
     [{ matchers: [] }, 'matchers', /non-empty list/],
     [{ matchers: [{ name: 'host', value: 'x' }] }, 'matchers[0].name', /agent, metric, kind, severity, type/],
     [{ matchers: [{ name: 'agent', value: '(', isRegex: true }] }, 'matchers[0].value', /not a valid regular expression/],
-    [{ matchers: [{ name: 'agent', value: '(a+)+', isRegex: true }] }, 'matchers[0].value', /exponential/],
+    [{ matchers: [{ name: 'agent', value: '(?<=a)b', isRegex: true }] }, 'matchers[0].value', /RE2 syntax/],
     [{ matchers: [{ name: 'agent', value: 'x', isEqual: 'no' }] }, 'matchers[0].isEqual', /true or false/],
     [{ endsAt: '2020-01-01T00:00:00Z', startsAt: '2020-01-01T01:00:00Z' }, 'endsAt', /after startsAt/],
     [{ endsAt: 'tomorrow' }, 'endsAt', /ISO-8601/],
+    [{ endsAt: '9999-12-31T23:00:00-12:00' }, 'endsAt', /more than a year ahead/],
     [{ comment: '' }, 'comment', /required/],
     [{ silenceId: 'x' }, 'silenceId', /not a field/],
   ])('refuses %j naming %s, and stores nothing', async (over, field, message) => {
@@ -223,6 +224,22 @@ describe('inhibition', () => {
 
     // Back: the health notice ends at the next tick; the held one goes out once the analysis sees alpha again too.
     await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 45 }] });
+    await t.agent.services.health.tick();
+    await analyse(t);
+    expect(await delivered(t)).toContain('alpha:response_time:high');
+  });
+
+  it('stops inhibiting once the offline suggestion is decided', async () => {
+    const t = createTestApp({ health: { offlineAfterSeconds: 120 } } as never);
+    await t.post('/api/agents/metrics', { samples: [{ agent_name: 'alpha', response_time: 1 }] });
+    await t.agent.services.health.tick();
+    t.clock.advance(5 * MIN);
+    await t.agent.services.health.tick();
+    const offline = (await analyse(t)).improvements_created.find((i: any) => i.fingerprint === 'alpha:availability:silent');
+    expect((await t.post(`/api/meta-agent/improvements/${offline.id}/approve`)).status).toBe(200);
+
+    // alpha is back, and slow: its suggestion is announced, not inhibited by the approved one.
+    await slowAlpha(t);
     await t.agent.services.health.tick();
     await analyse(t);
     expect(await delivered(t)).toContain('alpha:response_time:high');

@@ -33,22 +33,41 @@ export function cronOf(schedule: WindowSchedule): string {
 
 const MINUTE = 60_000;
 
-/** The latest start at or before `at`. */
-export function previousStart(window: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>, at: number): number {
-  // prev() answers starts strictly before its date: a start exactly at `at` counts too.
-  return CronExpressionParser.parse(cronOf(window.schedule), { currentDate: new Date(at + 1), tz: window.timeZone }).prev().getTime();
-}
+const schedule = (window: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>, from: number) =>
+  CronExpressionParser.parse(cronOf(window.schedule), { currentDate: new Date(from), tz: window.timeZone });
 
-/** The occurrence going on at `now` (the latest start not after it, if it has not ended), or undefined. */
+// Walking a schedule from a moment inside an hour a DST change skips can miss the start the same
+// schedule, walked from before that hour, puts there: starts are found walking from this much earlier.
+const BEFORE_ANY_GAP_MS = 3 * 3_600_000;
+const MAX_STEPS = 1000;
+
+/**
+ * The occurrence going on at `now`, or undefined: the latest start not after now, if its span
+ * covers now. Starts are found walking forward, as nextStart does, so a start in an hour a DST
+ * change skips (01:30 on the spring-forward day in London) is where nextStart said it would be.
+ */
 export function currentOccurrence(window: Pick<MaintenanceWindow, 'schedule' | 'durationMinutes' | 'timeZone'>, now: number): { start: number; end: number } | undefined {
-  const start = previousStart(window, now);
-  const end = start + window.durationMinutes * MINUTE;
-  return now < end ? { start, end } : undefined;
+  const durationMs = window.durationMinutes * MINUTE;
+  const walk = schedule(window, now - durationMs - BEFORE_ANY_GAP_MS);
+  let start: number | undefined;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = walk.next().getTime();
+    if (next > now) break;
+    start = next;
+    // A schedule that starts more often than this within the span (every minute for days) is covered all along.
+    if (step === MAX_STEPS - 1) start = schedule(window, now + 1).prev().getTime();
+  }
+  return start !== undefined && now < start + durationMs ? { start, end: start + durationMs } : undefined;
 }
 
 /** The next start after `now`. */
 export function nextStart(window: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>, now: number): number {
-  return CronExpressionParser.parse(cronOf(window.schedule), { currentDate: new Date(now), tz: window.timeZone }).next().getTime();
+  return schedule(window, now).next().getTime();
+}
+
+/** Whether the window starts exactly at `at` (walking as currentOccurrence does). */
+export function startsAt(window: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>, at: number): boolean {
+  return currentOccurrence({ ...window, durationMinutes: 1 }, at)?.start === at;
 }
 
 /** Occurrence ids: the window's id and the start in epoch seconds. */

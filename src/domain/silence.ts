@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+
 /**
  * Silences, in Alertmanager's v2 shape: matchers on labels, a time span, who and why. While
  * active, what they match is still recorded but announces nothing and raises no suggestion.
@@ -58,11 +60,16 @@ export function silenceState(silence: Pick<Silence, 'startsAt' | 'endsAt'>, nowI
 
 export const withState = (silence: Silence, nowIso: string): SilenceView => ({ ...silence, status: { state: silenceState(silence, nowIso) } });
 
-/** Regex values match the whole label, as Alertmanager anchors them. */
-export const compileMatcherRegex = (value: string) => new RegExp(`^(?:${value})$`, 'u');
+/**
+ * Regex values match the whole label, as Alertmanager anchors them, in RE2's syntax (Go's, as in
+ * Alertmanager) and with RE2's linear-time matching: no pattern a person or tool sends can make
+ * the matching, which runs on the main thread, take exponential or high polynomial time.
+ * Throws on a pattern RE2 cannot parse.
+ */
+export const compileMatcherRegex = (value: string) => RE2JS.compile(`^(?:${value})$`);
 
-const regexCache = new Map<string, RegExp>();
-function regexOf(value: string): RegExp {
+const regexCache = new Map<string, RE2JS>();
+function regexOf(value: string): RE2JS {
   let regex = regexCache.get(value);
   if (!regex) {
     if (regexCache.size > 10_000) regexCache.clear();
@@ -73,7 +80,7 @@ function regexOf(value: string): RegExp {
 
 export function matcherMatches(matcher: Matcher, labels: Labels): boolean {
   const label = labels[matcher.name] ?? '';
-  const hit = matcher.isRegex ? regexOf(matcher.value).test(label) : label === matcher.value;
+  const hit = matcher.isRegex ? regexOf(matcher.value).matches(label) : label === matcher.value;
   return hit === matcher.isEqual;
 }
 

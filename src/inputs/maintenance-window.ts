@@ -6,13 +6,15 @@ import { show } from './text.js';
 
 const FIELDS = ['name', 'cron', 'weekdays', 'time', 'durationMinutes', 'timeZone', 'matchers', 'comment', 'createdBy'];
 const MAX_DURATION_MINUTES = 7 * 24 * 60;
+const MAX_GAP_MS = 366 * 24 * 3_600_000;
+const MIN_GAP_MS = 5 * 60_000;
 
 /**
  * A maintenance window as POST and PUT /api/meta-agent/maintenance-windows take it:
  * {name, cron | weekdays + time, durationMinutes, timeZone, matchers, comment, createdBy?},
  * every problem named by its field.
  */
-export function parseMaintenanceWindow(body: unknown, caller: string): MaintenanceWindowDraft {
+export function parseMaintenanceWindow(body: unknown, caller: string, now: number): MaintenanceWindowDraft {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -21,7 +23,7 @@ export function parseMaintenanceWindow(body: unknown, caller: string): Maintenan
   const input = body as Record<string, unknown>;
   for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(key.slice(0, 64), `is not a field of a maintenance window; accepted: ${FIELDS.join(', ')}`);
   const name = parseText(input.name, 'name', 100, true, fail, 'is required: a name people will recognise, e.g. nightly-batch-restart');
-  const schedule = parseSchedule(input, fail);
+  const schedule = parseSchedule(input, now, fail);
   const duration = input.durationMinutes;
   if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_MINUTES) {
     fail('durationMinutes', `must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (got ${show(duration)})`);
@@ -36,7 +38,7 @@ export function parseMaintenanceWindow(body: unknown, caller: string): Maintenan
   return { name, schedule, durationMinutes: duration as number, timeZone, matchers, comment, createdBy };
 }
 
-function parseSchedule(input: Record<string, unknown>, fail: (field: string, message: string) => void): WindowSchedule | undefined {
+function parseSchedule(input: Record<string, unknown>, now: number, fail: (field: string, message: string) => void): WindowSchedule | undefined {
   const hasCron = input.cron !== undefined && input.cron !== null;
   const hasDays = input.weekdays !== undefined || input.time !== undefined;
   if (hasCron === hasDays) {
@@ -48,8 +50,22 @@ function parseSchedule(input: Record<string, unknown>, fail: (field: string, mes
       fail('cron', `must be a cron expression of 5 fields: minute hour day-of-month month day-of-week (got ${show(input.cron)})`);
       return undefined;
     }
+    // Jenkins' H picks a different minute at every reading: a window would move while it is open.
+    if (input.cron.split(/\s+/).some((field) => field.split(/[,/-]/).some((part) => /^H(\(.*\))?$/i.test(part)))) {
+      fail('cron', 'uses H (a hashed, varying value): give the minute and hour');
+      return undefined;
+    }
     try {
-      CronExpressionParser.parse(input.cron, { strict: false });
+      const walk = CronExpressionParser.parse(input.cron, { strict: false, currentDate: new Date(now) });
+      const next = walk.next().getTime();
+      if (next - now > MAX_GAP_MS) {
+        fail('cron', `next starts ${new Date(next).toISOString()}, more than a year ahead; a window must recur at least once a year`);
+        return undefined;
+      }
+      if (walk.next().getTime() - next < MIN_GAP_MS) {
+        fail('cron', 'starts more often than every 5 minutes; a maintenance window recurs at most that often (for longer quiet, use a silence)');
+        return undefined;
+      }
     } catch (error) {
       fail('cron', `is not a valid cron expression: ${(error as Error).message}`);
       return undefined;

@@ -19,16 +19,28 @@ const isQuietPeriodOf = (agent: string) => (s: Silence) =>
 
 /**
  * Deploys and restarts, as operators' tools report them: recorded (a deploy's version joins the
- * versions the analysis blames shifts on), each opening a quiet period for its agent
- * (notifications.deployQuietMinutes): a silence, or the agent's current one moved later.
+ * versions the analysis blames shifts on), each opening a quiet period for its agent if the
+ * registry knows it (notifications.deployQuietMinutes): a silence, or the agent's current one
+ * moved later.
  */
 export function createAgentEventService({ store, clock, config, logger }: ServiceDeps, silences: SilenceService) {
   const log = logger.child({ module: 'agent-events' });
   const quietMs = config.notifications.deployQuietMinutes * MINUTE;
 
+  // One event at a time per agent, so two deploys at once extend one quiet period instead of opening two.
+  const lanes = new Map<string, Promise<unknown>>();
+  function inLane<T>(agent: string, work: () => Promise<T>): Promise<T> {
+    const run = (lanes.get(agent) ?? Promise.resolve()).catch(() => undefined).then(work);
+    lanes.set(agent, run);
+    void run.finally(() => lanes.get(agent) === run && lanes.delete(agent)).catch(() => undefined);
+    return run;
+  }
+
   async function quietPeriod(agent: string, event: { kind: AgentEvent['kind']; version: string | null; at: number }, actor: Actor): Promise<SilenceView | undefined> {
     const endsAt = event.at + quietMs;
     if (quietMs === 0 || endsAt <= clock.now()) return undefined;
+    // Only agents the registry knows get one: made-up names cannot pile up silences.
+    if (!(await store.agents.get(agent))) return undefined;
     const what = `${event.kind} of ${agent}${event.version ? ` (version ${event.version})` : ''}`;
     const comment = `quiet for ${config.notifications.deployQuietMinutes} min after the ${what} at ${toIso(event.at)}`;
     const open = (await silences.list()).find((s) => s.status.state !== 'expired' && isQuietPeriodOf(agent)(s));
@@ -46,7 +58,7 @@ export function createAgentEventService({ store, clock, config, logger }: Servic
     /** Records `body` (validated here) for the agent; answers the event and the quiet period it opened, if any. */
     async record(agent: string, body: unknown, actor: Actor): Promise<{ event: AgentEvent; silence: SilenceView | null }> {
       const input = parseAgentEvent(body, clock.now());
-      const silence = await quietPeriod(agent, input, actor);
+      const silence = await inLane(agent, () => quietPeriod(agent, input, actor));
       const event = await store.agentEvents.record({
         agent_name: agent,
         kind: input.kind,

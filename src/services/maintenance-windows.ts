@@ -40,7 +40,7 @@ export function createMaintenanceWindowService({ store, clock, logger }: Service
 
   return {
     async create(body: unknown, actor: Actor): Promise<MaintenanceWindowView> {
-      const draft = parseMaintenanceWindow(body, actor.id);
+      const draft = parseMaintenanceWindow(body, actor.id, clock.now());
       if ((await store.maintenanceWindows.list()).length >= MAX_WINDOWS) throw new AppError(ErrorCode.conflict, `There are ${MAX_WINDOWS} maintenance windows, the most there may be; delete some first`);
       const at = toIso(clock.now());
       const window: MaintenanceWindow = { id: randomUUID(), ...draft, createdAt: at, updatedAt: at };
@@ -52,7 +52,7 @@ export function createMaintenanceWindowService({ store, clock, logger }: Service
     /** Replaces every field but its id, author and creation time. */
     async update(id: string, body: unknown, actor: Actor): Promise<MaintenanceWindowView> {
       const before = await get(id);
-      const draft = parseMaintenanceWindow(body, before.createdBy);
+      const draft = parseMaintenanceWindow(body, before.createdBy, clock.now());
       const updated = await store.maintenanceWindows.update({ ...before, ...draft, createdBy: before.createdBy, updatedAt: toIso(clock.now()) }, audit(id, 'updated', actor, draft.comment));
       if (!updated) throw notFound(`Maintenance window ${quoted(id)} not found`);
       silences.invalidate();

@@ -1,6 +1,6 @@
 import { toIso } from '../clock.js';
 import type { Deliverer } from '../coordination/deliverer.js';
-import { AgentHealth, Severity } from '../domain/enums.js';
+import { AgentHealth, ImprovementStatus, Severity } from '../domain/enums.js';
 import type { Labels } from '../domain/silence.js';
 import { improvementLabels, SEVERITY_OF_PRIORITY } from '../analysis/labels.js';
 import { muteReason } from '../notify/mute.js';
@@ -114,6 +114,21 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, s
     if (notification.state === 'problem') problems.set(notification.key, notification.labels);
     else if (notification.state === 'resolved') return problems.delete(notification.key);
     return false;
+  }
+
+  /**
+   * A suggestion decided (approved, rejected, worked on) is no longer an open problem to announce:
+   * it inhibits nothing from now on, and a notice of it held back by a silence is dropped.
+   */
+  function settleDecided(changes: readonly ImprovementChange[]): void {
+    let ended = false;
+    for (const { improvement } of changes) {
+      if (improvement.status === ImprovementStatus.pending) continue;
+      const key = improvement.fingerprint ?? improvement.id;
+      if (held.get(key)?.link === `/api/meta-agent/improvements/${improvement.id}`) held.delete(key);
+      ended = problems.delete(key) || ended;
+    }
+    if (ended) retryHeld();
   }
 
   /** Every agent's health at this tick is a problem holding, or not (so a restart learns the offline agents at once). */
@@ -230,7 +245,10 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, s
     start() {
       if (unlisten.length > 0) return;
       unlisten.push(
-        bus.listen('improvement:changed', (changes) => enqueue(changes, fromImprovement)),
+        bus.listen('improvement:changed', (changes) => {
+          enqueue(changes, fromImprovement);
+          settleDecided(changes);
+        }),
         bus.listen('agent:status', (tick) => {
           trackHealth(tick);
           retryHeld();

@@ -4,7 +4,7 @@ import { SilenceOrigin, SilenceState, silenceState, withState, type Silence, typ
 import { AppError, conflict, ErrorCode, notFound, quoted } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseSilenceDraft } from '../inputs/silence.js';
-import { currentOccurrence, occurrenceSilence, parseOccurrenceId, previousStart, type MaintenanceWindow } from '../domain/maintenance-window.js';
+import { currentOccurrence, occurrenceSilence, parseOccurrenceId, startsAt, type MaintenanceWindow } from '../domain/maintenance-window.js';
 
 /** At most this many silences active or pending at once (made by people and tools; quiet periods are one per agent). */
 export const MAX_CURRENT_SILENCES = 1000;
@@ -20,14 +20,17 @@ export type SilenceService = ReturnType<typeof createSilenceService>;
  */
 export function createSilenceService({ store, clock, bus, logger }: ServiceDeps) {
   const log = logger.child({ module: 'silences' });
-  let cached: { readAt: number; silences: Silence[]; windows: MaintenanceWindow[] } | undefined;
+  let cached: { readAt: number; silences: Silence[]; occurrences: Silence[] } | undefined;
 
-  /** Silences not ended (active and pending) and the maintenance windows, from a read at most CACHE_MS old. */
-  async function current(): Promise<{ silences: Silence[]; windows: MaintenanceWindow[] }> {
+  /**
+   * Silences not ended (active and pending) and the maintenance windows' occurrences going on,
+   * from a read at most CACHE_MS old: the schedules are worked out once per read, not per question.
+   */
+  async function current(): Promise<{ silences: Silence[]; occurrences: Silence[] }> {
     const now = clock.now();
     if (!cached || now - cached.readAt >= CACHE_MS || now < cached.readAt) {
       const [silences, windows] = await Promise.all([store.silences.current(toIso(now)), store.maintenanceWindows.list()]);
-      cached = { readAt: now, silences, windows };
+      cached = { readAt: now, silences, occurrences: occurrencesAt(windows, now) };
     }
     return cached;
   }
@@ -44,7 +47,7 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     const parsed = parseOccurrenceId(id);
     const window = parsed && (await store.maintenanceWindows.get(parsed.windowId));
     if (!parsed || !window) return undefined;
-    if (previousStart(window, parsed.start) !== parsed.start) return undefined;
+    if (!startsAt(window, parsed.start)) return undefined;
     return { window, silence: occurrenceSilence(window, { start: parsed.start, end: parsed.start + window.durationMinutes * 60_000 }) };
   }
 
@@ -81,8 +84,8 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     /** Silences active at `at` (default now). */
     async active(at = clock.now()): Promise<Silence[]> {
       const iso = toIso(at);
-      const { silences, windows } = await current();
-      return [...silences.filter((s) => silenceState(s, iso) === SilenceState.active), ...occurrencesAt(windows, at)];
+      const { silences, occurrences } = await current();
+      return [...silences, ...occurrences].filter((s) => silenceState(s, iso) === SilenceState.active);
     },
 
     /** A maintenance window changed: the next read sees it. */

@@ -39,7 +39,7 @@ builder.queryField('agentEvents', (t) =>
 
 builder.mutationField('recordAgentEvent', (t) =>
   t.field({
-    authScopes: { report: true },
+    authScopes: { operate: true },
     type: RecordedEventRef,
     description: "Records a deploy or restart; it opens the agent's quiet period (notifications.deployQuietMinutes).",
     args: {

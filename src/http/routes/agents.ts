@@ -30,9 +30,10 @@ export const agentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/agents/{name}/events',
-    permission: Permission.report,
+    // It silences the agent for a while: an operator's (or a deploy pipeline's operator token's) call, not any agent's.
+    permission: Permission.operate,
     summary:
-      "Record a deploy or restart of the agent. It opens a quiet period for the agent (notifications.deployQuietMinutes, default 10): a silence, or the agent's current one moved later. A deploy's version joins the versions shifts are blamed on.",
+      "Record a deploy or restart of the agent (operator role). For an agent the registry knows, it opens a quiet period (notifications.deployQuietMinutes, default 10): a silence, or the agent's current one moved later. A deploy's version joins the versions shifts are blamed on.",
     body: { required: true, description: '{kind: "deploy" | "restart", version?, at? (ISO-8601, default now)}', example: { kind: 'deploy', version: '2.4.0' } },
     returns: 'data: {event, silence}',
     async handle({ services, params, body, actor }) {

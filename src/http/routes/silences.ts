@@ -17,7 +17,7 @@ export const silenceRoutes: Route[] = [
     path: '/api/meta-agent/silences',
     permission: Permission.operate,
     summary:
-      'Create a silence: while active, findings it matches are recorded with silenced_by, notify nobody and raise no suggestion. Matchers name agent, metric, kind, severity or type; startsAt defaults to now, createdBy to the caller. 422 naming each bad field.',
+      'Create a silence: while active, findings it matches are recorded with silenced_by, notify nobody and raise no suggestion. Matchers name agent, metric, kind, severity or type; startsAt defaults to now, createdBy to the caller. 400 VALIDATION_FAILED naming each bad field.',
     body: { required: true, description: '{matchers: [{name, value, isRegex, isEqual}], startsAt?, endsAt, createdBy?, comment}', example: EXAMPLE },
     returns: 'silenceID, data: silence',
     async handle({ services, actor, body }) {

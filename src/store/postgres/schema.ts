@@ -339,7 +339,7 @@ CREATE TABLE improvement_approvals (
 const V10 = `
 CREATE TABLE maintenance_windows (
   id TEXT COLLATE "C" PRIMARY KEY,
-  name TEXT NOT NULL,
+  name TEXT COLLATE "C" NOT NULL,
   schedule JSONB NOT NULL,
   duration_minutes INTEGER NOT NULL,
   time_zone TEXT NOT NULL,
