@@ -12,7 +12,8 @@ import { metaAgentRoutes } from './http/routes/meta-agent.js';
 import { maintenanceWindowRoutes, silenceRoutes } from './http/routes/silences.js';
 import { workRoutes } from './http/routes/work.js';
 import { graphqlProtections } from './graphql/plugins.js';
-import { principalOf, useGuard } from './http/guard.js';
+import { createFrontDoor, principalOf, useGuard, type FrontDoor } from './http/guard.js';
+import { createRestApi, type RestApi } from './http/rest-api.js';
 import { useGraphiqlPage } from './http/graphiql-page.js';
 import { useStrictGraphqlBody } from './http/graphql-body.js';
 import { useRestApi } from './http/use-rest.js';
@@ -30,13 +31,30 @@ export interface AppDeps {
   tokens: TokenRegistry;
 }
 
-export type App = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+export type Yoga = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /**
- * The whole API as one fetch handler: GraphQL at /graphql (GraphiQL in a browser),
- * the REST shims and /docs. Side-effect free: nothing listens until main.ts says so.
+ * The whole API: `yoga`, one fetch handler for everything (GraphQL at /graphql with GraphiQL in a
+ * browser, REST, /docs, the dashboard), and the front door and REST core it shares with Node's
+ * own server, which takes /api/… on the port without the fetch adapter (http/server.ts).
  */
+export interface App {
+  yoga: Yoga;
+  frontDoor: FrontDoor;
+  rest: RestApi;
+  /** Whether Node's server may answer /api/… itself: not when CORS is configured (Yoga answers preflights and adds the headers). */
+  nativeRest: boolean;
+}
+
+/** Side-effect free: nothing listens until main.ts says so. */
 export function createApp({ config, services, logger, tokens }: AppDeps): App {
+  const frontDoor = createFrontDoor({ config, tokens, graphqlEndpoint: GRAPHQL_ENDPOINT });
+  const rest = createRestApi({ routes: REST_ROUTES, services, logger, maxBodyBytes: config.limits.maxBodyBytes, maxRows: config.limits.maxRowsPerQuery });
+  const yoga = createYogaApp({ config, services, logger, tokens }, frontDoor, rest);
+  return { yoga, frontDoor, rest, nativeRest: config.http.allowedOrigins.length === 0 };
+}
+
+function createYogaApp({ config, services, logger }: AppDeps, frontDoor: FrontDoor, rest: RestApi): Yoga {
   const log = logger.child({ module: 'graphql' });
   /** HTTP: the guard's verdict on the request. Websocket: the verdict made on connection_init. */
   const principalIn = (initial: Record<string, unknown>): Principal | undefined => {
@@ -93,17 +111,17 @@ export function createApp({ config, services, logger, tokens }: AppDeps): App {
     // Cross-origin browsers only from http.allowedOrigins; no CORS headers otherwise.
     cors: config.http.allowedOrigins.length > 0 ? { origin: config.http.allowedOrigins, credentials: true } : false,
     plugins: [
-      useGuard({ config, tokens, logger, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useGuard({ logger, graphqlEndpoint: GRAPHQL_ENDPOINT, frontDoor }),
       useGraphiqlPage({ enabled: config.graphql.graphiql, endpoint: GRAPHQL_ENDPOINT, graphiql: { title: 'Meta Agent', subscriptionsProtocol: 'WS' } }),
       useStrictGraphqlBody(config.limits.maxBodyBytes),
       ...graphqlProtections(config),
       useRestApi({
+        api: rest,
         routes: REST_ROUTES,
         services,
         logger,
         version: VERSION,
         maxBodyBytes: config.limits.maxBodyBytes,
-        maxRows: config.limits.maxRowsPerQuery,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         principalOf,
       }),

@@ -52,9 +52,9 @@ export interface MetaAgent {
   config: Config;
   services: Services;
   scheduler: Scheduler<Jobs>;
-  /** The whole HTTP API as a fetch handler; works without listening. */
+  /** The whole HTTP API; `fetch` is all of it as a fetch handler, which works without listening. */
   app: App;
-  fetch: App['fetch'];
+  fetch: App['yoga']['fetch'];
   getSystemStatus(): Promise<SystemStatus>;
   startContinuousMonitoring(): void;
   stopMonitoring(): void;
@@ -153,7 +153,7 @@ export function createMetaAgent(config: Config, options: MetaAgentOptions = {}):
     services,
     scheduler,
     app,
-    fetch: app.fetch,
+    fetch: app.yoga.fetch,
     getSystemStatus: () => services.status.status(),
     startContinuousMonitoring: () => scheduler.start(),
     stopMonitoring: () => scheduler.stop(),

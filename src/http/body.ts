@@ -6,14 +6,17 @@ import { parseJson } from '../inputs/json.js';
  * Content-Length is checked first, so an honest oversize request is refused unread).
  * An empty body is undefined.
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const encoding = request.headers.get('content-encoding');
+export function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  return readJsonFrom(request.headers.get('content-encoding'), () => readBodyBytes(request, maxBytes));
+}
+
+/** A JSON body, never compressed (415), read as JSON whatever its Content-Type (`curl -d` sends form-urlencoded by default). */
+export async function readJsonFrom(encoding: string | null | undefined, read: () => Promise<Buffer>): Promise<unknown> {
   if (encoding && encoding.toLowerCase() !== 'identity') {
     throw new AppError(ErrorCode.unsupportedMediaType, `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the JSON uncompressed`);
   }
-  const bytes = await readBodyBytes(request, maxBytes);
+  const bytes = await read();
   if (bytes.length === 0) return undefined;
-  // The body is read as JSON whatever its Content-Type: `curl -d` sends form-urlencoded by default.
   return parseJson(bytes, 'Request body');
 }
 

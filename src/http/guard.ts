@@ -10,6 +10,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { failure } from './respond.js';
 import { OTLP_METRICS_PATH, otlpEncodingOf, otlpFailure } from './otlp.js';
 import { HttpError, httpFormOf } from './status.js';
+import { fromFetch, type EdgeRequest } from './edge-request.js';
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -24,12 +25,11 @@ export function bearerToken(value: unknown): string | undefined {
 }
 
 /** Paths anyone may fetch: liveness, the API docs, GraphiQL's page and the dashboard's files (not /metrics: it shows the fleet). */
-function isPublic(request: Request, url: URL, graphqlEndpoint: string): boolean {
+function isPublic(request: EdgeRequest, path: string, graphqlEndpoint: string): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  const path = url.pathname;
   if (path === '/healthz' || path === '/docs' || path === '/docs/' || path === '/docs/openapi.json') return true;
   // GraphiQL's page (it runs nothing by itself; its queries come back with a token).
-  if (path === graphqlEndpoint) return (request.headers.get('accept') ?? '').includes('text/html');
+  if (path === graphqlEndpoint) return (request.header('accept') ?? '').includes('text/html');
   return !path.startsWith('/api/') && path !== graphqlEndpoint && path !== '/metrics';
 }
 
@@ -40,21 +40,81 @@ export interface GuardOptions {
   graphqlEndpoint: string;
 }
 
+/** A refusal at the front door, with what the log says of it. */
+export class Refusal extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(error.message);
+  }
+}
+
+export type FrontDoor = ReturnType<typeof createFrontDoor>;
+
 /**
- * The front door, for REST and GraphQL alike: refuses cross-site browser requests (CSRF),
- * authenticates the bearer token (401 without a valid one, once tokens are configured), and
- * rate-limits per token and per client address (429 with Retry-After). Every refusal is logged
- * with its reason. Role checks come later, per route and per field.
+ * The front door, for REST and GraphQL alike, whichever server brought the request: refuses
+ * cross-site browser requests (CSRF), authenticates the bearer token (401 without a valid one,
+ * once tokens are configured), and rate-limits per token and per client address (429 with
+ * Retry-After). Role checks come later, per route and per field.
  */
-export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptions): Plugin {
-  const log = logger.child({ module: 'guard' });
+export function createFrontDoor({ config, tokens, graphqlEndpoint }: Omit<GuardOptions, 'logger'>) {
   const { rateLimit, allowedOrigins } = config.http;
   const perToken = createRateLimiter(rateLimit.perTokenPerSecond, rateLimit.burst);
   const perAddress = createRateLimiter(rateLimit.perAddressPerSecond, rateLimit.burst);
 
-  function refuse(request: Request, url: URL, error: AppError, details: Record<string, unknown>): Response {
-    const form = httpFormOf(error);
-    log.warn({ method: request.method, path: url.pathname.slice(0, 200), status: form.status, reason: error.message, ...details }, 'request refused');
+  return {
+    /** Who may come in: undefined for a public path; a Refusal thrown otherwise. */
+    admit(request: EdgeRequest, url: URL): Principal | undefined {
+      const { address } = request;
+      const origin = request.header('origin') ?? null;
+      const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+      if (!safe && !originAllowed(origin, url.host, allowedOrigins)) throw new Refusal(new AppError(ErrorCode.forbidden, CROSS_SITE_REFUSED), { origin, address });
+      if (isPublic(request, url.pathname, graphqlEndpoint)) return undefined;
+
+      let principal: Principal | undefined = tokens.enabled ? undefined : ANONYMOUS_ADMIN;
+      if (tokens.enabled) {
+        const token = bearerToken(request.header('authorization'));
+        principal = tokens.authenticate(token);
+        if (!principal) {
+          const error = new HttpError(
+            ErrorCode.unauthenticated,
+            token ? 'The bearer token is not valid' : 'Authentication required: send Authorization: Bearer <token>',
+            { 'www-authenticate': 'Bearer' },
+          );
+          throw new Refusal(error, { address });
+        }
+      }
+
+      // In-process calls (no socket) are as local as loopback.
+      const local = address === undefined || isLoopback(address);
+      if (!(rateLimit.exemptLoopback && local)) {
+        const byToken = tokens.enabled && principal;
+        const verdict = byToken ? perToken.take(`token:${principal!.id}`) : perAddress.take(`address:${address ?? 'unknown'}`);
+        if (!verdict.ok) {
+          const error = new AppError(ErrorCode.rateLimited, `Too many requests; retry in ${verdict.retryAfterSeconds} s`, { retryAfterSeconds: verdict.retryAfterSeconds });
+          throw new Refusal(error, { address, principal: principal?.id });
+        }
+      }
+      return principal;
+    },
+  };
+}
+
+/** Every refusal at the front door is logged with its reason; answers its HTTP form. */
+export function logRefusal(log: Logger, method: string, path: string, refusal: Refusal): { status: number; headers: Record<string, string> } {
+  const form = httpFormOf(refusal.error);
+  log.warn({ method, path: path.slice(0, 200), status: form.status, reason: refusal.error.message, ...refusal.details }, 'request refused');
+  return form;
+}
+
+/** The front door as a Yoga plugin: a refusal ends the request in the form of its endpoint (GraphQL, OTLP or REST). */
+export function useGuard({ logger, graphqlEndpoint, frontDoor }: { logger: Logger; graphqlEndpoint: string; frontDoor: FrontDoor }): Plugin {
+  const log = logger.child({ module: 'guard' });
+
+  function refuse(request: Request, url: URL, refusal: Refusal): Response {
+    const { error } = refusal;
+    const form = logRefusal(log, request.method, url.pathname, refusal);
     if (url.pathname === graphqlEndpoint) {
       const body = { errors: [{ message: error.message, extensions: { code: error.code } }] };
       return new Response(JSON.stringify(body), { status: form.status, headers: { 'content-type': 'application/json; charset=utf-8', ...form.headers } });
@@ -66,39 +126,12 @@ export function useGuard({ config, tokens, logger, graphqlEndpoint }: GuardOptio
   return {
     onRequest({ request, url, endResponse, serverContext }) {
       const address = (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress;
-      const origin = request.headers.get('origin');
-      const safe = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
-      if (!safe && !originAllowed(origin, url.host, allowedOrigins)) {
-        return endResponse(refuse(request, url, new AppError(ErrorCode.forbidden, CROSS_SITE_REFUSED), { origin, address }));
-      }
-      if (isPublic(request, url, graphqlEndpoint)) return;
-
-      let principal: Principal | undefined = tokens.enabled ? undefined : ANONYMOUS_ADMIN;
-      if (tokens.enabled) {
-        const token = bearerToken(request.headers.get('authorization'));
-        principal = tokens.authenticate(token);
-        if (!principal) {
-          const error = new HttpError(
-            ErrorCode.unauthenticated,
-            token ? 'The bearer token is not valid' : 'Authentication required: send Authorization: Bearer <token>',
-            { 'www-authenticate': 'Bearer' },
-          );
-          return endResponse(refuse(request, url, error, { address }));
-        }
-        principals.set(request, principal);
-      } else principals.set(request, principal!);
-
-      // In-process calls (no socket) are as local as loopback.
-      const local = address === undefined || isLoopback(address);
-      if (!(rateLimit.exemptLoopback && local)) {
-        const byToken = tokens.enabled && principal;
-        const verdict = byToken ? perToken.take(`token:${principal!.id}`) : perAddress.take(`address:${address ?? 'unknown'}`);
-        if (!verdict.ok) {
-          const error = new AppError(ErrorCode.rateLimited, `Too many requests; retry in ${verdict.retryAfterSeconds} s`, {
-            retryAfterSeconds: verdict.retryAfterSeconds,
-          });
-          return endResponse(refuse(request, url, error, { address, principal: principal?.id }));
-        }
+      try {
+        const principal = frontDoor.admit(fromFetch(request, address), url);
+        if (principal) principals.set(request, principal);
+      } catch (error) {
+        if (error instanceof Refusal) return endResponse(refuse(request, url, error));
+        throw error;
       }
       return undefined;
     },

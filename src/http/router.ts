@@ -15,7 +15,6 @@ export interface RestContext {
   services: Services;
   actor: Actor;
   principal: Principal;
-  request: Request;
   /** Path parameters, e.g. {id} of /improvements/{id}/approve, already URL-decoded. */
   params: Record<string, string>;
   query: Record<string, string>;

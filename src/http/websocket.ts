@@ -6,7 +6,7 @@ import { withExtensions } from '../graphql/errors.js';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { App } from '../app.js';
+import type { Yoga } from '../app.js';
 import type { Logger } from '../logger.js';
 import { bearerToken } from './guard.js';
 import { CROSS_SITE_REFUSED, isLoopback, originAllowed } from './origin.js';
@@ -39,7 +39,7 @@ export interface WebsocketOptions {
  * graphql-ws (subprotocol graphql-transport-ws) on the HTTP server's GraphQL path. Each
  * operation goes through Yoga's envelop, so websockets get the same plugins and context as HTTP.
  */
-export function attachWebsocket(server: Server, app: App, options: WebsocketOptions) {
+export function attachWebsocket(server: Server, app: Yoga, options: WebsocketOptions) {
   const log = options.logger.child({ module: 'websocket' });
   const openPerAddress = new Map<string, number>();
   // Not attached with `server`: ws would then re-emit the HTTP server's own errors (a port in use)
