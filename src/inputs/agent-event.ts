@@ -1,7 +1,7 @@
 import { AgentEventKind } from '../domain/agent-event.js';
 import { enumValues } from '../domain/enums.js';
 import { parseIsoTimestamp, versionProblem } from '../domain/sample.js';
-import { validationFailed, type FieldError } from '../errors.js';
+import { objectInput } from './object-input.js';
 import { show } from './text.js';
 
 const FIELDS = ['kind', 'version', 'at'];
@@ -16,13 +16,7 @@ export interface AgentEventInput {
 
 /** `{kind: "deploy"|"restart", version?, at?}`: each problem named by its field; `at` defaults to now, within the last 7 days. */
 export function parseAgentEvent(body: unknown, now: number): AgentEventInput {
-  const errors: FieldError[] = [];
-  const fail = (field: string, message: string) => errors.push({ field, message });
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw validationFailed('An event is a JSON object {kind, version?, at?}', [{ field: 'body', message: `must be an object, got ${show(body)}` }]);
-  }
-  const input = body as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(key.slice(0, 64), `is not a field of an event; accepted: ${FIELDS.join(', ')}`);
+  const { input, fail, refuseIfAny } = objectInput(body, 'an event', FIELDS);
   const kinds = enumValues(AgentEventKind);
   if (typeof input.kind !== 'string' || !(kinds as string[]).includes(input.kind)) fail('kind', `must be one of ${kinds.join(', ')} (got ${show(input.kind)})`);
   const version = input.version === undefined || input.version === null ? null : input.version;
@@ -36,6 +30,6 @@ export function parseAgentEvent(body: unknown, now: number): AgentEventInput {
     else if (ms < now - MAX_PAST_MS) fail('at', 'is more than 7 days ago');
     else at = ms;
   }
-  if (errors.length > 0) throw validationFailed(`The event is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+  refuseIfAny();
   return { kind: input.kind as AgentEventKind, version: version as string | null, at };
 }

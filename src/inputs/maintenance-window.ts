@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { WEEKDAYS, type MaintenanceWindowDraft, type Weekday, type WindowSchedule } from '../domain/maintenance-window.js';
-import { validationFailed, type FieldError } from '../errors.js';
+import { objectInput } from './object-input.js';
 import { parseMatchers, parseText } from './silence.js';
 import { show } from './text.js';
 
@@ -15,13 +15,7 @@ const MIN_GAP_MS = 5 * 60_000;
  * every problem named by its field.
  */
 export function parseMaintenanceWindow(body: unknown, caller: string, now: number): MaintenanceWindowDraft {
-  const errors: FieldError[] = [];
-  const fail = (field: string, message: string) => errors.push({ field, message });
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw validationFailed('A maintenance window is a JSON object', [{ field: 'body', message: `must be an object, got ${show(body)}` }]);
-  }
-  const input = body as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(key.slice(0, 64), `is not a field of a maintenance window; accepted: ${FIELDS.join(', ')}`);
+  const { input, fail, refuseIfAny } = objectInput(body, 'a maintenance window', FIELDS);
   const name = parseText(input.name, 'name', 100, true, fail, 'is required: a name people will recognise, e.g. nightly-batch-restart');
   const schedule = parseSchedule(input, now, fail);
   const duration = input.durationMinutes;
@@ -32,10 +26,9 @@ export function parseMaintenanceWindow(body: unknown, caller: string, now: numbe
   const matchers = parseMatchers(input.matchers, 'matchers', fail);
   const comment = parseText(input.comment, 'comment', 2000, true, fail);
   const createdBy = parseText(input.createdBy, 'createdBy', 128, false, fail) ?? caller;
-  if (errors.length > 0 || !name || !schedule || !timeZone || !matchers || !comment) {
-    throw validationFailed(`The maintenance window is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
-  }
-  return { name, schedule, durationMinutes: duration as number, timeZone, matchers, comment, createdBy };
+  refuseIfAny();
+  // Each part that is missing was reported, so past refuseIfAny every one is here.
+  return { name: name!, schedule: schedule!, durationMinutes: duration as number, timeZone: timeZone!, matchers: matchers!, comment: comment!, createdBy };
 }
 
 function parseSchedule(input: Record<string, unknown>, now: number, fail: (field: string, message: string) => void): WindowSchedule | undefined {

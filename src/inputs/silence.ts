@@ -1,7 +1,7 @@
 import { parseIsoTimestamp } from '../domain/sample.js';
 import { compileMatcherRegex, MATCHER_NAMES, type Matcher, type MatcherName, type SilenceDraft } from '../domain/silence.js';
-import { validationFailed, type FieldError } from '../errors.js';
 import { show } from './text.js';
+import { objectInput } from './object-input.js';
 
 export const MAX_MATCHERS = 32;
 const MAX_VALUE = 256;
@@ -17,14 +17,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
  * startsAt defaults to now; createdBy to the caller's identity.
  */
 export function parseSilenceDraft(body: unknown, now: number, caller: string): SilenceDraft {
-  const errors: FieldError[] = [];
-  const fail = (field: string, message: string) => errors.push({ field, message });
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw validationFailed('A silence is a JSON object {matchers, startsAt, endsAt, createdBy, comment}', [{ field: 'body', message: `must be an object, got ${show(body)}` }]);
-  }
-  const input = body as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(key.slice(0, 64), `is not a field of a silence; accepted: ${FIELDS.join(', ')}`);
-
+  const { input, fail, refuseIfAny } = objectInput(body, 'a silence', FIELDS);
   const matchers = parseMatchers(input.matchers, 'matchers', fail);
   const startsAt = input.startsAt === undefined || input.startsAt === null ? now : parseTime(input.startsAt, 'startsAt', fail);
   const endsAt = parseTime(input.endsAt, 'endsAt', fail);
@@ -35,10 +28,9 @@ export function parseSilenceDraft(body: unknown, now: number, caller: string): S
   }
   const comment = parseText(input.comment, 'comment', MAX_COMMENT, true, fail);
   const createdBy = parseText(input.createdBy, 'createdBy', MAX_CREATED_BY, false, fail) ?? caller;
-  if (errors.length > 0 || !matchers || startsAt === undefined || endsAt === undefined || comment === undefined) {
-    throw validationFailed(`The silence is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
-  }
-  return { matchers, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), createdBy, comment };
+  refuseIfAny();
+  // Each part that is missing was reported, so past refuseIfAny every one is here.
+  return { matchers: matchers!, startsAt: new Date(startsAt!).toISOString(), endsAt: new Date(endsAt!).toISOString(), createdBy, comment: comment! };
 }
 
 /** A list of matchers (1 to 32); undefined when any is wrong, each problem reported through `fail`. */
