@@ -1,4 +1,7 @@
-import { CronExpressionParser } from 'cron-parser';
+import { lazyModule } from '../lazy-module.js';
+
+/** Loaded at the first maintenance window, not at start. */
+export const cron = lazyModule<typeof import('cron-parser')>('cron-parser');
 import { SilenceOrigin, type Matcher, type Silence } from './silence.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -34,7 +37,7 @@ export function cronOf(schedule: WindowSchedule): string {
 const MINUTE = 60_000;
 
 const schedule = (window: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>, from: number) =>
-  CronExpressionParser.parse(cronOf(window.schedule), { currentDate: new Date(from), tz: window.timeZone });
+  cron().CronExpressionParser.parse(cronOf(window.schedule), { currentDate: new Date(from), tz: window.timeZone });
 
 // Walking a schedule from a moment inside an hour a DST change skips can miss the start the same
 // schedule, walked from before that hour, puts there: starts are found walking from this much earlier.

@@ -1,4 +1,7 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { lazyModule } from '../lazy-module.js';
+
+const re2js = lazyModule<typeof import('re2js')>('re2js');
 
 /**
  * Silences, in Alertmanager's v2 shape: matchers on labels, a time span, who and why. While
@@ -66,7 +69,7 @@ export const withState = (silence: Silence, nowIso: string): SilenceView => ({ .
  * the matching, which runs on the main thread, take exponential or high polynomial time.
  * Throws on a pattern RE2 cannot parse.
  */
-export const compileMatcherRegex = (value: string) => RE2JS.compile(`^(?:${value})$`);
+export const compileMatcherRegex = (value: string): RE2JS => re2js().RE2JS.compile(`^(?:${value})$`);
 
 const regexCache = new Map<string, RE2JS>();
 function regexOf(value: string): RE2JS {

@@ -1,5 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
-import { WEEKDAYS, type MaintenanceWindowDraft, type Weekday, type WindowSchedule } from '../domain/maintenance-window.js';
+import { cron, WEEKDAYS, type MaintenanceWindowDraft, type Weekday, type WindowSchedule } from '../domain/maintenance-window.js';
 import { objectInput } from './object-input.js';
 import { parseMatchers, parseText } from './silence.js';
 import { show } from './text.js';
@@ -49,7 +48,7 @@ function parseSchedule(input: Record<string, unknown>, now: number, fail: (field
       return undefined;
     }
     try {
-      const walk = CronExpressionParser.parse(input.cron, { strict: false, currentDate: new Date(now) });
+      const walk = cron().CronExpressionParser.parse(input.cron, { strict: false, currentDate: new Date(now) });
       const next = walk.next().getTime();
       if (next - now > MAX_GAP_MS) {
         fail('cron', `next starts ${new Date(next).toISOString()}, more than a year ahead; a window must recur at least once a year`);
