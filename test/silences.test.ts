@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { series } from './helpers/samples.js';
+import { subscribe, wsClient } from './helpers/ws.js';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -273,5 +274,22 @@ describe('silences over GraphQL', () => {
     const bad = await t.gql(`mutation { createSilence(input: {matchers: [], endsAt: "2020-01-01T00:00:00Z", comment: "x"}) { id } }`);
     expect(bad.errors[0].extensions.code).toBe('VALIDATION_FAILED');
     expect(bad.errors[0].extensions.errors.map((e: any) => e.field)).toEqual(['matchers', 'endsAt']);
+  });
+});
+
+describe('silence events over the websocket', () => {
+  it('pushes a silence created over REST and expired over GraphQL to a subscriber', async () => {
+    const t = createTestApp();
+    const { port } = await t.agent.start();
+    const client = wsClient(`ws://127.0.0.1:${port}/graphql`);
+    const events = subscribe(client, 'subscription { silenceEvents { kind actor silence { id state comment } } }');
+    await new Promise((r) => setTimeout(r, 100));
+    const id = await createSilence(t);
+    await t.gql('mutation($id: ID!) { expireSilence(id: $id, reason: "done") { id } }', { id });
+    const received = await events.waitFor(2);
+    expect(received.map((e: any) => [e.silenceEvents.kind, e.silenceEvents.silence.id, e.silenceEvents.silence.state])).toEqual([
+      ['created', id, 'ACTIVE'],
+      ['expired', id, 'EXPIRED'],
+    ]);
   });
 });
