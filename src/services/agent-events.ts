@@ -1,6 +1,6 @@
 import { toIso } from '../clock.js';
 import type { AgentEvent } from '../domain/agent-event.js';
-import { SilenceOrigin, type Silence, type SilenceView } from '../domain/silence.js';
+import { SilenceOrigin, withState, type Silence, type SilenceView } from '../domain/silence.js';
 import { MINUTE } from '../domain/units.js';
 import { parseAgentEvent } from '../inputs/agent-event.js';
 import type { Actor, ServiceDeps } from './deps.js';
@@ -43,9 +43,10 @@ export function createAgentEventService({ store, clock, config, logger }: Servic
     if (!(await store.agents.get(agent))) return undefined;
     const what = `${event.kind} of ${agent}${event.version ? ` (version ${event.version})` : ''}`;
     const comment = `quiet for ${config.notifications.deployQuietMinutes} min after the ${what} at ${toIso(event.at)}`;
-    const open = (await silences.list()).find((s) => s.status.state !== 'expired' && isQuietPeriodOf(agent)(s));
+    const now = toIso(clock.now());
+    const open = (await store.silences.current(now)).find(isQuietPeriodOf(agent));
     if (open) {
-      if (open.endsAt >= toIso(endsAt)) return open;
+      if (open.endsAt >= toIso(endsAt)) return withState(open, now);
       const extended = await silences.extend(open.id, toIso(endsAt), actor, comment);
       if (extended) return extended;
     }

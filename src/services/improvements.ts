@@ -36,11 +36,10 @@ export function createImprovementService({ store, clock }: ServiceDeps, lifecycl
     async list(status: ImprovementStatus | undefined): Promise<Improvement[]> {
       return store.improvements.list(status);
     },
-    /** The approvals toward its quorum, and how many it needs (1 unless policies.requireApprovals says more). */
-    async approvals(id: string) {
-      const improvement = await get(id);
-      return { required: lifecycle.approvalsRequired(improvement), approvals: await store.improvements.approvals(id) };
-    },
+    /** How many approvals from different operators it needs (1 unless policies.requireApprovals says more). */
+    approvalsRequired: (improvement: Pick<Improvement, 'priority'>) => lifecycle.approvalsRequired(improvement),
+    /** The approvals recorded toward its quorum, oldest first. */
+    approvals: (improvement: Pick<Improvement, 'id'>) => store.improvements.approvals(improvement.id),
     async history(id: string): Promise<ImprovementEvent[]> {
       await get(id);
       return store.improvements.events(id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toIso } from '../clock.js';
 import { currentOccurrence, nextStart, occurrenceId, type MaintenanceWindow } from '../domain/maintenance-window.js';
 import type { SilenceEvent } from '../domain/silence.js';
-import { AppError, ErrorCode, notFound, quoted } from '../errors.js';
+import { conflict, notFound, quoted } from '../errors.js';
 import { parseMaintenanceWindow } from '../inputs/maintenance-window.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import type { SilenceService } from './silences.js';
@@ -41,7 +41,7 @@ export function createMaintenanceWindowService({ store, clock, logger }: Service
   return {
     async create(body: unknown, actor: Actor): Promise<MaintenanceWindowView> {
       const draft = parseMaintenanceWindow(body, actor.id, clock.now());
-      if ((await store.maintenanceWindows.list()).length >= MAX_WINDOWS) throw new AppError(ErrorCode.conflict, `There are ${MAX_WINDOWS} maintenance windows, the most there may be; delete some first`);
+      if ((await store.maintenanceWindows.list()).length >= MAX_WINDOWS) throw conflict(`There are ${MAX_WINDOWS} maintenance windows, the most there may be; delete some first`);
       const at = toIso(clock.now());
       const window: MaintenanceWindow = { id: randomUUID(), ...draft, createdAt: at, updatedAt: at };
       await store.maintenanceWindows.create(window, audit(window.id, 'created', actor, draft.comment));

@@ -25,6 +25,7 @@ const HEALTH_SEVERITY: Partial<Record<AgentHealth, Severity>> = {
 export type { Verdict };
 
 const healthKey = (agent: string) => `agent:${agent}:health`;
+const improvementLink = (i: Pick<Improvement, 'id'>) => `/api/meta-agent/improvements/${i.id}`;
 
 /** An agent's health notice: `offline` (the same kind as the offline finding) or `health`. */
 function healthLabels(agent: string, health: AgentHealth, severity: Severity): Labels {
@@ -125,7 +126,7 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, s
     for (const { improvement } of changes) {
       if (improvement.status === ImprovementStatus.pending) continue;
       const key = improvement.fingerprint ?? improvement.id;
-      if (held.get(key)?.link === `/api/meta-agent/improvements/${improvement.id}`) held.delete(key);
+      if (held.get(key)?.link === improvementLink(improvement)) held.delete(key);
       ended = problems.delete(key) || ended;
     }
     if (ended) retryHeld();
@@ -153,7 +154,7 @@ export function createNotifierService(deps: ServiceDeps, deliverer: Deliverer, s
       key: i.fingerprint ?? i.id,
       agent: i.affected_components[0] ?? null,
       at: change.at,
-      link: `/api/meta-agent/improvements/${i.id}`,
+      link: improvementLink(i),
       labels: improvementLabels(i),
       ...(change.silenced_by ? { silenced_by: change.silenced_by } : {}),
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toIso } from '../clock.js';
 import { SilenceOrigin, SilenceState, silenceState, withState, type Silence, type SilenceDraft, type SilenceEvent, type SilenceView } from '../domain/silence.js';
-import { AppError, conflict, ErrorCode, notFound, quoted } from '../errors.js';
+import { conflict, notFound, quoted } from '../errors.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { parseSilenceDraft } from '../inputs/silence.js';
 import { currentOccurrence, occurrenceSilence, parseOccurrenceId, startsAt, type MaintenanceWindow } from '../domain/maintenance-window.js';
@@ -43,12 +43,11 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     });
 
   /** A window's occurrence by its id (`<window>:<start seconds>`), if that window does start then. */
-  async function occurrence(id: string): Promise<{ window: MaintenanceWindow; silence: Silence } | undefined> {
+  async function occurrence(id: string): Promise<Silence | undefined> {
     const parsed = parseOccurrenceId(id);
     const window = parsed && (await store.maintenanceWindows.get(parsed.windowId));
-    if (!parsed || !window) return undefined;
-    if (!startsAt(window, parsed.start)) return undefined;
-    return { window, silence: occurrenceSilence(window, { start: parsed.start, end: parsed.start + window.durationMinutes * 60_000 }) };
+    if (!parsed || !window || !startsAt(window, parsed.start)) return undefined;
+    return occurrenceSilence(window, { start: parsed.start, end: parsed.start + window.durationMinutes * 60_000 });
   }
 
   function changed(kind: 'created' | 'expired' | 'extended', silence: Silence, actor: Actor, at: string): SilenceView {
@@ -59,7 +58,7 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
   }
 
   async function get(id: string): Promise<Silence> {
-    const silence = (await store.silences.get(id)) ?? (await occurrence(id))?.silence;
+    const silence = (await store.silences.get(id)) ?? (await occurrence(id));
     if (!silence) throw notFound(`Silence ${quoted(id)} not found`);
     return silence;
   }
@@ -71,7 +70,7 @@ export function createSilenceService({ store, clock, bus, logger }: ServiceDeps)
     if (origin === SilenceOrigin.manual) {
       const open = (await store.silences.current(at)).filter((s) => s.origin === SilenceOrigin.manual).length;
       if (open >= MAX_CURRENT_SILENCES) {
-        throw new AppError(ErrorCode.conflict, `${open} silences are active or pending, the most there may be (${MAX_CURRENT_SILENCES}); expire some first`);
+        throw conflict(`${open} silences are active or pending, the most there may be (${MAX_CURRENT_SILENCES}); expire some first`);
       }
     }
     const silence: Silence = { id: randomUUID(), ...draft, origin, updatedAt: at };

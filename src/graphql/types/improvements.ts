@@ -74,12 +74,12 @@ export const ImprovementRef = builder.objectRef<Improvement>('Improvement').impl
     }),
     approvalsRequired: t.int({
       description: 'Approvals from different operators it needs before it moves to approved (policies.requireApprovals; 1 by default).',
-      resolve: async (improvement, _, { services }) => (await services.improvements.approvals(improvement.id)).required,
+      resolve: (improvement, _, { services }) => services.improvements.approvalsRequired(improvement),
     }),
     approvals: t.field({
       type: [ApprovalRef],
       description: 'The approvals recorded toward its quorum, oldest first (empty when one approval is enough).',
-      resolve: async (improvement, _, { services }) => (await services.improvements.approvals(improvement.id)).approvals,
+      resolve: (improvement, _, { services }) => services.improvements.approvals(improvement),
     }),
   }),
 });

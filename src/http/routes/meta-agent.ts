@@ -66,8 +66,8 @@ export const metaAgentRoutes: Route[] = [
     returns: 'data: improvement with history, approvals_required, approvals: [{actor, at, reason}]',
     async handle({ services, params }) {
       const improvement = await services.improvements.get(params.id!);
-      const { required, approvals } = await services.improvements.approvals(improvement.id);
-      return { data: { ...improvement, history: await services.improvements.history(improvement.id), approvals_required: required, approvals } };
+      const [history, approvals] = await Promise.all([services.improvements.history(improvement.id), services.improvements.approvals(improvement)]);
+      return { data: { ...improvement, history, approvals_required: services.improvements.approvalsRequired(improvement), approvals } };
     },
   },
   {
