@@ -26,7 +26,7 @@ const EMPTY_WINDOW: WindowAggregate = {
 export type AgentService = ReturnType<typeof createAgentService>;
 
 const REGISTRY: Actor = { id: 'meta-agent:registry' };
-const AGENTS_PER_SLICE = 1000;
+const AGENTS_PER_SLICE = 250;
 
 export function createAgentService({ config, store, clock, logger, bus }: ServiceDeps, watch: WatchState) {
   const log = logger.child({ module: 'agents' });

@@ -24,7 +24,7 @@ describe('the WAL under a steady load of samples', () => {
       const walMb = statSync(`${file}-wal`).size / 1e6;
       // 160 MB of samples went in, and a WAL that never starts over holds about twice that (the
       // checkpoint thread alone: ~380 MB). Caught up with by the writer it peaks near 64 MB plus the
-      // groups committed while the writer is asked.
+      // groups committed during the last passes and while the writer is asked.
       expect(walMb, 'WAL file size in MB').toBeLessThan(150);
     } finally {
       await store.close();

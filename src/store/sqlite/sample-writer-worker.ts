@@ -142,6 +142,9 @@ function catchUpCheckpoint(): void {
   });
 }
 
+/** Whether the last group committed was of small writes (they have had their turn before a catch-up). */
+let lastGroupSmall = false;
+
 function flush(closing = false): void {
   scheduled = false;
   if (!closing && pending() > 0 && Atomics.load(waiters, 0) > 0) {
@@ -149,15 +152,19 @@ function flush(closing = false): void {
     if (Date.now() - givingWaySince < MAX_GIVE_WAY_MS) return schedule(GIVE_WAY_MS);
   }
   givingWaySince = 0;
+  // A catch-up holds the write lock for tens of milliseconds: the small writes that arrived
+  // during the last group (delivered before this flush ran) are committed first.
+  if (!closing && (small.length === 0 || lastGroupSmall)) catchUpCheckpoint();
   const group = nextGroup();
   if (group.length > 0 && !commit(group)) {
     // Locked by another connection: closing, the caller's loop tries again a millisecond later.
     if (closing) return void Atomics.wait(pause, 0, 0, 1);
     return schedule(1);
   }
+  lastGroupSmall = group.length > 0 && group[0]!.write.samples.length <= SMALL_WRITE_SAMPLES;
+  if (pending() > 0) return schedule();
   if (!closing) catchUpCheckpoint();
-  if (pending() > 0) schedule();
-  else for (const resume of idleWaiters.splice(0)) setImmediate(resume);
+  for (const resume of idleWaiters.splice(0)) setImmediate(resume);
 }
 
 parentPort!.on('message', (message: WriterRequest) => {
